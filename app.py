@@ -1,0 +1,120 @@
+"""Application factory: `flask --app app run` starts the screening questionnaire."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, render_template, request
+from flask_babel import Babel, get_locale
+
+import config
+import rules
+from questionnaire.catalogue import QUESTIONS, STEPS
+from questionnaire.checks import validate_catalogue
+from questionnaire.flow import Flow
+from questionnaire.state import StateCodec
+from questionnaire.views import bp as questionnaire_bp
+from security import apply_security_headers
+
+
+def select_locale() -> str:
+    """A language the flow carries, then ?lang=, then the browser's preference."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    for candidate in (g.get("flow_lang"), request.args.get("lang"), request.form.get("lang")):
+        if candidate in languages:
+            return candidate
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def _static_versions(static_folder: Path) -> dict[str, str]:
+    """A short content hash per static file, so browsers may cache them for a year."""
+    versions = {}
+    for path in static_folder.rglob("*"):
+        if path.is_file():
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+            versions[path.relative_to(static_folder).as_posix()] = digest
+    return versions
+
+
+def create_app(
+    test_config: dict[str, Any] | None = None, instance_path: str | None = None
+) -> Flask:
+    """Build the app from the environment, overridden by ``test_config`` in tests."""
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    app.config.from_mapping(config.from_environment())
+    if test_config:
+        app.config.from_mapping(test_config)
+    config.check_safe(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    steps = app.config.get("QUESTIONNAIRE_STEPS", STEPS)
+    questions = app.config.get("QUESTIONNAIRE_QUESTIONS", QUESTIONS)
+    validate_catalogue(steps, questions, rules.FIELDS)
+    app.extensions["questionnaire_flow"] = Flow(steps, questions)
+    app.extensions["state_codec"] = StateCodec(
+        app.config["SECRET_KEY"], app.config["FLOW_TOKEN_MAX_AGE"]
+    )
+
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.register_blueprint(questionnaire_bp)
+    app.after_request(apply_security_headers)
+    _register_template_helpers(app)
+    _register_error_pages(app)
+    return app
+
+
+def _register_template_helpers(app: Flask) -> None:
+    versions = _static_versions(Path(app.static_folder or "static"))
+
+    def static_url(filename: str) -> str:
+        from flask import url_for
+
+        return url_for("static", filename=filename, v=versions.get(filename))
+
+    @app.context_processor
+    def inject_globals() -> dict[str, Any]:
+        return {
+            "clinic": {
+                "name": app.config["CLINIC_NAME"],
+                "url": app.config["CLINIC_URL"],
+                "phone": app.config["CLINIC_PHONE"],
+                "booking_url": app.config["BOOKING_URL"],
+                "medical_review_url": app.config["MEDICAL_REVIEW_URL"],
+            },
+            "static_url": static_url,
+            "current_lang": str(get_locale()),
+        }
+
+
+def _register_error_pages(app: Flask) -> None:
+    def page(code: int, title: str, message: str):
+        return render_template("error.html", code=code, title=title, message=message), code
+
+    from flask_babel import gettext as _
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return page(404, _("Page not found"), _("We couldn't find that page."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(_error):
+        return page(405, _("Not available"), _("That page can't be used this way."))
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return page(413, _("Too much data"), _("What you sent was too large to handle."))
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        return page(
+            500,
+            _("Something went wrong"),
+            _("Sorry, something went wrong on our side. Please try again in a moment."),
+        )

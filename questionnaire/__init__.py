@@ -1,0 +1,1 @@
+"""The patient-facing questionnaire: questions as data, forms, flow and views."""

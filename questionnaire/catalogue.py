@@ -1,0 +1,397 @@
+"""The questions, as data: which contract field each asks, on which step, in which words.
+
+The catalogue is the single description of the questionnaire. The wizard's forms,
+the phone-intake mode and the API's question list are all drawn from it. It is
+checked against the rules' answer schema when the app starts (see
+``validate_catalogue``), so a typo stops start-up instead of reaching a patient.
+
+A question may carry ``when``: it is shown only when an answer from an EARLIER
+step has one of the listed values; when hidden, it takes ``value_when_hidden``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+YES_NO = "yes_no"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer a person can pick, with its plain-words label."""
+
+    value: str
+    label: str
+    hint: str | None = None
+    picture: str | None = None  # name of an SVG under templates/illustrations/
+    swatch: str | None = None  # a CSS colour shown beside the words
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Show a question only when ``field`` (asked earlier) has one of ``any_of``."""
+
+    field: str
+    any_of: tuple[object, ...]
+
+    def holds(self, answers: dict[str, object]) -> bool:
+        return answers.get(self.field) in self.any_of
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question: the contract field it fills and how it is asked."""
+
+    id: str
+    step: str
+    kind: str  # "multi", "choice", "bool" or "int", as in rules.FIELDS
+    label: str
+    required_message: str
+    hint: str | None = None
+    choices: tuple[Choice, ...] = ()
+    when: Condition | None = None
+    value_when_hidden: object = None
+    input_attributes: tuple[tuple[str, str], ...] = ()
+
+    def is_shown(self, answers: dict[str, object]) -> bool:
+        return self.when is None or self.when.holds(answers)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A page of the wizard."""
+
+    id: str
+    title: str
+    intro: str | None = None
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "scars",
+        _l("Your scars"),
+        _l("Tell us what your acne scars look like. There are no wrong answers."),
+    ),
+    Step(
+        "skin",
+        _l("Your skin now"),
+        _l("Some skin conditions need to settle before microneedling is safe."),
+    ),
+    Step(
+        "health",
+        _l("Your health and medicines"),
+        _l(
+            "These questions help us spot anything a clinician should check first. "
+            "Your answers are not stored unless you later ask us to contact you."
+        ),
+    ),
+    Step("about", _l("About you"), _l("Two last questions.")),
+)
+
+
+def _yes_no() -> tuple[Choice, ...]:
+    return (Choice("yes", _l("Yes")), Choice("no", _l("No")))
+
+
+QUESTIONS: tuple[Question, ...] = (
+    # --- Your scars -------------------------------------------------------
+    Question(
+        id="scar_types",
+        step="scars",
+        kind="multi",
+        label=_l("Which of these look like your scars?"),
+        hint=_l("Choose all that apply. If you can't tell, choose “Not sure”."),
+        required_message=_l("Choose at least one scar type, or “Not sure”."),
+        choices=(
+            Choice(
+                "boxcar",
+                _l("Boxcar"),
+                _l("Round or oval dents with steep, sharp edges and a flat bottom."),
+                picture="boxcar",
+            ),
+            Choice(
+                "ice_pick",
+                _l("Ice pick"),
+                _l("Small, narrow, deep holes, as if the skin was pricked."),
+                picture="ice_pick",
+            ),
+            Choice(
+                "rolling",
+                _l("Rolling"),
+                _l("Wide, shallow dips with soft edges that make the skin look wavy."),
+                picture="rolling",
+            ),
+            Choice(
+                "hypertrophic",
+                _l("Raised"),
+                _l("Firm scars that stand up above the skin around them."),
+                picture="raised",
+            ),
+            Choice(
+                "unsure",
+                _l("Not sure"),
+                _l("That's fine: the clinician will look at them with you."),
+                picture="unsure",
+            ),
+        ),
+    ),
+    Question(
+        id="scar_severity",
+        step="scars",
+        kind="choice",
+        label=_l("How visible are your scars?"),
+        required_message=_l("Choose how visible your scars are."),
+        choices=(
+            Choice(
+                "mild",
+                _l("Mild"),
+                _l(
+                    "Hard to notice when talking face to face, and easy to hide "
+                    "with make-up or a beard."
+                ),
+            ),
+            Choice(
+                "moderate",
+                _l("Moderate"),
+                _l("Easy to see when talking face to face, and hard to hide."),
+            ),
+            Choice(
+                "severe",
+                _l("Severe"),
+                _l("Easy to see from further away, across a room."),
+            ),
+        ),
+    ),
+    # --- Your skin now ----------------------------------------------------
+    Question(
+        id="active_acne",
+        step="skin",
+        kind="choice",
+        label=_l("Do you have acne breakouts at the moment?"),
+        required_message=_l("Choose whether you have breakouts at the moment."),
+        choices=(
+            Choice("none", _l("No breakouts")),
+            Choice("mild", _l("A few"), _l("A few small spots or blackheads.")),
+            Choice(
+                "moderate_severe",
+                _l("Many, or painful ones"),
+                _l("Many red, inflamed spots, or painful deep lumps or cysts."),
+            ),
+        ),
+    ),
+    Question(
+        id="active_skin_infection_in_area",
+        step="skin",
+        kind="bool",
+        label=_l("Right now, is there an infection where your scars are?"),
+        hint=_l("For example a cold sore, warts, impetigo or a fungal rash."),
+        required_message=_l("Answer yes or no: an infection where your scars are."),
+        choices=_yes_no(),
+    ),
+    Question(
+        id="eczema_psoriasis_rosacea_in_area",
+        step="skin",
+        kind="choice",
+        label=_l("Do you have eczema, psoriasis or rosacea where your scars are?"),
+        required_message=_l("Choose whether you have eczema, psoriasis or rosacea there."),
+        choices=(
+            Choice("none", _l("No")),
+            Choice("controlled", _l("Yes, but it is settled at the moment")),
+            Choice("active", _l("Yes, and it is flaring up now")),
+        ),
+    ),
+    Question(
+        id="recent_sunburn_or_tan",
+        step="skin",
+        kind="bool",
+        label=_l("Is the skin sunburnt or freshly tanned right now?"),
+        hint=_l("From the sun or a sunbed."),
+        required_message=_l("Answer yes or no: sunburn or a fresh tan."),
+        choices=_yes_no(),
+    ),
+    Question(
+        id="recent_facial_procedure",
+        step="skin",
+        kind="bool",
+        label=_l("Have you had a procedure on the area in the last 4 weeks?"),
+        hint=_l("For example a chemical peel, laser, filler or surgery."),
+        required_message=_l("Answer yes or no: a procedure in the last 4 weeks."),
+        choices=_yes_no(),
+    ),
+    Question(
+        id="skin_cancer_in_area",
+        step="skin",
+        kind="bool",
+        label=_l("Have you had skin cancer in the area, or is a mole or spot there being checked?"),
+        required_message=_l("Answer yes or no: skin cancer or a spot being checked."),
+        choices=_yes_no(),
+    ),
+    Question(
+        id="radiation_to_area_within_year",
+        step="skin",
+        kind="bool",
+        label=_l("Have you had radiotherapy to the area in the last 12 months?"),
+        required_message=_l("Answer yes or no: radiotherapy in the last 12 months."),
+        choices=_yes_no(),
+    ),
+    # --- Your health and medicines ----------------------------------------
+    Question(
+        id="isotretinoin",
+        step="health",
+        kind="choice",
+        label=_l("Have you ever taken isotretinoin tablets for acne?"),
+        hint=_l("Brand names include Accutane, Roaccutane, Absorica and Claravis."),
+        required_message=_l("Choose whether you have taken isotretinoin."),
+        choices=(
+            Choice("never", _l("Never")),
+            Choice("more_than_6_months", _l("Yes, and I stopped more than 6 months ago")),
+            Choice(
+                "within_6_months",
+                _l("Yes, and I stopped 6 months ago or less"),
+                _l("Choose this too if you are not sure when you stopped."),
+            ),
+            Choice("currently", _l("Yes, I am taking it now")),
+        ),
+    ),
+    Question(
+        id="pregnant_or_breastfeeding",
+        step="health",
+        kind="bool",
+        label=_l("Are you pregnant, trying to get pregnant, or breastfeeding?"),
+        required_message=_l("Answer yes or no: pregnant, trying, or breastfeeding."),
+        choices=_yes_no(),
+    ),
+    Question(
+        id="keloid_history",
+        step="health",
+        kind="bool",
+        label=_l("Have you ever had a keloid?"),
+        hint=_l(
+            "A keloid is a raised, thick scar that keeps growing beyond the edges "
+            "of the original wound."
+        ),
+        required_message=_l("Answer yes or no: keloid scars."),
+        choices=_yes_no(),
+    ),
+    Question(
+        id="cold_sores_history",
+        step="health",
+        kind="bool",
+        label=_l("Do you get cold sores?"),
+        required_message=_l("Answer yes or no: cold sores."),
+        choices=_yes_no(),
+    ),
+    Question(
+        id="bleeding_disorder_or_anticoagulants",
+        step="health",
+        kind="bool",
+        label=_l("Do you have a bleeding disorder, or take blood thinners?"),
+        hint=_l("For example warfarin, apixaban, rivaroxaban, or daily aspirin."),
+        required_message=_l("Answer yes or no: a bleeding disorder or blood thinners."),
+        choices=_yes_no(),
+    ),
+    Question(
+        id="immunosuppressed",
+        step="health",
+        kind="bool",
+        label=_l("Is your immune system weakened by an illness or a medicine?"),
+        hint=_l("For example after a transplant, during chemotherapy, on steroid tablets, or HIV."),
+        required_message=_l("Answer yes or no: a weakened immune system."),
+        choices=_yes_no(),
+    ),
+    Question(
+        id="diabetes",
+        step="health",
+        kind="choice",
+        label=_l("Do you have diabetes?"),
+        required_message=_l("Choose whether you have diabetes."),
+        choices=(
+            Choice("none", _l("No")),
+            Choice("controlled", _l("Yes, and it is well controlled")),
+            Choice(
+                "uncontrolled",
+                _l("Yes, and it is not well controlled"),
+                _l("For example your blood sugar is often high, or you are not sure."),
+            ),
+        ),
+    ),
+    Question(
+        id="connective_tissue_disease",
+        step="health",
+        kind="bool",
+        label=_l("Do you have scleroderma, lupus or another connective-tissue disease?"),
+        required_message=_l("Answer yes or no: a connective-tissue disease."),
+        choices=_yes_no(),
+    ),
+    Question(
+        id="metal_allergy",
+        step="health",
+        kind="bool",
+        label=_l("Are you allergic to nickel or other metals?"),
+        hint=_l("For example, cheap jewellery or a jeans button gives you a rash."),
+        required_message=_l("Answer yes or no: a metal allergy."),
+        choices=_yes_no(),
+    ),
+    Question(
+        id="anaesthetic_allergy",
+        step="health",
+        kind="bool",
+        label=_l("Have you reacted badly to numbing cream or a local anaesthetic?"),
+        hint=_l("For example at the dentist."),
+        required_message=_l("Answer yes or no: a reaction to numbing cream or anaesthetic."),
+        choices=_yes_no(),
+    ),
+    # --- About you --------------------------------------------------------
+    Question(
+        id="fitzpatrick",
+        step="about",
+        kind="choice",
+        label=_l("Which best describes your skin in the sun?"),
+        hint=_l(
+            "This helps us tell you about the risk of temporary dark marks. "
+            "Choose the closest: the colours are only a guide."
+        ),
+        required_message=_l("Choose the description closest to your skin."),
+        choices=(
+            Choice("I", _l("Always burns, never tans"), _l("Very fair skin."), swatch="#f6e0d2"),
+            Choice(
+                "II", _l("Usually burns, tans with difficulty"), _l("Fair skin."), swatch="#eccab0"
+            ),
+            Choice(
+                "III",
+                _l("Sometimes burns, tans gradually"),
+                _l("Light to medium skin."),
+                swatch="#d7a47e",
+            ),
+            Choice(
+                "IV",
+                _l("Rarely burns, tans easily"),
+                _l("Medium to olive or light brown skin."),
+                swatch="#b67c52",
+            ),
+            Choice(
+                "V",
+                _l("Very rarely burns, tans very easily"),
+                _l("Brown skin."),
+                swatch="#8a5531",
+            ),
+            Choice(
+                "VI",
+                _l("Never burns"),
+                _l("Deeply pigmented dark brown or black skin."),
+                swatch="#4e2f1d",
+            ),
+        ),
+    ),
+    Question(
+        id="age",
+        step="about",
+        kind="int",
+        label=_l("How old are you?"),
+        hint=_l("In years. This check is for people aged 12 and over."),
+        required_message=_l("Enter your age in years, for example 34."),
+        input_attributes=(("inputmode", "numeric"), ("autocomplete", "off")),
+    ),
+)

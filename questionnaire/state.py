@@ -1,0 +1,92 @@
+"""The questionnaire's state between steps, carried by the browser in a sealed token.
+
+There is no server-side session: a token travels in the step URL and in each
+form, so any number of stateless workers can serve any step, and the flow keeps
+working inside a cross-site iframe where cookies are blocked. Answers are health
+data, so the token is encrypted as well as signed (Fernet: AES plus HMAC, with a
+timestamp), which keeps them unreadable in URLs, histories and logs. A tampered
+or expired token is refused; it is never trusted for a decision.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import zlib
+from dataclasses import dataclass, field
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+MAX_TOKEN_LENGTH = 4096
+
+
+@dataclass
+class FlowState:
+    """One person's progress: a random flow id and the answers given so far."""
+
+    flow_id: str
+    answers: dict[str, object] = field(default_factory=dict)
+    lang: str | None = None
+
+
+class StateError(Exception):
+    """The token could not be used; ``reason`` is "missing", "expired" or "invalid"."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+def _fernet_key(secret_key: str) -> bytes:
+    derived = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"questionnaire-state-v1"
+    ).derive(secret_key.encode())
+    return base64.urlsafe_b64encode(derived)
+
+
+class StateCodec:
+    """Seals a FlowState into a URL-safe token and opens it again."""
+
+    def __init__(self, secret_key: str, max_age_seconds: int):
+        self._fernet = Fernet(_fernet_key(secret_key))
+        self._max_age = max_age_seconds
+
+    @staticmethod
+    def new(lang: str | None = None) -> FlowState:
+        return FlowState(flow_id=secrets.token_urlsafe(12), lang=lang)
+
+    def dumps(self, state: FlowState) -> str:
+        payload = {"f": state.flow_id, "a": state.answers}
+        if state.lang:
+            payload["l"] = state.lang
+        raw = zlib.compress(json.dumps(payload, separators=(",", ":")).encode(), 9)
+        return self._fernet.encrypt(raw).decode("ascii")
+
+    def loads(self, token: str | None) -> FlowState:
+        if not token:
+            raise StateError("missing")
+        if len(token) > MAX_TOKEN_LENGTH:
+            raise StateError("invalid")
+        try:
+            raw = self._fernet.decrypt(token, ttl=self._max_age)
+        except InvalidToken:
+            try:
+                self._fernet.decrypt(token)
+            except (InvalidToken, ValueError, TypeError):
+                raise StateError("invalid") from None
+            raise StateError("expired") from None
+        except (ValueError, TypeError):
+            raise StateError("invalid") from None
+        try:
+            payload = json.loads(zlib.decompress(raw))
+            flow_id = payload["f"]
+            answers = payload["a"]
+            lang = payload.get("l")
+        except (ValueError, KeyError, TypeError, zlib.error):
+            raise StateError("invalid") from None
+        if not isinstance(flow_id, str) or not isinstance(answers, dict):
+            raise StateError("invalid")
+        return FlowState(flow_id=flow_id, answers=answers, lang=lang)

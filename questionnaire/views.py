@@ -1,0 +1,161 @@
+"""The wizard's pages: intro, one page per step, and the result.
+
+Every step is POST-then-redirect: the answers so far travel in a sealed token in
+the next page's URL, so Back, Refresh and the browser's history all keep the
+answers, and no worker holds any state between requests.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+
+import rules
+from questionnaire import forms
+from questionnaire.flow import DEFAULT_FLOW, Flow
+from questionnaire.result import build_result
+from questionnaire.state import FlowState, StateCodec, StateError
+
+bp = Blueprint("questionnaire", __name__)
+
+NOTICES = {"expired", "invalid", "missing"}
+
+
+def flow() -> Flow:
+    return current_app.extensions.get("questionnaire_flow", DEFAULT_FLOW)
+
+
+def codec() -> StateCodec:
+    return current_app.extensions["state_codec"]
+
+
+def _restart(reason: str) -> Response:
+    """Back to the intro, saying why the answers could not be used."""
+    return redirect(url_for(".intro", notice=reason), code=303)
+
+
+def _load_state(token: str | None) -> FlowState:
+    state = codec().loads(token)
+    if state.lang:
+        g.flow_lang = state.lang
+    return state
+
+
+@bp.get("/")
+def intro() -> str:
+    """What microneedling is, what the check covers, and what is stored."""
+    notice = request.args.get("notice")
+    return render_template(
+        "intro.html", notice=notice if notice in NOTICES else None, first_step=flow().steps[0]
+    )
+
+
+@bp.get("/check/start")
+def start() -> Response:
+    """Begin a new, empty questionnaire."""
+    lang = request.args.get("lang")
+    state = codec().new(lang=lang if lang in current_app.config["LANGUAGES"] else None)
+    first = flow().visible_steps(state.answers)[0]
+    return redirect(url_for(".step", step_id=first.id, s=codec().dumps(state)), code=303)
+
+
+def _render_step(step_id: str, state: FlowState, form: forms.StepForm, status: int = 200):
+    questions = flow().shown_questions(step_id, state.answers)
+    position, total = flow().progress(step_id, state.answers)
+    previous = flow().neighbour(step_id, state.answers, -1)
+    token = codec().dumps(state)
+    return (
+        render_template(
+            "step.html",
+            step=flow().step(step_id),
+            questions=questions,
+            form=form,
+            errors=forms.error_summary(form, questions),
+            position=position,
+            total=total,
+            token=token,
+            back_url=url_for(".step", step_id=previous.id, s=token) if previous else None,
+            anchor_id=forms.anchor_id,
+        ),
+        status,
+    )
+
+
+@bp.get("/check/<step_id>")
+def step(step_id: str):
+    """Show one step, filled in with any answers already given."""
+    if flow().step(step_id) is None:
+        abort(404)
+    try:
+        state = _load_state(request.args.get("s"))
+    except StateError as error:
+        if error.reason == "missing" and step_id == flow().steps[0].id:
+            return start()
+        return _restart(error.reason)
+    if not flow().can_show(step_id, state.answers):
+        pending = flow().first_unanswered(state.answers)
+        target = url_for(".step", step_id=pending.id, s=request.args["s"]) if pending else None
+        return redirect(target or url_for(".result", s=request.args["s"]), code=303)
+    questions = flow().shown_questions(step_id, state.answers)
+    form = forms.form_class(questions)(
+        formdata=None, data=forms.form_data(state.answers, questions)
+    )
+    return _render_step(step_id, state, form)
+
+
+@bp.post("/check/<step_id>")
+def submit_step(step_id: str):
+    """Check one step's answers; on success go on, otherwise show every error."""
+    if flow().step(step_id) is None:
+        abort(404)
+    try:
+        state = _load_state(request.form.get("s"))
+    except StateError as error:
+        return _restart(error.reason)
+    if not flow().can_show(step_id, state.answers):
+        return _restart("invalid")
+    questions = flow().shown_questions(step_id, state.answers)
+    form = forms.form_class(questions)(formdata=request.form)
+    if not form.validate():
+        return _render_step(step_id, state, form, status=422)
+    state.answers.update(forms.typed_answers(form, questions))
+    token = codec().dumps(state)
+    following = flow().neighbour(step_id, state.answers, +1) or flow().first_unanswered(
+        state.answers
+    )
+    if following is None:
+        return redirect(url_for(".result", s=token), code=303)
+    return redirect(url_for(".step", step_id=following.id, s=token), code=303)
+
+
+@bp.get("/check/result")
+def result() -> str | Response:
+    """The decision in plain words: every reason, what to expect, the next step."""
+    try:
+        state = _load_state(request.args.get("s"))
+    except StateError as error:
+        return _restart(error.reason)
+    pending = flow().first_unanswered(state.answers)
+    if pending is not None:
+        return redirect(url_for(".step", step_id=pending.id, s=request.args["s"]), code=303)
+    answers = flow().completed_answers(state.answers)
+    try:
+        decision = rules.evaluate(answers, lang=str(get_locale()))
+    except rules.AnswersError:
+        return _restart("invalid")
+    token = request.args["s"]
+    return render_template(
+        "result.html",
+        result=build_result(decision),
+        change_url=url_for(".step", step_id=flow().steps[0].id, s=token),
+    )

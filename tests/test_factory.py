@@ -1,0 +1,53 @@
+"""The application factory: configuration from the environment, safe defaults, loud failures."""
+
+import pytest
+
+from app import create_app
+from config import DEV_SECRET_KEY, ConfigError
+
+
+def test_defaults_name_the_seed_clinic_and_its_free_consultation(monkeypatch, tmp_path):
+    monkeypatch.delenv("CLINIC_NAME", raising=False)
+    app = create_app({"TESTING": True})
+    assert app.config["CLINIC_NAME"] == "Trilogy Medical Center"
+    page = app.test_client().get("/").get_data(as_text=True)
+    assert "Trilogy Medical Center" in page
+
+
+def test_clinic_settings_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("CLINIC_NAME", "Clínica Piel Sana")
+    monkeypatch.setenv("BOOKING_URL", "https://example.test/book")
+    monkeypatch.setenv("FLOW_TOKEN_MAX_AGE", "60")
+    app = create_app({"TESTING": True})
+    assert app.config["CLINIC_NAME"] == "Clínica Piel Sana"
+    assert app.config["BOOKING_URL"] == "https://example.test/book"
+    assert app.config["FLOW_TOKEN_MAX_AGE"] == 60
+
+
+def test_a_malformed_number_setting_stops_start_up(monkeypatch):
+    monkeypatch.setenv("FLOW_TOKEN_MAX_AGE", "an hour")
+    with pytest.raises(ConfigError, match="FLOW_TOKEN_MAX_AGE"):
+        create_app({"TESTING": True})
+
+
+@pytest.mark.parametrize("secret", [None, "", DEV_SECRET_KEY])
+def test_production_refuses_the_development_secret_key(monkeypatch, secret):
+    monkeypatch.setenv("APP_ENV", "production")
+    if secret is None:
+        monkeypatch.delenv("SECRET_KEY", raising=False)
+    else:
+        monkeypatch.setenv("SECRET_KEY", secret)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_production_starts_with_a_real_secret_key(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a" * 64)
+    assert create_app().config["APP_ENV"] == "production"
+
+
+def test_instance_folder_is_created_on_first_run(tmp_path):
+    instance = tmp_path / "fresh" / "instance"
+    create_app({"TESTING": True}, instance_path=str(instance))
+    assert instance.is_dir()

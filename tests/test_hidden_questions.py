@@ -1,0 +1,54 @@
+"""Questions shown only for some answers: progress, completion and the decision stay right."""
+
+import re
+from dataclasses import replace
+
+from conftest import HEALTHY, form_fields, hidden_token
+
+from app import create_app
+from questionnaire.catalogue import QUESTIONS, STEPS, Condition
+
+# A variant catalogue: every "health" question is shown only to people with severe scars,
+# so the whole health step disappears for everyone else.
+VARIANT = [
+    replace(q, when=Condition("scar_severity", ("severe",)), value_when_hidden=False)
+    if q.step == "health" and q.kind == "bool"
+    else q
+    for q in QUESTIONS
+]
+VARIANT = [
+    replace(q, when=Condition("scar_severity", ("severe",)), value_when_hidden=q.choices[0].value)
+    if q.step == "health" and q.kind == "choice"
+    else q
+    for q in VARIANT
+]
+
+
+def walk(client, answers):
+    location = client.get("/check/start").headers["Location"]
+    seen = []
+    while "/check/result" not in location:
+        page = client.get(location).get_data(as_text=True)
+        step_id = re.search(r'action="/check/(\w+)"', page).group(1)
+        seen.append((step_id, re.search(r"Step (\d) of (\d)", page).groups()))
+        location = client.post(
+            f"/check/{step_id}", data={"s": hidden_token(page), **form_fields(answers, step_id)}
+        ).headers["Location"]
+    return seen, client.get(location).get_data(as_text=True)
+
+
+def test_a_hidden_step_is_skipped_and_progress_counts_only_what_is_shown():
+    app = create_app({"TESTING": True, "SECRET_KEY": "k", "QUESTIONNAIRE_QUESTIONS": VARIANT})
+    seen, result = walk(app.test_client(), HEALTHY)
+    assert seen == [("scars", ("1", "3")), ("skin", ("2", "3")), ("about", ("3", "3"))]
+    assert "Microneedling is likely to suit you" in result
+
+
+def test_the_step_reappears_when_an_earlier_answer_calls_for_it():
+    app = create_app({"TESTING": True, "SECRET_KEY": "k", "QUESTIONNAIRE_QUESTIONS": VARIANT})
+    answers = {**HEALTHY, "scar_severity": "severe", "keloid_history": True}
+    seen, result = walk(app.test_client(), answers)
+    assert [step for step, _ in seen] == [s.id for s in STEPS]
+    # Before the severity is known the health step is not counted; from then on it is.
+    assert [count for _, count in seen] == [("1", "3"), ("2", "4"), ("3", "4"), ("4", "4")]
+    assert "Please see a dermatologist first" in result

@@ -1,0 +1,241 @@
+"""The wizard as a browser without JavaScript uses it: steps, errors, back, refresh, result."""
+
+import re
+
+import pytest
+from conftest import BY_OUTCOME, HEALTHY, form_fields, hidden_token, load_examples, token_of
+
+from questionnaire.catalogue import STEPS
+
+BOOKING = "https://www.trilogymedicalcenter.com/free-consultation/"
+REVIEW = "https://www.trilogymedicalcenter.com/medical-review/"
+
+HEADLINES = {
+    "book_consultation": "Microneedling is likely to suit you",
+    "clinician_review": "You may be suitable, but a clinician needs to check some things first",
+    "see_dermatologist": "Please see a dermatologist first",
+    "not_suitable_now": "Microneedling should not be done at the moment",
+}
+
+
+def test_intro_explains_the_check_and_starts_it(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "What is microneedling?" in page
+    assert "about two minutes" in page
+    assert "Your answers are not stored" in page
+    assert 'href="/check/start"' in page
+
+
+def test_start_opens_step_one_of_four(client, walker):
+    location = walker.start()
+    page = client.get(location).get_data(as_text=True)
+    assert "Step 1 of 4" in page
+    assert '<progress max="4" value="1"' in page
+    for value in ("boxcar", "ice_pick", "rolling", "hypertrophic", "unsure"):
+        assert f'value="{value}"' in page
+    assert page.count('class="scar-svg"') == 5
+
+
+def test_skin_type_is_asked_in_words_never_numerals(client, walker):
+    answers = {k: v for k, v in HEALTHY.items()}
+    location = walker.start()
+    for step in STEPS[:3]:
+        token = hidden_token(client.get(location).get_data(as_text=True))
+        location = client.post(
+            f"/check/{step.id}", data={"s": token, **form_fields(answers, step.id)}
+        ).headers["Location"]
+    page = client.get(location).get_data(as_text=True)
+    assert "Always burns, never tans" in page
+    labels = re.findall(r'<span class="option-name">([^<]*)</span>', page)
+    assert labels and not any(
+        label.strip() in {"I", "II", "III", "IV", "V", "VI"} for label in labels
+    )
+
+
+@pytest.mark.parametrize("outcome", list(BY_OUTCOME))
+def test_each_outcome_is_reached_and_shown_with_its_next_step(client, walker, outcome):
+    result = client.get(walker.complete(BY_OUTCOME[outcome]))
+    page = result.get_data(as_text=True)
+    assert result.status_code == 200
+    assert HEADLINES[outcome] in page
+    assert "a screening aid, not a diagnosis" in page.lower()
+    assert "1.08 out of 10" in page and "3 to 6 sessions" in page
+    if outcome == "book_consultation":
+        assert BOOKING in page
+    if outcome == "clinician_review":
+        assert REVIEW in page and BOOKING not in page
+    if outcome in ("see_dermatologist", "not_suitable_now"):
+        assert BOOKING not in page and REVIEW not in page
+
+
+@pytest.mark.parametrize("example", load_examples(), ids=lambda e: e["id"])
+def test_worked_examples_through_the_wizard(client, walker, example):
+    page = client.get(walker.complete(example["answers"])).get_data(as_text=True)
+    assert HEADLINES[example["expected"]] in page
+    for key in example["must_mention"]:
+        assert f"{key} (" in page  # listed in the trace of rules that decided
+
+
+def test_every_reason_is_shown_with_its_rule(client, walker):
+    answers = {
+        **HEALTHY,
+        "scar_types": ["ice_pick", "unsure"],
+        "fitzpatrick": "V",
+        "diabetes": "controlled",
+    }
+    page = client.get(walker.complete(answers)).get_data(as_text=True)
+    assert "What to expect for your scars" in page and "What to expect for your skin" in page
+    for key in (
+        "ice_pick_limited_benefit",
+        "scar_type_unclear",
+        "pih_risk_darker_skin",
+        "controlled_diabetes_disclose",
+    ):
+        assert key in page
+    assert re.search(r"<code>R-[\w-]+</code>", page)
+
+
+def test_missing_answers_show_every_error_and_keep_the_rest(client, walker):
+    location = walker.start()
+    step_one = client.get(location)
+    token = hidden_token(step_one.get_data(as_text=True))
+    client.post("/check/scars", data={"s": token, **form_fields(HEALTHY, "scars")})
+    # Step 2 with two answers given and five missing.
+    page_two = client.get(
+        client.post("/check/scars", data={"s": token, **form_fields(HEALTHY, "scars")}).headers[
+            "Location"
+        ]
+    )
+    token_two = hidden_token(page_two.get_data(as_text=True))
+    response = client.post(
+        "/check/skin", data={"s": token_two, "active_acne": "mild", "recent_sunburn_or_tan": "no"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "There is a problem" in page
+    summary = page.split('id="error-summary"')[1].split("</div>")[0]
+    links = re.findall(r'<a href="#([\w-]+)">', summary)
+    assert len(links) == 5
+    for anchor in links:
+        assert f'id="{anchor}"' in page, anchor
+    assert re.search(r'value="mild"\s+checked', page)
+    assert re.search(
+        r'id="recent_sunburn_or_tan-1" name="recent_sunburn_or_tan" value="no"\s+checked', page
+    )
+    assert "<title>Error:" in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("abc", "whole number"),
+        ("11", "from 12 to 120"),
+        ("121", "from 12 to 120"),
+        ("", "Enter your age"),
+        ("٣٠", "whole number"),
+    ],
+)
+def test_age_errors_are_explained_and_the_typed_text_kept(client, walker, typed, message):
+    location = walker.start()
+    for step in STEPS[:3]:
+        token = hidden_token(client.get(location).get_data(as_text=True))
+        location = client.post(
+            f"/check/{step.id}", data={"s": token, **form_fields(HEALTHY, step.id)}
+        ).headers["Location"]
+    token = hidden_token(client.get(location).get_data(as_text=True))
+    response = client.post("/check/about", data={"s": token, "fitzpatrick": "III", "age": typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in page
+    assert f'value="{typed}"' in page
+    assert re.search(r'value="III"\s+checked', page)
+    assert 'aria-invalid="true"' in page
+
+
+def test_back_returns_to_the_previous_step_with_its_answers(client, walker):
+    location = walker.start()
+    token = hidden_token(client.get(location).get_data(as_text=True))
+    location = client.post(
+        "/check/scars",
+        data={"s": token, "scar_types": ["ice_pick", "rolling"], "scar_severity": "severe"},
+    ).headers["Location"]
+    page = client.get(location).get_data(as_text=True)
+    back = re.search(r'class="back-link" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert back.startswith("/check/scars?")
+    previous = client.get(back).get_data(as_text=True)
+    assert re.search(r'value="ice_pick"\s+checked', previous)
+    assert re.search(r'value="rolling"\s+checked', previous)
+    assert re.search(r'value="severe"\s+checked', previous)
+    assert not re.search(r'value="boxcar"\s+checked', previous)
+
+
+def test_refreshing_a_step_or_the_result_loses_nothing(client, walker):
+    result_url = walker.complete(BY_OUTCOME["clinician_review"])
+    first, second = client.get(result_url), client.get(result_url)
+    assert first.status_code == second.status_code == 200
+    assert HEADLINES["clinician_review"] in second.get_data(as_text=True)
+
+
+def test_changing_an_answer_changes_the_result(client, walker):
+    result_url = walker.complete(HEALTHY)
+    token = token_of(result_url)
+    page = client.get(f"/check/health?s={token}").get_data(as_text=True)
+    assert re.search(r'id="keloid_history-1" name="keloid_history" value="no"\s+checked', page)
+    data = {"s": hidden_token(page), **form_fields({**HEALTHY, "keloid_history": True}, "health")}
+    location = client.post("/check/health", data=data).headers["Location"]
+    assert "/check/about" in location
+    location = client.post(
+        "/check/about", data={"s": token_of(location), **form_fields(HEALTHY, "about")}
+    ).headers["Location"]
+    assert HEADLINES["see_dermatologist"] in client.get(location).get_data(as_text=True)
+
+
+def test_skipping_ahead_is_sent_back_to_the_first_unanswered_step(client, walker):
+    location = walker.start()
+    response = client.get(f"/check/health?s={token_of(location)}")
+    assert response.status_code == 303
+    assert "/check/scars" in response.headers["Location"]
+    result = client.get(f"/check/result?s={token_of(location)}")
+    assert result.status_code == 303 and "/check/scars" in result.headers["Location"]
+
+
+@pytest.mark.parametrize("token", ["tampered", ""])
+def test_a_bad_token_restarts_with_a_clear_message(client, token):
+    response = client.post("/check/skin", data={"s": token, "active_acne": "none"})
+    assert response.status_code == 303
+    intro = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Please start again" in intro
+    assert "Nothing was saved" in intro
+
+
+def test_an_expired_token_says_so(app, walker):
+    location = walker.start()
+    app.extensions["state_codec"]._max_age = -1
+    response = app.test_client().get(location)
+    assert response.headers["Location"].endswith("notice=expired")
+    assert "limited time" in app.test_client().get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+
+
+def test_forged_choices_are_refused_without_a_crash(client, walker):
+    token = hidden_token(client.get(walker.start()).get_data(as_text=True))
+    response = client.post(
+        "/check/scars",
+        data={"s": token, "scar_types": ["freckles"], "scar_severity": "catastrophic"},
+    )
+    assert response.status_code == 422
+    assert "There is a problem" in response.get_data(as_text=True)
+
+
+def test_unknown_step_is_a_friendly_404(client):
+    response = client.get("/check/nowhere")
+    assert response.status_code == 404
+    assert "Go to the start of the check" in response.get_data(as_text=True)
+
+
+def test_pages_forbid_framing_and_caching_of_answers(client, walker):
+    response = client.get(walker.start())
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
