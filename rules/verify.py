@@ -31,8 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from babel.messages.pofile import read_po
-
 from . import i18n
 from .boxes import FULL, Box, box_of, count, intersect, pick, subtract, subtract_all
 from .conditions import compile_when
@@ -205,6 +203,10 @@ def _text_findings(translations_dir: Path, languages: list[str]) -> list[Finding
         for key in REASON_SEVERITY
         if not REASON_TEXTS.get(key, "").strip()
     ]
+    if len(languages) > 1:
+        # Babel reads the .po files; imported here so that the rules, and this
+        # proof for English alone, need nothing beyond the standard library.
+        from babel.messages.pofile import read_po
     for lang in languages[1:]:
         po = Path(translations_dir) / lang / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
         try:
