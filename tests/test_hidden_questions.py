@@ -3,7 +3,7 @@
 import re
 from dataclasses import replace
 
-from conftest import HEALTHY, form_fields, hidden_token
+from support import HEALTHY, form_fields, hidden_token
 
 from app import create_app
 from questionnaire.catalogue import QUESTIONS, STEPS, Condition

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import BY_OUTCOME, HEALTHY, form_fields, hidden_token, load_examples, token_of
+from support import BY_OUTCOME, HEALTHY, form_fields, hidden_token, load_examples, token_of
 
 from questionnaire.catalogue import STEPS
 

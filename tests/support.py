@@ -1,0 +1,82 @@
+"""Test data and helpers shared by the test modules: answers, and what a browser posts."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from questionnaire.catalogue import QUESTIONS
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED = REPO_ROOT.parent / "shared"
+
+HEALTHY = {
+    "scar_types": ["rolling", "boxcar"],
+    "scar_severity": "moderate",
+    "active_acne": "none",
+    "isotretinoin": "never",
+    "pregnant_or_breastfeeding": False,
+    "keloid_history": False,
+    "bleeding_disorder_or_anticoagulants": False,
+    "immunosuppressed": False,
+    "active_skin_infection_in_area": False,
+    "cold_sores_history": False,
+    "skin_cancer_in_area": False,
+    "radiation_to_area_within_year": False,
+    "diabetes": "none",
+    "eczema_psoriasis_rosacea_in_area": "none",
+    "recent_sunburn_or_tan": False,
+    "metal_allergy": False,
+    "anaesthetic_allergy": False,
+    "connective_tissue_disease": False,
+    "recent_facial_procedure": False,
+    "fitzpatrick": "II",
+    "age": 28,
+}
+
+# One answers object per outcome, each differing from HEALTHY in one answer.
+BY_OUTCOME = {
+    "book_consultation": HEALTHY,
+    "clinician_review": {**HEALTHY, "cold_sores_history": True},
+    "see_dermatologist": {**HEALTHY, "keloid_history": True},
+    "not_suitable_now": {**HEALTHY, "pregnant_or_breastfeeding": True},
+}
+
+
+def load_examples() -> list[dict]:
+    path = SHARED / "clinical" / "examples.json"
+    if not path.exists():
+        pytest.fail(
+            f"shared examples missing at {path}: CI must run with ../shared beside the repo"
+        )
+    return json.loads(path.read_text())
+
+
+def form_fields(answers: dict, step_id: str) -> dict[str, object]:
+    """What a browser would post for one step, given typed answers."""
+    data: dict[str, object] = {}
+    for question in QUESTIONS:
+        if question.step != step_id or question.id not in answers:
+            continue
+        value = answers[question.id]
+        if question.kind == "bool":
+            data[question.id] = "yes" if value else "no"
+        elif question.kind == "int":
+            data[question.id] = str(value)
+        else:
+            data[question.id] = value
+    return data
+
+
+def token_of(location: str) -> str:
+    return parse_qs(urlparse(location).query)["s"][0]
+
+
+def hidden_token(html: str) -> str:
+    match = re.search(r'name="s" value="([^"]+)"', html)
+    assert match, "the step page carries no state token"
+    return match.group(1)
