@@ -77,15 +77,16 @@ def _number(spec: FieldSpec, op: str, raw: Any) -> int:
 
 
 def _wrong_kind(spec: FieldSpec, raw: Any) -> ConditionError:
+    first = spec.choices[0] if spec.choices else ""
     examples = {
         "bool": "true or false",
-        "choice": 'a value such as "{0}" or {{ any_of = [...] }}',
+        "choice": f'a value such as "{first}" or a table such as {{ any_of = [...] }}',
         "int": "a whole number or a table such as { below = 18 }",
         "multi": "a table such as { includes_any = [...] }",
     }
-    hint = examples[spec.kind].format(*spec.choices[:1])
     return ConditionError(
-        f"condition on {spec.name} ({spec.kind} field) must be {hint}, not {_describe(raw)}"
+        f"condition on {spec.name} ({spec.kind} field) must be {examples[spec.kind]}, "
+        f"not {_describe(raw)}"
     )
 
 

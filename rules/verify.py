@@ -315,7 +315,8 @@ def load_properties(path: Path) -> tuple[list[Property], list[str]]:
                     pid, covers, at_least, box_of(when), _toml(raw["when"]), raw.get("note", "")
                 )
             )
-    covered = {p.covers for p in properties}
+    # A property with other problems still counts as present: it is reported as it is.
+    covered = {raw.get("covers") for raw in raw_properties if isinstance(raw, dict)}
     problems.extend(
         f"{path}: no safety property covers {key!r} ({severity}); add one"
         for key, severity in REASON_SEVERITY.items()
@@ -367,8 +368,21 @@ def _stricter(base: RuleBase, outcome: str, boxes: dict[str, Box]) -> list[tuple
     ]
 
 
+def _shadowing(box: Box, stricter: list[tuple[Rule, Box]]) -> list[str]:
+    """Which stricter rules hide `box`: one that covers it alone, else those it needs."""
+    alone = [r.id for r, b in stricter if not subtract(box, b)]
+    if alone:
+        return alone[:1]
+    overlapping = [(r, b) for r, b in stricter if intersect(box, b) is not None]
+    needed = [
+        r.id
+        for r, b in overlapping
+        if subtract_all(box, (other for o, other in overlapping if o is not r))
+    ]
+    return needed or [r.id for r, _ in overlapping]
+
+
 def _check_reachable(base: RuleBase, boxes: dict[str, Box], report: Report) -> None:
-    before = len(report.findings)
     deciding = 0
     for rule in base.rules:
         box = boxes[rule.id]
@@ -383,9 +397,7 @@ def _check_reachable(base: RuleBase, boxes: dict[str, Box], report: Report) -> N
         if subtract_all(box, (b for _, b in stricter)):
             deciding += 1
             continue
-        alone = [r.id for r, b in stricter if not subtract(box, b)]
-        overlapping = [r.id for r, b in stricter if intersect(box, b) is not None]
-        by = alone[:1] or overlapping
+        by = _shadowing(box, stricter)
         report.findings.append(
             Finding(
                 3,
@@ -393,7 +405,7 @@ def _check_reachable(base: RuleBase, boxes: dict[str, Box], report: Report) -> N
                 f"applies too ({', '.join(by)})",
             )
         )
-    if len(report.findings) == before:
+    if not report.by_check(3):
         report.proved[3] = (
             f"all {len(base.rules)} rules apply to some answers object, and all {deciding} "
             "outcome-setting rules decide the outcome for some"
@@ -401,8 +413,6 @@ def _check_reachable(base: RuleBase, boxes: dict[str, Box], report: Report) -> N
 
 
 def _check_safety(base: RuleBase, boxes: dict[str, Box], report: Report) -> None:
-    before = len(report.findings)
-    failed: set[str] = set()
     deciding = [r for r in base.rules if r.sets_outcome]
     for prop in report.properties:
         enough = [
@@ -411,7 +421,6 @@ def _check_safety(base: RuleBase, boxes: dict[str, Box], report: Report) -> None
         bad = subtract_all(prop.box, enough)
         if not bad:
             continue
-        failed.add(prop.id)
         witness = pick(bad[0], _PREFER)
         total = sum(count(b) for b in bad)
         report.findings.append(
@@ -431,21 +440,24 @@ def _check_safety(base: RuleBase, boxes: dict[str, Box], report: Report) -> None
         if r.outcome == OUTCOMES[-1]
         for piece in subtract_all(boxes[r.id], stricter_than_book)
     ]
+    # A corollary of the properties, computed on its own as the contract states it.
+    overlaps = []
     for prop in report.properties:
-        if prop.id in failed:
-            continue  # already shown with its witness
         hit = next((b for b in (intersect(p, prop.box) for p in booking) if b), None)
         if hit is not None:
-            witness = pick(hit, _PREFER)
-            report.findings.append(
-                Finding(
-                    4,
-                    f"book_consultation is given although {prop.id} applies (when = {prop.when})",
-                    witness,
-                    base.outcome_of(witness),
-                )
+            overlaps.append((prop, hit))
+    if overlaps:
+        witness = pick(overlaps[0][1], _PREFER)
+        report.findings.append(
+            Finding(
+                4,
+                "book_consultation is given to answers where a safety property applies: "
+                + ", ".join(prop.id for prop, _ in overlaps),
+                witness,
+                base.outcome_of(witness),
             )
-    if len(report.findings) == before:
+        )
+    if not report.by_check(4):
         report.proved[4] = (
             f"all {len(report.properties)} safety properties hold (every reason stricter than "
             "info is covered), and book_consultation is given only when none applies"
@@ -467,7 +479,6 @@ def verify(
         languages=shipped_languages(translations),
         space=space_size(),
     )
-    static_before = len(report.findings)
     try:
         base: RuleBase | None = load_rulebase(rules_path)
     except RuleFileError as exc:
@@ -494,7 +505,7 @@ def verify(
             if key not in given
         )
     report.findings.extend(_text_findings(translations, report.languages))
-    if len(report.findings) == static_before:
+    if not report.by_check(2):
         report.proved[2] = (
             f"{len(base.rules) if base else 0} rules use only contract fields, values, outcomes "
             f"and reason keys; all {len(REASON_SEVERITY)} contract reasons are given at their "
