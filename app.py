@@ -67,6 +67,8 @@ def create_app(
     app.after_request(apply_security_headers)
     _register_template_helpers(app)
     _register_error_pages(app)
+    if app.config.get("BENCH_HELLO_ROUTE"):
+        app.add_url_rule("/__bench/hello", "bench_hello", lambda: "hello")
     return app
 
 

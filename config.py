@@ -44,6 +44,10 @@ def from_environment() -> dict[str, Any]:
         ),
         "FLOW_TOKEN_MAX_AGE": _int("FLOW_TOKEN_MAX_AGE", 4 * 60 * 60),
         "BABEL_DEFAULT_LOCALE": "en",
+        # Static URLs carry a content hash, so browsers may keep the files for a year.
+        "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 60 * 60,
+        # bench/web.py only: a bare route that measures this stack's ceiling.
+        "BENCH_HELLO_ROUTE": env("BENCH_HELLO_ROUTE") == "1",
         "LANGUAGES": ("en",),
     }
 
