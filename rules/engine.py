@@ -172,7 +172,7 @@ class _Compiled:
     outcome and the set bits in order give the reasons in contract order.
     """
 
-    _CACHE_LIMIT = 4096
+    _LANGUAGE_LIMIT = 64
 
     def __init__(self, base: RuleBase) -> None:
         self.info = RulebaseInfo(base.version, base.sha256)
@@ -196,7 +196,7 @@ class _Compiled:
         self.ints = tuple((n, t) for n, t in tables.items() if kinds[n] == "int")
         self.multi = tuple((n, t) for n, t in tables.items() if kinds[n] == "multi")
         self.nfields = len(FIELDS)
-        self.decisions: dict[tuple[int, str], Decision] = {}
+        self.reasons: dict[str, tuple[Reason | None, ...]] = {}  # lang -> Reason per bit
 
     def match(self, answers: object) -> int | None:
         """The bitmask of rules that hold, or None if the answers need full validation.
@@ -241,10 +241,22 @@ class _Compiled:
         if mask is None:
             mask = self.match(validate(answers, lang))
             assert mask is not None, "validate() returned answers the engine cannot read"
-        decision = self.decisions.get((mask, lang))
-        if decision is None:
-            decision = self._decide(mask, lang)
-        return decision
+        deciding = mask & self.deciding
+        if not deciding:
+            raise RuntimeError(
+                "no rule sets an outcome for these answers: the rule file has a gap "
+                "(run `python -m rules check`)"
+            )
+        by_bit = self.reasons.get(lang) or self._reasons_in(lang)
+        reasons = []
+        while mask:
+            low = mask & -mask
+            reason = by_bit[low.bit_length() - 1]
+            if reason is not None:
+                reasons.append(reason)
+            mask ^= low
+        outcome = self.order[(deciding & -deciding).bit_length() - 1].outcome
+        return Decision(outcome, tuple(reasons), self.info)
 
     def outcome_of(self, answers: Mapping[str, object]) -> str | None:
         mask = self.match(answers)
@@ -256,27 +268,24 @@ class _Compiled:
             return None
         return self.order[(deciding & -deciding).bit_length() - 1].outcome
 
-    def _decide(self, mask: int, lang: str) -> Decision:
-        outcome = None
-        reasons = []
-        for i, rule in enumerate(self.order):
-            if not mask >> i & 1:
-                continue
-            if outcome is None and rule.sets_outcome:
-                outcome = rule.outcome
-            if rule.reason is not None:
-                text = gettext(REASON_TEXTS[rule.reason], lang)
-                reasons.append(Reason(rule.reason, rule.outcome, rule.id, text, rule.evidence))
-        if outcome is None:
-            raise RuntimeError(
-                "no rule sets an outcome for these answers: the rule file has a gap "
-                "(run `python -m rules check`)"
+    def _reasons_in(self, lang: str) -> tuple[Reason | None, ...]:
+        """The Reason of every rule (None for the default) with its text in `lang`, cached."""
+        by_bit = tuple(
+            None
+            if rule.reason is None
+            else Reason(
+                rule.reason,
+                rule.outcome,
+                rule.id,
+                gettext(REASON_TEXTS[rule.reason], lang),
+                rule.evidence,
             )
-        decision = Decision(outcome, tuple(reasons), self.info)
-        if len(self.decisions) >= self._CACHE_LIMIT:
-            self.decisions.clear()
-        self.decisions[(mask, lang)] = decision
-        return decision
+            for rule in self.order
+        )
+        if len(self.reasons) >= self._LANGUAGE_LIMIT:  # lang comes from requests: stay bounded
+            self.reasons.clear()
+        self.reasons[lang] = by_bit
+        return by_bit
 
 
 # --- loading -----------------------------------------------------------------

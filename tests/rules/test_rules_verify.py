@@ -56,6 +56,8 @@ def test_a_missing_default_is_a_gap_with_a_witness(rules_text, tmp_path):
     assert finding.outcome is None
     witness = validate(finding.witness)  # complete and valid
     assert load_rulebase(path).outcome_of(witness) is None
+    with pytest.raises(RuntimeError, match="gap"):
+        load_rulebase(path).evaluate(witness)  # never a silent default
     assert load_rulebase(RULES_PATH).outcome_of(witness) == "book_consultation"
     # The gap is exactly the answers that raise no flag, counted by hand: scar sets
     # without hypertrophic (31 - 16), any severity (3), acne none (1), isotretinoin
