@@ -20,11 +20,15 @@ from security import apply_security_headers
 
 
 def select_locale() -> str:
-    """A language the flow carries, then ?lang=, then the browser's preference."""
+    """A language the flow carries, then ?lang=, then the browser's preference.
+
+    Never reads the request body: the locale is needed to render the error page
+    for a body that could not be read (413, bad encoding).
+    """
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
-    for candidate in (g.get("flow_lang"), request.args.get("lang"), request.form.get("lang")):
+    for candidate in (g.get("flow_lang"), request.args.get("lang")):
         if candidate in languages:
             return candidate
     return (

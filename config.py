@@ -43,6 +43,8 @@ def from_environment() -> dict[str, Any]:
             "MEDICAL_REVIEW_URL", "https://www.trilogymedicalcenter.com/medical-review/"
         ),
         "FLOW_TOKEN_MAX_AGE": _int("FLOW_TOKEN_MAX_AGE", 4 * 60 * 60),
+        # Larger request bodies get 413: no form here needs more than a few kilobytes.
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 64 * 1024),
         "BABEL_DEFAULT_LOCALE": "en",
         # Static URLs carry a content hash, so browsers may keep the files for a year.
         "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 60 * 60,

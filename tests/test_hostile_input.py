@@ -1,0 +1,73 @@
+"""Random, malformed and oversized input to the wizard never causes a server error."""
+
+import string
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from support import HEALTHY, form_fields, hidden_token
+from werkzeug.datastructures import MultiDict
+
+from questionnaire.catalogue import QUESTIONS, STEPS
+
+FIELD_NAMES = [q.id for q in QUESTIONS] + ["s", "lang", "extra", ""]
+odd_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60
+) | st.sampled_from(["", "yes", "no", "none", "12", "-1", "1e9", "\x00", "<script>", "' OR 1=1"])
+form_bodies = st.lists(st.tuples(st.sampled_from(FIELD_NAMES), odd_text), max_size=25)
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def token_for_step(client, walker, step_index):
+    location = walker.start()
+    for step in STEPS[:step_index]:
+        token = hidden_token(client.get(location).get_data(as_text=True))
+        location = client.post(
+            f"/check/{step.id}", data={"s": token, **form_fields(HEALTHY, step.id)}
+        ).headers["Location"]
+    return hidden_token(client.get(location).get_data(as_text=True))
+
+
+@SETTINGS
+@given(body=form_bodies, step_index=st.integers(0, len(STEPS) - 1))
+def test_random_step_posts_are_answered_with_redirect_or_errors(client, walker, body, step_index):
+    token = token_for_step(client, walker, step_index)
+    step_id = STEPS[step_index].id
+    data = [("s", token), *body] if all(name != "s" for name, _ in body) else body
+    response = client.post(f"/check/{step_id}", data=MultiDict(data))
+    assert response.status_code in (303, 422), response.status_code
+    if response.status_code == 422:
+        page = response.get_data(as_text=True)
+        assert "There is a problem" in page
+        assert "<script>" not in page  # anything echoed back is escaped
+
+
+@SETTINGS
+@given(token=st.text(alphabet=string.printable, max_size=300), step=st.sampled_from(STEPS))
+def test_forged_tokens_restart_the_flow(client, token, step):
+    for response in (
+        client.get(f"/check/{step.id}", query_string={"s": token}),
+        client.post(f"/check/{step.id}", data={"s": token}),
+        client.get("/check/result", query_string={"s": token}),
+    ):
+        assert response.status_code == 303
+        assert "notice=" in response.headers["Location"] or "s=" in response.headers["Location"]
+
+
+def test_raw_bytes_and_bad_encodings_do_not_crash(client, walker):
+    token = token_for_step(client, walker, 0)
+    response = client.post(
+        "/check/scars",
+        data=b"s=" + token.encode() + b"&scar_types=\xff\xfe&scar_severity=%C0%80",
+        content_type="application/x-www-form-urlencoded",
+    )
+    # Werkzeug drops a body it cannot decode; without its token the flow restarts.
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("notice=missing")
+
+
+def test_an_oversized_body_gets_413(client):
+    response = client.post("/check/scars", data={"s": "x", "scar_types": "a" * (70 * 1024)})
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
