@@ -177,8 +177,7 @@ class _Compiled:
     def __init__(self, base: RuleBase) -> None:
         self.info = RulebaseInfo(base.version, base.sha256)
         self.order = tuple(sorted(base.rules, key=lambda r: (SEVERITIES.index(r.outcome), r.index)))
-        every = (1 << len(self.order)) - 1
-        self.every = every
+        self.every = (1 << len(self.order)) - 1
         self.deciding = sum(1 << i for i, r in enumerate(self.order) if r.sets_outcome)
         tables: dict[str, dict[object, int]] = {}
         for name in FIELDS:
@@ -190,57 +189,22 @@ class _Compiled:
                 )
                 for value in DOMAINS[name]
             }
-        kinds = {name: spec.kind for name, spec in FIELDS.items()}
-        self.choice = tuple((n, t) for n, t in tables.items() if kinds[n] == "choice")
-        self.bools = tuple((n, t[False], t[True]) for n, t in tables.items() if kinds[n] == "bool")
-        self.ints = tuple((n, t) for n, t in tables.items() if kinds[n] == "int")
-        self.multi = tuple((n, t) for n, t in tables.items() if kinds[n] == "multi")
-        self.nfields = len(FIELDS)
+        multi = {name for name, spec in FIELDS.items() if spec.kind == "multi"}
+        self.single = tuple((n, t) for n, t in tables.items() if n not in multi)
+        self.multi = tuple((n, t) for n, t in tables.items() if n in multi)
         self.reasons: dict[str, tuple[Reason | None, ...]] = {}  # lang -> Reason per bit
 
-    def match(self, answers: object) -> int | None:
-        """The bitmask of rules that hold, or None if the answers need full validation.
-
-        Only a plain dict with exactly the contract's fields and exact types
-        passes; anything else goes through `validate`, which either reports
-        every problem or returns such a dict.
-        """
-        if answers.__class__ is not dict or len(answers) != self.nfields:  # type: ignore[arg-type]
-            return None
+    def match(self, clean: Mapping[str, object]) -> int:
+        """The bitmask of the rules that hold for answers that passed `validate`."""
         m = self.every
-        try:
-            for name, table in self.choice:
-                m &= table[answers[name]]  # type: ignore[index]
-            for name, if_false, if_true in self.bools:
-                value = answers[name]  # type: ignore[index]
-                if value is True:
-                    m &= if_true
-                elif value is False:
-                    m &= if_false
-                else:
-                    return None
-            for name, table in self.ints:
-                value = answers[name]  # type: ignore[index]
-                if value.__class__ is not int:
-                    return None
-                m &= table[value]
-            for name, table in self.multi:
-                value = answers[name]  # type: ignore[index]
-                if value.__class__ is not list:
-                    return None
-                values = frozenset(value)
-                if len(values) != len(value):
-                    return None
-                m &= table[values]
-        except (KeyError, TypeError):
-            return None
+        for name, table in self.single:
+            m &= table[clean[name]]
+        for name, table in self.multi:
+            m &= table[frozenset(clean[name])]  # type: ignore[arg-type]
         return m
 
     def evaluate(self, answers: Mapping[str, object], lang: str) -> Decision:
-        mask = self.match(answers)
-        if mask is None:
-            mask = self.match(validate(answers, lang))
-            assert mask is not None, "validate() returned answers the engine cannot read"
+        mask = self.match(validate(answers, lang))
         deciding = mask & self.deciding
         if not deciding:
             raise RuntimeError(
@@ -259,11 +223,7 @@ class _Compiled:
         return Decision(outcome, tuple(reasons), self.info)
 
     def outcome_of(self, answers: Mapping[str, object]) -> str | None:
-        mask = self.match(answers)
-        if mask is None:
-            mask = self.match(validate(answers))
-            assert mask is not None
-        deciding = mask & self.deciding
+        deciding = self.match(validate(answers)) & self.deciding
         if not deciding:
             return None
         return self.order[(deciding & -deciding).bit_length() - 1].outcome
