@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from .conditions import compile_when
@@ -304,7 +305,7 @@ def _parse_rule(raw: Any, index: int, problems: list[str]) -> Rule | None:
         problem(text)
     if len(problems) > before:
         return None
-    return Rule(rule_id, outcome, reason, when, evidence, note, index)
+    return Rule(rule_id, outcome, reason, MappingProxyType(when), evidence, note, index)
 
 
 def parse_rulebase(data: bytes, path: Path | str = "<rules>") -> RuleBase:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -171,3 +173,30 @@ def test_exactly_the_broken_fields_are_named(answers, data):
     with pytest.raises(AnswersError) as caught:
         evaluate(bad)
     assert caught.value.errors == errors
+
+
+ANY_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-5, max_value=200),
+    st.floats(allow_nan=False),
+    st.sampled_from(["none", "mild", "controlled", "II", "never", "boxcar", "true", ""]),
+    st.lists(st.sampled_from(["boxcar", "rolling", "hypertrophic", "unsure", "x"]), max_size=4),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_the_fast_and_the_careful_path_agree(answers, data):
+    # A plain dict takes validate()'s fast path first; any other mapping the careful one.
+    candidate = answers()
+    for name in data.draw(st.sets(st.sampled_from(list(FIELDS)))):
+        candidate[name] = data.draw(ANY_VALUE, label=name)
+    try:
+        fast = validate(candidate)
+    except AnswersError as exc:
+        with pytest.raises(AnswersError) as careful:
+            validate(MappingProxyType(candidate))
+        assert careful.value.errors == exc.errors
+    else:
+        assert validate(MappingProxyType(candidate)) == fast
