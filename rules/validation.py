@@ -87,9 +87,9 @@ def _check(spec: FieldSpec, value: Any, lang: str) -> tuple[list[str], object]:
     return [gettext(template, lang) % {"minimum": spec.minimum, "maximum": spec.maximum}], None
 
 
-# (name, kind, allowed values) per field, for the fast path of `validate`.
+# (name, kind, allowed values, minimum, maximum, choices) per field, for the fast path.
 _PLAN = tuple(
-    (spec.name, spec.kind, frozenset(spec.choices or ()), spec.minimum, spec.maximum, spec.choices)
+    (spec.name, spec.kind, frozenset(spec.choices), spec.minimum, spec.maximum, spec.choices)
     for spec in FIELDS.values()
 )
 

@@ -176,9 +176,8 @@ class Report:
         if self.ok:
             lines.append(f"OK: proved for all {summary}")
         else:
-            problems = len(self.findings) + len(self.skipped)
             lines.append(f"REJECTED: {len(self.findings)} finding(s) over {summary}")
-            if problems != len(self.findings):
+            if self.skipped:
                 lines.append(f"  ({len(self.skipped)} check(s) could not run)")
         return "\n".join(lines)
 
