@@ -256,7 +256,7 @@ def test_contract_case(answers, changes, outcome, reason_keys):
     assert keys(decision) == reason_keys
 
 
-def test_every_reason_and_outcome_is_exercised_by_the_table(contract_text):
+def test_every_reason_and_outcome_is_exercised_by_the_table():
     from rules import REASON_SEVERITY
 
     assert {k for _, _, ks in CASES for k in ks} == set(REASON_SEVERITY)
