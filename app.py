@@ -59,6 +59,7 @@ def create_app(
 
     steps = app.config.get("QUESTIONNAIRE_STEPS", STEPS)
     questions = app.config.get("QUESTIONNAIRE_QUESTIONS", QUESTIONS)
+    rules.default_rulebase()  # a malformed rule file stops start-up, not a patient's result
     validate_catalogue(steps, questions, rules.FIELDS)
     app.extensions["questionnaire_flow"] = Flow(steps, questions)
     app.extensions["state_codec"] = StateCodec(
