@@ -8,6 +8,8 @@ from typing import Any
 
 from flask import Flask, g, render_template, request
 from flask_babel import Babel, get_locale
+from flask_compress import Compress
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 import rules
@@ -66,6 +68,10 @@ def create_app(
         app.config["SECRET_KEY"], app.config["FLOW_TOKEN_MAX_AGE"]
     )
 
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    Compress(app)
     Babel(app, locale_selector=select_locale)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.register_blueprint(questionnaire_bp)

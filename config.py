@@ -43,6 +43,13 @@ def from_environment() -> dict[str, Any]:
             "MEDICAL_REVIEW_URL", "https://www.trilogymedicalcenter.com/medical-review/"
         ),
         "FLOW_TOKEN_MAX_AGE": _int("FLOW_TOKEN_MAX_AGE", 4 * 60 * 60),
+        # Behind a load balancer: how many proxies set X-Forwarded-For/-Proto/-Host.
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env("APP_ENV", "development") != "development",
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_MIN_SIZE": 500,
         # Larger request bodies get 413: no form here needs more than a few kilobytes.
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 64 * 1024),
         "BABEL_DEFAULT_LOCALE": "en",

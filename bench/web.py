@@ -12,6 +12,7 @@ prints the bytes a browser downloads for a step page. Needs Debian's ``wrk``.
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import re
 import shutil
@@ -21,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,15 +59,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, timeout: float = 20) -> None:
+def get(port: int, path: str) -> bytes:
+    """GET a path from the server on loopback (no redirects, no other hosts)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().read()
+    finally:
+        connection.close()
+
+
+def wait_until_up(port: int, path: str, timeout: float = 20) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(url, timeout=1).read()
+            get(port, path)
             return
         except OSError:
             time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer at {url}")
+    raise SystemExit(f"gunicorn did not answer on port {port}")
 
 
 def tokens() -> dict[str, str]:
@@ -115,13 +125,13 @@ def run_wrk(url: str, seconds: int, connections: int, script: str | None = None)
     }
 
 
-def page_weight(base: str, path: str) -> tuple[int, list[tuple[str, int]]]:
+def page_weight(port: int, path: str) -> tuple[int, list[tuple[str, int]]]:
     """Bytes of a page's HTML and the same-origin assets it links to."""
-    html = urllib.request.urlopen(base + path).read()
+    html = get(port, path)
     parts = [(path.split("?")[0], len(html))]
     for asset in sorted(set(re.findall(rb'(?:href|src)="(/static/[^"]+)"', html))):
         url = asset.decode().replace("&amp;", "&")
-        parts.append((url.split("?")[0], len(urllib.request.urlopen(base + url).read())))
+        parts.append((url.split("?")[0], len(get(port, url))))
     return sum(size for _, size in parts), parts
 
 
@@ -151,7 +161,7 @@ def main() -> None:
         env=environment,
     )  # fmt: skip
     try:
-        wait_until_up(base + "/__bench/hello")
+        wait_until_up(port, "/__bench/hello")
         state = tokens()
         scars_body = "s={}&scar_types=rolling&scar_types=boxcar&scar_severity=moderate"
         last_body = "s={}&fitzpatrick=II&age=28"
@@ -180,7 +190,7 @@ def main() -> None:
                 f"{name:<24}{figures['rps']:>10.0f}{figures['p50']:>10}{figures['p99']:>10}"
                 f"{figures['rps'] / ceiling:>8.2f}{figures['bad']:>13}"
             )
-        total, parts = page_weight(base, f"/check/skin?s={state['after_scars']}")
+        total, parts = page_weight(port, f"/check/skin?s={state['after_scars']}")
         print(f"\nstep page weight: {total} bytes uncompressed")
         for url, size in parts:
             print(f"  {url:<40}{size:>8}")

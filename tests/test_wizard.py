@@ -239,3 +239,25 @@ def test_pages_forbid_framing_and_caching_of_answers(client, walker):
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_pages_are_compressed_for_browsers_that_ask(client):
+    response = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    import gzip
+
+    assert b"Is microneedling right" in gzip.decompress(response.data)
+
+
+def test_hsts_only_over_https(client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    secure = client.get("/", base_url="https://clinic.example")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_static_files_are_cached_for_a_year_under_content_hashed_urls(client):
+    page = client.get("/").get_data(as_text=True)
+    css_url = re.search(r'href="(/static/app\.css\?v=[0-9a-f]{12})"', page).group(1)
+    response = client.get(css_url)
+    assert response.status_code == 200
+    assert "max-age=31536000" in response.headers["Cache-Control"]
