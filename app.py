@@ -10,6 +10,7 @@ from flask import Flask, g, render_template, request
 from flask_babel import Babel, get_locale
 
 import config
+import embed
 import rules
 from questionnaire.catalogue import QUESTIONS, STEPS
 from questionnaire.checks import validate_catalogue
@@ -64,6 +65,7 @@ def create_app(
     Babel(app, locale_selector=select_locale)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.register_blueprint(questionnaire_bp)
+    embed.init_app(app, questionnaire_bp)
     app.after_request(apply_security_headers)
     _register_template_helpers(app)
     _register_error_pages(app)
@@ -87,6 +89,7 @@ def _register_template_helpers(app: Flask) -> None:
                 "phone": app.config["CLINIC_PHONE"],
                 "booking_url": app.config["BOOKING_URL"],
                 "medical_review_url": app.config["MEDICAL_REVIEW_URL"],
+                "logo_url": app.config.get("CLINIC_LOGO_URL", ""),
             },
             "static_url": static_url,
             "current_lang": str(get_locale()),
