@@ -8,7 +8,9 @@ from typing import Any
 
 from flask import Flask, g, render_template, request
 from flask_babel import Babel, get_locale
+from werkzeug.exceptions import RequestEntityTooLarge
 
+import api
 import config
 import embed
 import rules
@@ -20,12 +22,22 @@ from questionnaire.views import bp as questionnaire_bp
 from security import apply_security_headers
 
 
+def _form_lang() -> str | None:
+    """The form's lang field; never parses a JSON body or one too large to read."""
+    if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return None
+    try:
+        return request.form.get("lang")
+    except RequestEntityTooLarge:
+        return None
+
+
 def select_locale() -> str:
     """A language the flow carries, then ?lang=, then the browser's preference."""
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
-    for candidate in (g.get("flow_lang"), request.args.get("lang"), request.form.get("lang")):
+    for candidate in (g.get("flow_lang"), request.args.get("lang"), _form_lang()):
         if candidate in languages:
             return candidate
     return (
@@ -66,6 +78,7 @@ def create_app(
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.register_blueprint(questionnaire_bp)
     embed.init_app(app, questionnaire_bp)
+    app.register_blueprint(api.bp)
     app.after_request(apply_security_headers)
     _register_template_helpers(app)
     _register_error_pages(app)
@@ -98,6 +111,8 @@ def _register_template_helpers(app: Flask) -> None:
 
 def _register_error_pages(app: Flask) -> None:
     def page(code: int, title: str, message: str):
+        if request.path.startswith("/api/"):
+            return api.error_response(code, message)
         return render_template("error.html", code=code, title=title, message=message), code
 
     from flask_babel import gettext as _
@@ -107,12 +122,17 @@ def _register_error_pages(app: Flask) -> None:
         return page(404, _("Page not found"), _("We couldn't find that page."))
 
     @app.errorhandler(405)
-    def method_not_allowed(_error):
-        return page(405, _("Not available"), _("That page can't be used this way."))
+    def method_not_allowed(error):
+        body, code = page(405, _("Not available"), _("That page can't be used this way."))
+        return body, code, {"Allow": ", ".join(getattr(error, "valid_methods", None) or [])}
 
     @app.errorhandler(413)
     def too_large(_error):
         return page(413, _("Too much data"), _("What you sent was too large to handle."))
+
+    @app.errorhandler(429)
+    def too_many_requests(_error):
+        return page(429, _("Too many requests"), _("Please wait a moment and try again."))
 
     @app.errorhandler(500)
     def server_error(_error):

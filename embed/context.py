@@ -40,7 +40,7 @@ _HEX = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 
 def parse_accent(raw: str | None) -> str | None:
-    """"#1d5c63", "1d5c63" or "#abc" as a lowercase "#rrggbb", else None."""
+    """ "#1d5c63", "1d5c63" or "#abc" as a lowercase "#rrggbb", else None."""
     match = _HEX.match((raw or "").strip())
     if not match:
         return None
