@@ -195,7 +195,7 @@ def test_snippets_partial_lists_each_allowed_origin(app):
             '{% from "embed/_snippets.html" import embed_snippets %}'
             "{{ embed_snippets(embed_snippet_list('https://check.example')) }}"
         )
-    assert html.count("<pre class=\"snippet\"><code>&lt;script src=") == 2
+    assert html.count('<pre class="snippet"><code>&lt;script src=') == 2
     assert html.count("&lt;iframe src=") == 2
     assert f"For {HOST}" in html and f"For {OTHER_HOST}" in html
 
