@@ -14,6 +14,7 @@ templates/embed/_snippets.html shows them; a page sends a host event with a
 
 from __future__ import annotations
 
+import click
 from flask import Blueprint, Flask, current_app, request
 from markupsafe import Markup
 
@@ -59,6 +60,17 @@ def init_app(app: Flask, questionnaire_bp: Blueprint) -> None:
     def embed_link_target() -> Markup:
         """Links that leave the check (booking) open in the host's whole window."""
         return Markup(' target="_top"') if current_embed() else Markup("")
+
+    @app.cli.command("embed-snippets")
+    @click.argument("app_url")
+    def print_snippets(app_url: str) -> None:
+        """Print both embed snippets for every EMBED_ALLOWED_ORIGINS entry."""
+        with app.test_request_context():  # the iframe title is translated
+            items = snippets_for_allowed_origins(app_url)
+        if not items:
+            raise click.ClickException("EMBED_ALLOWED_ORIGINS is empty: no site may embed")
+        for origin, script, iframe in items:
+            click.echo(f"# {origin}\n{script}\n\n# {origin}, without scripts\n{iframe}\n")
 
     @app.context_processor
     def embed_globals() -> dict[str, object]:

@@ -13,7 +13,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer
+from chromium import CHROMIUM, CHROMIUM_ARGS, LiveServer
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
