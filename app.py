@@ -11,7 +11,9 @@ from flask_babel import Babel, get_locale
 from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import api
 import config
+import embed
 import rules
 from questionnaire.catalogue import QUESTIONS, STEPS
 from questionnaire.checks import validate_catalogue
@@ -75,6 +77,8 @@ def create_app(
     Babel(app, locale_selector=select_locale)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.register_blueprint(questionnaire_bp)
+    embed.init_app(app, questionnaire_bp)
+    app.register_blueprint(api.bp)
     app.after_request(apply_security_headers)
     _register_template_helpers(app)
     _register_error_pages(app)
@@ -100,6 +104,7 @@ def _register_template_helpers(app: Flask) -> None:
                 "phone": app.config["CLINIC_PHONE"],
                 "booking_url": app.config["BOOKING_URL"],
                 "medical_review_url": app.config["MEDICAL_REVIEW_URL"],
+                "logo_url": app.config.get("CLINIC_LOGO_URL", ""),
             },
             "static_url": static_url,
             "current_lang": str(get_locale()),
@@ -108,6 +113,8 @@ def _register_template_helpers(app: Flask) -> None:
 
 def _register_error_pages(app: Flask) -> None:
     def page(code: int, title: str, message: str):
+        if request.path.startswith("/api/"):
+            return api.error_response(code, message)
         return render_template("error.html", code=code, title=title, message=message), code
 
     from flask_babel import gettext as _
@@ -117,12 +124,17 @@ def _register_error_pages(app: Flask) -> None:
         return page(404, _("Page not found"), _("We couldn't find that page."))
 
     @app.errorhandler(405)
-    def method_not_allowed(_error):
-        return page(405, _("Not available"), _("That page can't be used this way."))
+    def method_not_allowed(error):
+        body, code = page(405, _("Not available"), _("That page can't be used this way."))
+        return body, code, {"Allow": ", ".join(getattr(error, "valid_methods", None) or [])}
 
     @app.errorhandler(413)
     def too_large(_error):
         return page(413, _("Too much data"), _("What you sent was too large to handle."))
+
+    @app.errorhandler(429)
+    def too_many_requests(_error):
+        return page(429, _("Too many requests"), _("Please wait a moment and try again."))
 
     @app.errorhandler(500)
     def server_error(_error):

@@ -8,7 +8,9 @@ of the box. Production refuses to start with the development secret key.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - the known value production refuses
 
@@ -27,6 +29,63 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+_HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
+
+
+def parse_origin(raw: str) -> str:
+    """One web origin, normalised ("https://www.example.com"), or ConfigError.
+
+    An origin is a scheme, a host and an optional port: no path, query, user or
+    wildcard, because it ends up in CSP frame-ancestors, in CORS headers and as
+    postMessage's targetOrigin, where anything looser would widen who can listen.
+    """
+    text = raw.strip().rstrip("/")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigError(f"{raw!r} is not an origin like https://www.example.com") from exc
+    host = (parts.hostname or "").lower()
+    if (
+        parts.scheme not in ("http", "https")
+        or not (_HOST.match(host) or _is_ip(host))
+        or parts.path
+        or parts.query
+        or parts.fragment
+        or parts.username
+        or parts.password
+        or "*" in text
+    ):
+        raise ConfigError(f"{raw!r} is not an origin like https://www.example.com")
+    return f"{parts.scheme}://{host}" + (f":{port}" if port is not None else "")
+
+
+def _is_ip(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _origins(name: str) -> tuple[str, ...]:
+    raw = os.environ.get(name, "")
+    return tuple(dict.fromkeys(parse_origin(item) for item in raw.split(",") if item.strip()))
+
+
+def _same_origin_path(name: str) -> str:
+    """A path on this app ("/static/logo.svg"): a page must never load from another host."""
+    raw = os.environ.get(name, "").strip()
+    if raw and (not raw.startswith("/") or raw.startswith("//") or "\\" in raw):
+        raise ConfigError(
+            f"{name} must be a path served by this app, such as /static/clinic-logo.svg; "
+            "pages never load anything from another host"
+        )
+    return raw
+
+
 def from_environment() -> dict[str, Any]:
     """Read every setting from the environment (the twelve-factor way)."""
     env = os.environ.get
@@ -42,6 +101,9 @@ def from_environment() -> dict[str, Any]:
         "MEDICAL_REVIEW_URL": env(
             "MEDICAL_REVIEW_URL", "https://www.trilogymedicalcenter.com/medical-review/"
         ),
+        # Sites allowed to embed the questionnaire; empty: nobody may frame it.
+        "EMBED_ALLOWED_ORIGINS": _origins("EMBED_ALLOWED_ORIGINS"),
+        "CLINIC_LOGO_URL": _same_origin_path("CLINIC_LOGO_URL"),
         "FLOW_TOKEN_MAX_AGE": _int("FLOW_TOKEN_MAX_AGE", 4 * 60 * 60),
         # Behind a load balancer: how many proxies set X-Forwarded-For/-Proto/-Host.
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
@@ -63,6 +125,13 @@ def from_environment() -> dict[str, Any]:
 
 def check_safe(config: dict[str, Any]) -> None:
     """Fail loudly on settings that are unsafe outside development."""
+    origins = config.get("EMBED_ALLOWED_ORIGINS") or ()
+    if isinstance(origins, str):
+        origins = origins.split(",")
+    # Normalised here too, so a test or instance config gets the same checks as the environment.
+    config["EMBED_ALLOWED_ORIGINS"] = tuple(
+        dict.fromkeys(parse_origin(origin) for origin in origins if origin.strip())
+    )
     if config.get("APP_ENV") == "production" and config.get("SECRET_KEY") in (
         None,
         "",

@@ -2,35 +2,50 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from collections.abc import Sequence
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "base-uri 'none'",
-        "object-src 'none'",
-        "frame-ancestors 'none'",
-    ]
-)
+from flask import Response, current_app, request
+
+
+def content_security_policy(frame_ancestors: Sequence[str] = ()) -> str:
+    """Only our own host for everything; framing only by the given origins (none by default)."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "form-action 'self'",
+            "base-uri 'none'",
+            "object-src 'none'",
+            "frame-ancestors " + (" ".join(frame_ancestors) or "'none'"),
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 
 def apply_security_headers(response: Response) -> Response:
-    """No third-party loads, no framing, no referrer leaking the state token."""
+    """No third-party loads, no framing, no referrer leaking the state token.
+
+    A page may be framed only when the app's "frame_ancestors" extension (the
+    embed package) names origins for this request; X-Frame-Options, which
+    cannot list origins, is then left out and CSP frame-ancestors decides.
+    """
+    framers = current_app.extensions.get("frame_ancestors", lambda: ())()
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("Content-Security-Policy", content_security_policy(framers))
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "no-referrer")
-    headers.setdefault("X-Frame-Options", "DENY")
+    if not framers:
+        headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if request.path.startswith("/check/"):
+    if request.path.startswith(("/check/", "/embed/check/")):
         # Pages carry health answers in the token: never store them in shared caches.
         headers.setdefault("Cache-Control", "no-store")
     return response

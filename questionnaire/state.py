@@ -25,11 +25,16 @@ MAX_TOKEN_LENGTH = 4096
 
 @dataclass
 class FlowState:
-    """One person's progress: a random flow id and the answers given so far."""
+    """One person's progress: a random flow id and the answers given so far.
+
+    ``embed`` holds the embed settings (host origin, accent, font) of a flow
+    started inside a clinic's page, as plain strings; see ``embed.context``.
+    """
 
     flow_id: str
     answers: dict[str, object] = field(default_factory=dict)
     lang: str | None = None
+    embed: dict[str, str] | None = None
 
 
 class StateError(Exception):
@@ -55,13 +60,15 @@ class StateCodec:
         self._max_age = max_age_seconds
 
     @staticmethod
-    def new(lang: str | None = None) -> FlowState:
-        return FlowState(flow_id=secrets.token_urlsafe(12), lang=lang)
+    def new(lang: str | None = None, embed: dict[str, str] | None = None) -> FlowState:
+        return FlowState(flow_id=secrets.token_urlsafe(12), lang=lang, embed=embed or None)
 
     def dumps(self, state: FlowState) -> str:
         payload = {"f": state.flow_id, "a": state.answers}
         if state.lang:
             payload["l"] = state.lang
+        if state.embed:
+            payload["e"] = state.embed
         raw = zlib.compress(json.dumps(payload, separators=(",", ":")).encode(), 9)
         return self._fernet.encrypt(raw).decode("ascii")
 
@@ -85,8 +92,14 @@ class StateCodec:
             flow_id = payload["f"]
             answers = payload["a"]
             lang = payload.get("l")
+            embed = payload.get("e")
         except (ValueError, KeyError, TypeError, zlib.error):
             raise StateError("invalid") from None
         if not isinstance(flow_id, str) or not isinstance(answers, dict):
             raise StateError("invalid")
-        return FlowState(flow_id=flow_id, answers=answers, lang=lang)
+        if embed is not None and not (
+            isinstance(embed, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in embed.items())
+        ):
+            raise StateError("invalid")
+        return FlowState(flow_id=flow_id, answers=answers, lang=lang, embed=embed)

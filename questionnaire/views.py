@@ -3,6 +3,19 @@
 Every step is POST-then-redirect: the answers so far travel in a sealed token in
 the next page's URL, so Back, Refresh and the browser's history all keep the
 answers, and no worker holds any state between requests.
+
+The blueprint is registered twice: here, and under /embed for a clinic's iframe
+(see the embed package). Views and templates build URLs with relative
+endpoints (".step") so each person stays in the mode they started in.
+
+The sealed token is also the request-forgery protection, and one token is enough
+for both jobs: nothing on the server changes on behalf of a browser (there is no
+session, cookie or stored flow to forge a request against), a POST is only
+accepted with a token this server sealed (encrypted and authenticated, with an
+expiry), and a POST can only ever continue the very flow its token holds: the
+flow id, answers and embed settings are sealed together, so no part of one flow
+can be spliced into another. A second, cookie-bound CSRF token would add
+nothing and would break inside a cross-site iframe, where cookies are blocked.
 """
 
 from __future__ import annotations
@@ -21,6 +34,7 @@ from flask import (
 from flask_babel import get_locale
 
 import rules
+from embed.context import EMBED_BLUEPRINT, activate, current_embed
 from questionnaire import forms
 from questionnaire.flow import DEFAULT_FLOW, Flow
 from questionnaire.result import build_result
@@ -48,6 +62,8 @@ def _load_state(token: str | None) -> FlowState:
     state = codec().loads(token)
     if state.lang:
         g.flow_lang = state.lang
+    if request.blueprint == EMBED_BLUEPRINT:
+        activate(state)
     return state
 
 
@@ -64,12 +80,22 @@ def intro() -> str:
 def start() -> Response:
     """Begin a new, empty questionnaire."""
     lang = request.args.get("lang")
-    state = codec().new(lang=lang if lang in current_app.config["LANGUAGES"] else None)
+    embed = current_embed()
+    state = codec().new(
+        lang=lang if lang in current_app.config["LANGUAGES"] else None,
+        embed=embed.as_values() if embed else None,
+    )
     first = flow().visible_steps(state.answers)[0]
     return redirect(url_for(".step", step_id=first.id, s=codec().dumps(state)), code=303)
 
 
-def _render_step(step_id: str, state: FlowState, form: forms.StepForm, status: int = 200):
+def _render_step(
+    step_id: str,
+    state: FlowState,
+    form: forms.StepForm,
+    status: int = 200,
+    started: bool = False,
+):
     questions = flow().shown_questions(step_id, state.answers)
     position, total = flow().progress(step_id, state.answers)
     previous = flow().neighbour(step_id, state.answers, -1)
@@ -86,6 +112,7 @@ def _render_step(step_id: str, state: FlowState, form: forms.StepForm, status: i
             token=token,
             back_url=url_for(".step", step_id=previous.id, s=token) if previous else None,
             anchor_id=forms.anchor_id,
+            started=started,
         ),
         status,
     )
@@ -110,7 +137,7 @@ def step(step_id: str):
     form = forms.form_class(questions)(
         formdata=None, data=forms.form_data(state.answers, questions)
     )
-    return _render_step(step_id, state, form)
+    return _render_step(step_id, state, form, started=not state.answers)
 
 
 @bp.post("/check/<step_id>")

@@ -1,0 +1,136 @@
+"""Which embed settings apply to the current request, and how they travel.
+
+A page inside a clinic's iframe needs three things besides the flow itself: the
+host page's origin (the only place its postMessage events may go), and the
+host's accent colour and font. None of them may ride on a cookie (blocked in a
+cross-site iframe), so they travel in the page URLs (added to every
+``url_for("embed.…")`` by a URL-defaults hook) and, once a flow has started,
+inside its sealed state token too, so code outside the embed blueprint (the
+leads form, which posts only the token) still knows the person is embedded.
+
+Every value is validated before use: the origin must be one of
+EMBED_ALLOWED_ORIGINS, the accent a #hex colour, the font a key of FONT_STACKS.
+Anything else is dropped, never echoed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flask import current_app, g, has_request_context, request
+
+from questionnaire.state import FlowState
+
+EMBED_BLUEPRINT = "embed"
+
+#: Font stacks a host may choose by name; only fonts already on the reader's device.
+FONT_STACKS: dict[str, str] = {
+    "system": 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
+    "sans": '"Helvetica Neue", Helvetica, Arial, "Liberation Sans", sans-serif',
+    "humanist": 'Seravek, "Gill Sans Nova", Ubuntu, Calibri, "DejaVu Sans", source-sans-pro, '
+    "sans-serif",
+    "rounded": 'ui-rounded, "Hiragino Maru Gothic ProN", Quicksand, Comfortaa, Manjari, '
+    '"Arial Rounded MT", "Arial Rounded MT Bold", Calibri, source-sans-pro, sans-serif',
+    "serif": 'Charter, "Bitstream Charter", "Sitka Text", Cambria, Georgia, serif',
+    "classic": '"Iowan Old Style", "Palatino Linotype", "URW Palladio L", P052, Georgia, serif',
+}
+
+_HEX = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+def parse_accent(raw: str | None) -> str | None:
+    """ "#1d5c63", "1d5c63" or "#abc" as a lowercase "#rrggbb", else None."""
+    match = _HEX.match((raw or "").strip())
+    if not match:
+        return None
+    digits = match.group(1).lower()
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    return "#" + digits
+
+
+def parse_font(raw: str | None) -> str | None:
+    name = (raw or "").strip().lower()
+    return name if name in FONT_STACKS else None
+
+
+def parse_origin(raw: str | None) -> str | None:
+    """The host origin if it is one of EMBED_ALLOWED_ORIGINS, else None."""
+    origin = (raw or "").strip().rstrip("/").lower()
+    return origin if origin and origin in current_app.config["EMBED_ALLOWED_ORIGINS"] else None
+
+
+@dataclass(frozen=True)
+class EmbedContext:
+    """The validated embed settings of one person's view."""
+
+    origin: str | None = None
+    accent: str | None = None
+    font: str | None = None
+
+    @classmethod
+    def from_values(cls, values: dict[str, str] | None) -> EmbedContext:
+        values = values or {}
+        return cls(
+            origin=parse_origin(values.get("origin")),
+            accent=parse_accent(values.get("accent")),
+            font=parse_font(values.get("font")),
+        )
+
+    def as_values(self) -> dict[str, str]:
+        """The settings as URL parameters / token fields (accent without its "#")."""
+        values = {"origin": self.origin, "accent": (self.accent or "")[1:], "font": self.font}
+        return {key: value for key, value in values.items() if value}
+
+    @property
+    def themed(self) -> bool:
+        return bool(self.accent or self.font)
+
+
+def embed_of(state: FlowState) -> EmbedContext | None:
+    """The embed settings a flow started with, or None for a flow started on the site."""
+    return EmbedContext.from_values(state.embed) if state.embed is not None else None
+
+
+def activate(state: FlowState) -> EmbedContext | None:
+    """Render this request in embed mode when the flow was started embedded.
+
+    The leads code calls this after opening the token a form posted, so its
+    pages (the contact form's confirmation) stay inside the iframe, themed,
+    framable by the allowed origins, and able to send their event.
+    """
+    context = embed_of(state)
+    if context is not None:
+        g.embed = context
+    return context
+
+
+def current_embed() -> EmbedContext | None:
+    """The embed settings of this request, or None when it is not in embed mode.
+
+    In the embed blueprint they come from the flow's token when one was opened
+    (``activate``), else from the URL; elsewhere only from ``activate``.
+    """
+    if not has_request_context():
+        return None
+    if "embed" in g:
+        return g.embed
+    if request.blueprint == EMBED_BLUEPRINT or request.path.startswith("/embed/"):
+        g.embed = EmbedContext.from_values(request.args.to_dict())
+        return g.embed
+    return None
+
+
+def embed_params() -> dict[str, str]:
+    """URL parameters that keep a link inside embed mode ({} outside it)."""
+    context = current_embed()
+    return context.as_values() if context else {}
+
+
+def add_embed_url_defaults(endpoint: str, values: dict[str, object]) -> None:
+    """Every URL built for an embed endpoint carries the embed settings along."""
+    if not endpoint.startswith(EMBED_BLUEPRINT + ".") or endpoint == "embed.static":
+        return
+    for key, value in embed_params().items():
+        values.setdefault(key, value)

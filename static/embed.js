@@ -1,0 +1,55 @@
+/* The clinic's one-line snippet loads this script:
+     <script src="https://APP/embed.js" data-accent="#1d5c63" data-font="serif" async></script>
+   It puts the questionnaire in an iframe right after the script tag, keeps the
+   iframe's height fitted to its content, and re-dispatches the check's events
+   as DOM CustomEvents on the script element (they bubble to document):
+     microneedling:started, microneedling:step_reached (detail.step, .step_id, .total),
+     microneedling:completed (detail.outcome), microneedling:contact_requested.
+   Only messages from the app's own origin and from this very iframe are read. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || !script.src) { return; }
+
+  var appOrigin = new URL(script.src).origin;
+  var SOURCE = "microneedling-check";
+  var EVENTS = ["started", "step_reached", "completed", "contact_requested"];
+  var DETAIL = ["step", "step_id", "total", "outcome"];
+
+  var params = new URLSearchParams();
+  params.set("origin", window.location.origin);
+  ["accent", "font", "lang"].forEach(function (name) {
+    var value = script.getAttribute("data-" + name);
+    if (value) { params.set(name, value.replace(/^#/, "")); }
+  });
+
+  var iframe = document.createElement("iframe");
+  iframe.src = appOrigin + "/embed/?" + params.toString();
+  iframe.title = script.getAttribute("data-title") || "Acne scar microneedling check";
+  iframe.setAttribute("scrolling", "no");
+  iframe.className = "microneedling-check-frame";
+  iframe.style.display = "block";
+  iframe.style.width = "100%";
+  iframe.style.border = "0";
+  iframe.style.overflow = "hidden";
+  iframe.style.height = (parseInt(script.getAttribute("data-min-height"), 10) || 600) + "px";
+  script.parentNode.insertBefore(iframe, script.nextSibling);
+
+  var pages = 0;
+  window.addEventListener("message", function (event) {
+    if (event.origin !== appOrigin || event.source !== iframe.contentWindow) { return; }
+    var data = event.data;
+    if (!data || typeof data !== "object" || data.source !== SOURCE) { return; }
+    if (data.type === "resize" && typeof data.height === "number" && data.height > 0) {
+      iframe.style.height = Math.ceil(data.height) + "px";
+    } else if (data.type === "page") {
+      pages += 1;
+      // A new step inside the frame: bring its top into view, as a page load would.
+      if (pages > 1 && iframe.getBoundingClientRect().top < 0) { iframe.scrollIntoView(); }
+    } else if (data.type === "event" && EVENTS.indexOf(data.event) !== -1) {
+      var detail = {};
+      DETAIL.forEach(function (key) { if (key in data) { detail[key] = data[key]; } });
+      script.dispatchEvent(new CustomEvent("microneedling:" + data.event, { detail: detail, bubbles: true }));
+    }
+  });
+})();

@@ -1,0 +1,70 @@
+/* Inside the clinic's iframe: keep the iframe's height fitted to this page, and
+   tell the host page about progress. Messages go only to the host origin the
+   server validated against EMBED_ALLOWED_ORIGINS (data-embed-origin), never "*".
+   They carry an event name, a step number and id, or an outcome category:
+   never an answer or anything personal.
+
+   A page sends an event by carrying data-embed-event="name" on any element,
+   with optional data-embed-step, data-embed-step-id, data-embed-total and
+   data-embed-outcome. Nothing here is needed for the check to work. */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var origin = root.getAttribute("data-embed-origin");
+  if (!origin || window.parent === window) { return; }
+
+  var SOURCE = "microneedling-check";
+  var EVENTS = ["started", "step_reached", "completed", "contact_requested"];
+  var FIELDS = { embedStep: "step", embedStepId: "step_id", embedTotal: "total", embedOutcome: "outcome" };
+
+  function send(message) {
+    message.source = SOURCE;
+    window.parent.postMessage(message, origin);
+  }
+
+  var lastHeight = 0;
+  function sendHeight() {
+    var height = Math.ceil(document.body.getBoundingClientRect().height);
+    if (height !== lastHeight) {
+      lastHeight = height;
+      send({ type: "resize", height: height });
+    }
+  }
+
+  function sendEvents() {
+    // In the order of EVENTS, whatever the order of the elements on the page.
+    var elements = [];
+    EVENTS.forEach(function (name) {
+      var found = document.querySelectorAll('[data-embed-event="' + name + '"]');
+      for (var j = 0; j < found.length; j += 1) { elements.push(found[j]); }
+    });
+    for (var i = 0; i < elements.length; i += 1) {
+      var message = { type: "event", event: elements[i].getAttribute("data-embed-event") };
+      for (var key in FIELDS) {
+        var value = elements[i].dataset[key];
+        if (value !== undefined) {
+          message[FIELDS[key]] = /^\d+$/.test(value) ? Number(value) : value;
+        }
+      }
+      send(message);
+    }
+  }
+
+  function start() {
+    send({ type: "page" });
+    sendHeight();
+    sendEvents();
+    if (window.ResizeObserver) {
+      new ResizeObserver(sendHeight).observe(document.body);
+    } else {
+      window.addEventListener("resize", sendHeight);
+    }
+    window.addEventListener("load", sendHeight);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
