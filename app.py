@@ -10,13 +10,16 @@ from flask import Flask, g, render_template, request
 from flask_babel import Babel, get_locale
 
 import config
+import leads
 import rules
+import staff
 from questionnaire.catalogue import QUESTIONS, STEPS
 from questionnaire.checks import validate_catalogue
 from questionnaire.flow import Flow
 from questionnaire.state import StateCodec
 from questionnaire.views import bp as questionnaire_bp
 from security import apply_security_headers
+from storage import init_storage
 
 
 def select_locale() -> str:
@@ -63,6 +66,9 @@ def create_app(
 
     Babel(app, locale_selector=select_locale)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    init_storage(app)
+    leads.init_app(app)
+    staff.init_app(app)
     app.register_blueprint(questionnaire_bp)
     app.after_request(apply_security_headers)
     _register_template_helpers(app)

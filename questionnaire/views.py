@@ -20,6 +20,7 @@ from flask import (
 )
 from flask_babel import get_locale
 
+import metrics
 import rules
 from questionnaire import forms
 from questionnaire.flow import DEFAULT_FLOW, Flow
@@ -66,6 +67,8 @@ def start() -> Response:
     lang = request.args.get("lang")
     state = codec().new(lang=lang if lang in current_app.config["LANGUAGES"] else None)
     first = flow().visible_steps(state.answers)[0]
+    metrics.count_now("started")
+    metrics.count_now("step", first.id)
     return redirect(url_for(".step", step_id=first.id, s=codec().dumps(state)), code=303)
 
 
@@ -134,8 +137,19 @@ def submit_step(step_id: str):
         state.answers
     )
     if following is None:
+        _count_completed(state)
         return redirect(url_for(".result", s=token), code=303)
+    metrics.count_now("step", following.id)
     return redirect(url_for(".step", step_id=following.id, s=token), code=303)
+
+
+def _count_completed(state: FlowState) -> None:
+    """The anonymous "completed" counter, by outcome (no person, no flow id)."""
+    try:
+        outcome = rules.evaluate(flow().completed_answers(state.answers)).outcome
+    except rules.AnswersError:
+        return
+    metrics.count_now("completed", outcome)
 
 
 @bp.get("/check/result")
@@ -158,4 +172,5 @@ def result() -> str | Response:
         "result.html",
         result=build_result(decision),
         change_url=url_for(".step", step_id=flow().steps[0].id, s=token),
+        token=token,
     )
