@@ -11,7 +11,7 @@ import phonenumbers
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, Field, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from leads.models import CONTACT_TIMES
@@ -93,7 +93,7 @@ class ContactForm(FlaskForm):
     )
     contact_time = RadioField(
         _l("When should we call?"),
-        choices=[(value, CONTACT_TIME_LABELS[value]) for value in CONTACT_TIMES],
+        choices=[SelectChoice(value, CONTACT_TIME_LABELS[value]) for value in CONTACT_TIMES],
         default="any",
         validators=[InputRequired(_l("Choose when we should call."))],
     )

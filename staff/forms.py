@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectChoice, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from leads.models import STATUSES
@@ -31,6 +31,10 @@ SOURCE_LABELS = {
 }
 
 
+def _choices(any_label, labels: dict) -> list[SelectChoice]:
+    return [SelectChoice("", any_label), *(SelectChoice(k, v) for k, v in labels.items())]
+
+
 class SignInForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[InputRequired(_l("Enter your email."))])
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))])
@@ -39,7 +43,7 @@ class SignInForm(FlaskForm):
 class StatusForm(FlaskForm):
     status = SelectField(
         _l("Status"),
-        choices=[(value, STATUS_LABELS[value]) for value in STATUSES],
+        choices=[SelectChoice(value, STATUS_LABELS[value]) for value in STATUSES],
         validators=[InputRequired()],
     )
 
@@ -63,12 +67,12 @@ class LeadFilterForm(FlaskForm):
     q = StringField(_l("Name, email or phone"), validators=[Optional(), Length(max=100)])
     outcome = SelectField(
         _l("Outcome"),
-        choices=[("", _l("Any outcome")), *OUTCOME_LABELS.items()],
+        choices=_choices(_l("Any outcome"), OUTCOME_LABELS),
         validators=[Optional()],
     )
     status = SelectField(
         _l("Status"),
-        choices=[("", _l("Any status")), *STATUS_LABELS.items()],
+        choices=_choices(_l("Any status"), STATUS_LABELS),
         validators=[Optional()],
     )
     date_from = DateField(_l("From"), validators=[Optional()])
@@ -84,7 +88,7 @@ class StaffAddForm(FlaskForm):
         ],
     )
     name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
-    role = SelectField(_l("Role"), choices=[("staff", _l("Staff")), ("admin", _l("Admin"))])
+    role = SelectField(_l("Role"), choices=[SelectChoice("staff", _l("Staff")), SelectChoice("admin", _l("Admin"))])
     password = PasswordField(
         _l("First password (at least 12 characters)"),
         validators=[

@@ -3,15 +3,100 @@
 from __future__ import annotations
 
 import pytest
+from services import PostgresSchema, SmtpServer, WebhookReceiver
 from support import form_fields, hidden_token
 
 from app import create_app
+from extensions import db
 from questionnaire.catalogue import STEPS
 
 
 @pytest.fixture
-def app():
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret-key"})
+def app(tmp_path):
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        },
+        instance_path=str(tmp_path),
+    )
+
+
+# --- Storage: every storage test runs on SQLite and on PostgreSQL -----------------
+
+
+@pytest.fixture(scope="session")
+def pg_schema():
+    schema = PostgresSchema()
+    url = schema.create()
+    yield schema, url
+    schema.drop()
+
+
+def make_db_app(database: str, tmp_path, pg_schema=None, **overrides):
+    """The app on a fresh SQLite file, or on this run's PostgreSQL schema (emptied after)."""
+    if database == "sqlite":
+        url = f"sqlite:///{tmp_path / 'leads.sqlite3'}"
+    else:
+        url = pg_schema[1]
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "AUTO_MIGRATE": True,
+            "PUBLIC_BASE_URL": "http://console.test",
+            **overrides,
+        },
+        instance_path=str(tmp_path),
+    )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request):
+    return request.param
+
+
+@pytest.fixture
+def app_factory(database, tmp_path, request):
+    """Builds the app on the parametrized database; cleans the database afterwards."""
+    made = []
+
+    def factory(**overrides):
+        schema = request.getfixturevalue("pg_schema") if database == "postgresql" else None
+        built = make_db_app(database, tmp_path, schema, **overrides)
+        made.append((built, schema))
+        return built
+
+    yield factory
+    for built, schema in made:
+        with built.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if schema is not None:
+            schema[0].truncate()
+
+
+@pytest.fixture
+def db_app(app_factory):
+    return app_factory()
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def webhook():
+    receiver = WebhookReceiver()
+    receiver.start()
+    yield receiver
+    receiver.stop()
 
 
 @pytest.fixture
@@ -53,3 +138,13 @@ class Walker:
 @pytest.fixture
 def walker(client):
     return Walker(client)
+
+
+@pytest.fixture
+def db_client(db_app):
+    return db_app.test_client()
+
+
+@pytest.fixture
+def db_walker(db_client):
+    return Walker(db_client)

@@ -46,8 +46,9 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server():
-    app = create_app({"TESTING": True, "SECRET_KEY": "browser-test-key"})
+def live_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("browser-instance")
+    app = create_app({"TESTING": True, "SECRET_KEY": "browser-test-key"}, instance_path=str(folder))
     with LiveServer(app) as server:
         yield server
 
