@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from leads.models import STATUSES
@@ -88,7 +96,9 @@ class StaffAddForm(FlaskForm):
         ],
     )
     name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
-    role = SelectField(_l("Role"), choices=[SelectChoice("staff", _l("Staff")), SelectChoice("admin", _l("Admin"))])
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice("staff", _l("Staff")), SelectChoice("admin", _l("Admin"))]
+    )
     password = PasswordField(
         _l("First password (at least 12 characters)"),
         validators=[

@@ -36,10 +36,7 @@ def pg_schema():
 
 def make_db_app(database: str, tmp_path, pg_schema=None, **overrides):
     """The app on a fresh SQLite file, or on this run's PostgreSQL schema (emptied after)."""
-    if database == "sqlite":
-        url = f"sqlite:///{tmp_path / 'leads.sqlite3'}"
-    else:
-        url = pg_schema[1]
+    url = f"sqlite:///{tmp_path / 'leads.sqlite3'}" if database == "sqlite" else pg_schema[1]
     return create_app(
         {
             "TESTING": True,

@@ -71,7 +71,7 @@ class _Collector:
         self.messages: list[Message] = []
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server, session, envelope):
         with self.lock:
             message = message_from_bytes(envelope.content)
             message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
@@ -119,7 +119,7 @@ class WebhookReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's name
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 receiver.requests.append(
                     {"path": self.path, "headers": dict(self.headers), "body": body}

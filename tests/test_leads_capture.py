@@ -37,7 +37,7 @@ def test_every_result_page_offers_the_contact_form_in_fitting_words(db_client, d
 
 
 def test_a_lead_stores_answers_decision_rulebase_consent_and_source(db_app, db_client, db_walker):
-    response, token = submit_contact(db_client, db_walker, "clinician_review")
+    response, _token = submit_contact(db_client, db_walker, "clinician_review")
     assert response.status_code == 303
     assert "/check/contact/done" in response.headers["Location"]
     confirmation = db_client.get(response.headers["Location"])

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import re
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -225,7 +225,9 @@ def test_admin_adds_disables_and_removes_staff(db_app, console):
         "/staff/admin/staff",
         {"email": "new@example.com", "name": "New", "role": "staff", "password": "a long password"},
     )
-    assert response.status_code == 303, re.findall(r'error-message[^<]*<span[^>]*>[^<]*</span>([^<]*)', response.get_data(as_text=True))
+    assert response.status_code == 303, re.findall(
+        r"error-message[^<]*<span[^>]*>[^<]*</span>([^<]*)", response.get_data(as_text=True)
+    )
     new = db_app.test_client()
     assert sign_in(new, "new@example.com", "a long password").status_code == 302
     with db_app.app_context():
