@@ -17,7 +17,7 @@ INK = "#1f2a30"
 
 def horizontal_bars(title: str, rows: Sequence[tuple[str, int]], width: int = 640) -> Markup:
     """One bar per (label, value), longest value spanning the chart."""
-    label_width, row_height, gap = 220, 26, 8
+    label_width, row_height, gap = 280, 26, 8
     peak = max((value for _, value in rows), default=0) or 1
     height = len(rows) * (row_height + gap) + gap
     room = width - label_width - 70
@@ -67,8 +67,10 @@ def daily_columns(title: str, days: Sequence[tuple[str, int]], width: int = 640)
             f'height="{bar}" fill="{BAR}"><title>{escape(day)}: {value}</title></rect>'
         )
         if index in marked:
+            anchor = "start" if index == 0 else "end" if index == len(days) - 1 else "middle"
+            at = x if anchor == "start" else x + step if anchor == "end" else x + step / 2
             parts.append(
-                f'<text x="{x + step / 2:.1f}" y="{height - 18}" text-anchor="middle" '
+                f'<text x="{at:.1f}" y="{height - 18}" text-anchor="{anchor}" '
                 f'fill="{INK}" font-size="12">{escape(day)}</text>'
             )
     parts.append("</svg>")

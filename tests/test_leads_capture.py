@@ -170,7 +170,7 @@ def test_anonymous_counts_follow_the_flow_without_personal_data(db_app, db_clien
 
 
 def test_an_embed_origin_is_kept_only_when_configured(app_factory, tmp_path):
-    from conftest import Walker
+    from support import Walker
 
     app = app_factory(EMBED_ORIGINS=("https://clinic.example",))
     client = app.test_client()

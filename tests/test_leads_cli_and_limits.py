@@ -6,11 +6,10 @@ from datetime import timedelta
 
 import pytest
 import redis
-from conftest import Walker
 from console_support import make_staff, sign_in, submit_contact
 from services import REDIS_URL
 from sqlalchemy import func, inspect, select, update
-from support import HEALTHY, token_of
+from support import HEALTHY, Walker, token_of
 
 import metrics
 from app import create_app

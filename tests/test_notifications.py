@@ -12,9 +12,9 @@ import json
 from datetime import timedelta
 
 import pytest
-from conftest import Walker
 from console_support import submit_contact
 from sqlalchemy import func, select, update
+from support import Walker
 
 from dbtypes import utcnow
 from extensions import db

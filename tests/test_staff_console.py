@@ -8,10 +8,9 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import Walker
 from console_support import CONTACT, csrf_token, make_staff, post_with_csrf, sign_in, submit_contact
 from sqlalchemy import func, select, update
-from support import BY_OUTCOME, HEALTHY, form_fields
+from support import BY_OUTCOME, HEALTHY, Walker, form_fields
 
 import metrics
 import rules

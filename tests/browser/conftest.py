@@ -69,3 +69,9 @@ def browser():
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def live_server_class():
+    """LiveServer, for a test that serves an app configured its own way."""
+    return LiveServer
