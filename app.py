@@ -14,13 +14,16 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import api
 import config
 import embed
+import leads
 import rules
+import staff
 from questionnaire.catalogue import QUESTIONS, STEPS
 from questionnaire.checks import validate_catalogue
 from questionnaire.flow import Flow
 from questionnaire.state import StateCodec
 from questionnaire.views import bp as questionnaire_bp
 from security import apply_security_headers
+from storage import init_storage
 
 
 def select_locale() -> str:
@@ -76,6 +79,9 @@ def create_app(
     Compress(app)
     Babel(app, locale_selector=select_locale)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    init_storage(app)
+    leads.init_app(app)
+    staff.init_app(app)
     app.register_blueprint(questionnaire_bp)
     embed.init_app(app, questionnaire_bp)
     app.register_blueprint(api.bp)

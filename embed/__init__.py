@@ -26,6 +26,7 @@ from embed.context import (
     current_embed,
     embed_of,
     embed_params,
+    flow_url,
 )
 from embed.snippets import snippets, snippets_for_allowed_origins
 from embed.views import bp as assets_bp
@@ -36,6 +37,7 @@ __all__ = [
     "current_embed",
     "embed_of",
     "embed_params",
+    "flow_url",
     "init_app",
     "snippets",
 ]
@@ -77,6 +79,7 @@ def init_app(app: Flask, questionnaire_bp: Blueprint) -> None:
         return {
             "embed": current_embed(),
             "embed_params": embed_params,
+            "flow_url": flow_url,
             "embed_link_target": embed_link_target,
             "embed_snippet_list": snippets_for_allowed_origins,
         }

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, g, has_request_context, request, url_for
 
 from questionnaire.state import FlowState
 
@@ -134,3 +134,13 @@ def add_embed_url_defaults(endpoint: str, values: dict[str, object]) -> None:
         return
     for key, value in embed_params().items():
         values.setdefault(key, value)
+
+
+def flow_url(endpoint: str, **values: object) -> str:
+    """A questionnaire URL in the mode the person is in: on the site, or in the iframe.
+
+    Pages rendered outside the questionnaire blueprints (the contact form's
+    errors and confirmation) use it so their links stay inside the embed.
+    """
+    blueprint = EMBED_BLUEPRINT if current_embed() is not None else "questionnaire"
+    return url_for(f"{blueprint}.{endpoint}", **values)

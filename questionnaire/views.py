@@ -33,6 +33,7 @@ from flask import (
 )
 from flask_babel import get_locale
 
+import metrics
 import rules
 from embed.context import EMBED_BLUEPRINT, activate, current_embed
 from questionnaire import forms
@@ -86,6 +87,8 @@ def start() -> Response:
         embed=embed.as_values() if embed else None,
     )
     first = flow().visible_steps(state.answers)[0]
+    metrics.count_now("started")
+    metrics.count_now("step", first.id)
     return redirect(url_for(".step", step_id=first.id, s=codec().dumps(state)), code=303)
 
 
@@ -161,8 +164,19 @@ def submit_step(step_id: str):
         state.answers
     )
     if following is None:
+        _count_completed(state)
         return redirect(url_for(".result", s=token), code=303)
+    metrics.count_now("step", following.id)
     return redirect(url_for(".step", step_id=following.id, s=token), code=303)
+
+
+def _count_completed(state: FlowState) -> None:
+    """The anonymous "completed" counter, by outcome (no person, no flow id)."""
+    try:
+        outcome = rules.evaluate(flow().completed_answers(state.answers)).outcome
+    except rules.AnswersError:
+        return
+    metrics.count_now("completed", outcome)
 
 
 @bp.get("/check/result")
@@ -185,4 +199,5 @@ def result() -> str | Response:
         "result.html",
         result=build_result(decision),
         change_url=url_for(".step", step_id=flow().steps[0].id, s=token),
+        token=token,
     )

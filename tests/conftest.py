@@ -3,15 +3,96 @@
 from __future__ import annotations
 
 import pytest
-from support import form_fields, hidden_token
+from services import PostgresSchema, SmtpServer, WebhookReceiver
+from support import Walker
 
 from app import create_app
-from questionnaire.catalogue import STEPS
+from extensions import db
 
 
 @pytest.fixture
-def app():
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret-key"})
+def app(tmp_path):
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        },
+        instance_path=str(tmp_path),
+    )
+
+
+# --- Storage: every storage test runs on SQLite and on PostgreSQL -----------------
+
+
+@pytest.fixture(scope="session")
+def pg_schema():
+    schema = PostgresSchema()
+    url = schema.create()
+    yield schema, url
+    schema.drop()
+
+
+def make_db_app(database: str, tmp_path, pg_schema=None, **overrides):
+    """The app on a fresh SQLite file, or on this run's PostgreSQL schema (emptied after)."""
+    url = f"sqlite:///{tmp_path / 'leads.sqlite3'}" if database == "sqlite" else pg_schema[1]
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "AUTO_MIGRATE": True,
+            "PUBLIC_BASE_URL": "http://console.test",
+            **overrides,
+        },
+        instance_path=str(tmp_path),
+    )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request):
+    return request.param
+
+
+@pytest.fixture
+def app_factory(database, tmp_path, request):
+    """Builds the app on the parametrized database; cleans the database afterwards."""
+    made = []
+
+    def factory(**overrides):
+        schema = request.getfixturevalue("pg_schema") if database == "postgresql" else None
+        built = make_db_app(database, tmp_path, schema, **overrides)
+        made.append((built, schema))
+        return built
+
+    yield factory
+    for built, schema in made:
+        with built.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if schema is not None:
+            schema[0].truncate()
+
+
+@pytest.fixture
+def db_app(app_factory):
+    return app_factory()
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def webhook():
+    receiver = WebhookReceiver()
+    receiver.start()
+    yield receiver
+    receiver.stop()
 
 
 @pytest.fixture
@@ -19,37 +100,16 @@ def client(app):
     return app.test_client()
 
 
-class Walker:
-    """Drives the wizard through the test client the way a browser posts it."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def start(self) -> str:
-        response = self.client.get("/check/start")
-        assert response.status_code == 303
-        return response.headers["Location"]
-
-    def complete(self, answers: dict) -> str:
-        """Answer every step; returns the result page's URL."""
-        location = self.start()
-        for step in STEPS:
-            assert f"/check/{step.id}" in location, location
-            page = self.client.get(location)
-            assert page.status_code == 200
-            response = self.client.post(
-                f"/check/{step.id}",
-                data={
-                    "s": hidden_token(page.get_data(as_text=True)),
-                    **form_fields(answers, step.id),
-                },
-            )
-            assert response.status_code == 303, response.get_data(as_text=True)[:2000]
-            location = response.headers["Location"]
-        assert "/check/result" in location
-        return location
-
-
 @pytest.fixture
 def walker(client):
     return Walker(client)
+
+
+@pytest.fixture
+def db_client(db_app):
+    return db_app.test_client()
+
+
+@pytest.fixture
+def db_walker(db_client):
+    return Walker(db_client)

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from questionnaire.catalogue import QUESTIONS
+from questionnaire.catalogue import QUESTIONS, STEPS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
@@ -80,3 +80,34 @@ def hidden_token(html: str) -> str:
     match = re.search(r'name="s" value="([^"]+)"', html)
     assert match, "the step page carries no state token"
     return match.group(1)
+
+
+class Walker:
+    """Drives the wizard through the test client the way a browser posts it."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def start(self) -> str:
+        response = self.client.get("/check/start")
+        assert response.status_code == 303
+        return response.headers["Location"]
+
+    def complete(self, answers: dict) -> str:
+        """Answer every step; returns the result page's URL."""
+        location = self.start()
+        for step in STEPS:
+            assert f"/check/{step.id}" in location, location
+            page = self.client.get(location)
+            assert page.status_code == 200
+            response = self.client.post(
+                f"/check/{step.id}",
+                data={
+                    "s": hidden_token(page.get_data(as_text=True)),
+                    **form_fields(answers, step.id),
+                },
+            )
+            assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+            location = response.headers["Location"]
+        assert "/check/result" in location
+        return location

@@ -2,11 +2,13 @@
 
 import string
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import HEALTHY, form_fields, hidden_token
 from werkzeug.datastructures import MultiDict
 
+from app import create_app
 from questionnaire.catalogue import QUESTIONS, STEPS
 
 FIELD_NAMES = [q.id for q in QUESTIONS] + ["s", "lang", "extra", ""]
@@ -17,6 +19,20 @@ form_bodies = st.lists(st.tuples(st.sampled_from(FIELD_NAMES), odd_text), max_si
 SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+
+
+@pytest.fixture
+def app(tmp_path):
+    """Rate limits off: these tests send far more posts than one person could."""
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+            "RATELIMIT_ENABLED": False,
+        },
+        instance_path=str(tmp_path),
+    )
 
 
 def token_for_step(client, walker, step_index):

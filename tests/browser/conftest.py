@@ -15,25 +15,38 @@ from app import create_app
 
 
 @pytest.fixture(scope="session")
-def live_server():
-    app = create_app({"TESTING": True, "SECRET_KEY": "browser-test-key"})
+def live_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("browser-instance")
+    app = create_app({"TESTING": True, "SECRET_KEY": "browser-test-key"}, instance_path=str(folder))
     with LiveServer(app) as server:
         yield server
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
+    """One Playwright driver per run: the sync API cannot run two at once."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def live_server_class():
+    """LiveServer, for a test that serves an app configured its own way."""
+    return LiveServer

@@ -69,13 +69,10 @@ def events(page) -> list[dict]:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("cookies", list(COOKIE_MODES))
-def test_complete_the_embedded_check_on_another_site(cookies, artifacts):
-    from playwright.sync_api import sync_playwright
-
+def test_complete_the_embedded_check_on_another_site(cookies, artifacts, playwright):
     outcome = "clinician_review"
     with (
         host_and_app() as (host, server),
-        sync_playwright() as playwright,
         chromium_with_cookies(playwright, cookies) as browser,
     ):
         page = browser.new_page()

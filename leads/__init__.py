@@ -1,0 +1,58 @@
+"""Leads: a person's request to be contacted, stored with consent, and the clinic notified.
+
+``init_app`` registers the public contact routes, the rate limits on public
+POSTs, and the ``flask leads`` and ``flask outbox`` commands.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+
+from extensions import config_limit, limiter
+
+_questionnaire_limited = False
+
+
+def init_app(app: Flask) -> None:
+    from leads import cli
+    from leads.consent import consent_text
+    from leads.forms import ContactForm
+    from leads.views import bp
+
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+    _limit_questionnaire_posts()
+    app.register_blueprint(bp)
+    app.cli.add_command(cli.leads_cli)
+    app.cli.add_command(cli.outbox_cli)
+
+    @app.context_processor
+    def contact_form_helpers():
+        return {
+            "new_contact_form": lambda: ContactForm(formdata=None),
+            "consent_text": consent_text,
+        }
+
+    @app.errorhandler(429)
+    def too_many_requests(_error):
+        return (
+            render_template(
+                "error.html",
+                code=429,
+                title=_("Too many tries"),
+                message=_("You have sent this too many times. Please wait a minute and try again."),
+            ),
+            429,
+        )
+
+
+def _limit_questionnaire_posts() -> None:
+    """Every public POST is rate-limited per client; the wizard's step POSTs too."""
+    global _questionnaire_limited
+    if _questionnaire_limited:
+        return
+    from questionnaire.views import bp as questionnaire_bp
+
+    limiter.limit(config_limit("RATELIMIT_PUBLIC_POST"), methods=["POST"])(questionnaire_bp)
+    _questionnaire_limited = True

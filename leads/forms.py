@@ -1,0 +1,157 @@
+"""The "ask the clinic to contact me" form, shared by the result page and phone intake.
+
+Request-forgery protection rides on the sealed questionnaire token (the form
+must work in a cross-site iframe where cookies are blocked), so Flask-WTF's
+cookie-bound CSRF is off here.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    Field,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+
+import embed
+from leads.models import CONTACT_TIMES
+
+CONTACT_TIME_LABELS = {
+    "morning": _l("Morning"),
+    "afternoon": _l("Afternoon"),
+    "evening": _l("Evening"),
+    "any": _l("Any time"),
+}
+
+# The order in which errors are listed, and the id each one links to.
+FIELD_ANCHORS = {
+    "name": "contact-name",
+    "email": "contact-email",
+    "phone": "contact-phone",
+    "contact_time": "contact-time-0",
+    "message": "contact-message",
+    "consent": "contact-consent",
+}
+
+
+def normalise_phone(text: str, region: str) -> str:
+    """The number in E.164 (+15550100199), or ValueError when it is not a real number."""
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(str(exc)) from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("not a valid number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class PhoneNumber:
+    """A real phone number, in local or international format (+44 20 7946 0958)."""
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if not (field.data or "").strip():
+            return
+        try:
+            normalise_phone(field.data, current_app.config["PHONE_DEFAULT_REGION"])
+        except ValueError:
+            raise ValidationError(
+                _l("Enter a phone number, like 020 7946 0958 or +44 20 7946 0958.")
+            ) from None
+
+
+class ContactForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    name = StringField(
+        _l("Your name"),
+        validators=[
+            InputRequired(_l("Enter your name.")),
+            Length(max=120, message=_l("Your name must be 120 characters or fewer.")),
+        ],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )
+    email = StringField(
+        _l("Email address"),
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("The email address must be 254 characters or fewer.")),
+            Email(
+                message=_l("Enter an email address like name@example.com."),
+                check_deliverability=False,
+            ),
+        ],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )
+    phone = StringField(
+        _l("Phone number"),
+        validators=[
+            Optional(),
+            Length(max=40, message=_l("Enter a phone number, like +44 20 7946 0958.")),
+            PhoneNumber(),
+        ],
+    )
+    contact_time = RadioField(
+        _l("When should we call?"),
+        choices=[SelectChoice(value, CONTACT_TIME_LABELS[value]) for value in CONTACT_TIMES],
+        default="any",
+        validators=[InputRequired(_l("Choose when we should call."))],
+    )
+    message = TextAreaField(
+        _l("Anything you'd like to tell us (optional)"),
+        validators=[
+            Optional(),
+            Length(max=1000, message=_l("Your message must be 1000 characters or fewer.")),
+        ],
+    )
+    consent = BooleanField(
+        validators=[InputRequired(_l("Tick the box to agree, or we can't keep your request."))]
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        no_errors = not self.email.errors and not self.phone.errors
+        if (
+            no_errors
+            and not (self.email.data or "").strip()
+            and not (self.phone.data or "").strip()
+        ):
+            self.email.errors = [
+                *self.email.errors,
+                _l("Enter an email address or a phone number, so we can reach you."),
+            ]
+            valid = False
+        return valid
+
+    def phone_e164(self) -> str:
+        text = (self.phone.data or "").strip()
+        if not text:
+            return ""
+        return normalise_phone(text, current_app.config["PHONE_DEFAULT_REGION"])
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        return [
+            (anchor, str(message))
+            for name, anchor in FIELD_ANCHORS.items()
+            for message in self[name].errors
+        ]
+
+
+def lead_source() -> tuple[str, str]:
+    """("embed", host origin) for a flow started in a clinic's iframe, else ("site", "").
+
+    The origin comes from the sealed state token (checked against
+    EMBED_ALLOWED_ORIGINS when the flow started), never from a posted field.
+    """
+    context = embed.current_embed()
+    if context is not None and context.origin:
+        return "embed", context.origin
+    return "site", ""

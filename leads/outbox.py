@@ -1,0 +1,119 @@
+"""The outbox: notifications written with their lead, delivered now or retried later.
+
+A message is claimed with a conditional UPDATE (a lease), so two workers, or a
+web request and the cron job, never send the same message at once. A failure
+schedules the next attempt with exponential backoff; after OUTBOX_MAX_ATTEMPTS
+the message is marked "dead" and shown to admins. A failed notification never
+touches its lead.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from dbtypes import utcnow
+from extensions import db
+from leads.models import Lead, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+MAX_BACKOFF = timedelta(hours=6)
+
+
+class DeliveryError(Exception):
+    """A notification could not be delivered this time (server down, refused, bad answer)."""
+
+
+def kinds_for(lead: Lead) -> list[str]:
+    """Which notifications the configuration asks for, for this lead."""
+    config = current_app.config
+    kinds = []
+    if config["SMTP_HOST"] and config["CLINIC_NOTIFY_EMAIL"]:
+        kinds.append("clinic_email")
+    if config["SMTP_HOST"] and config["SEND_CONFIRMATION_EMAIL"] and lead.email:
+        kinds.append("confirmation_email")
+    if config["WEBHOOK_URL"]:
+        kinds.append("webhook")
+    return kinds
+
+
+def enqueue_for(lead: Lead) -> None:
+    """Add the lead's notifications to the caller's transaction."""
+    for kind in kinds_for(lead):
+        db.session.add(OutboxMessage(lead_id=lead.id, kind=kind, next_attempt_at=utcnow()))
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    dead: list[int] = field(default_factory=list)
+
+
+def _claim(message_id: int) -> bool:
+    now = utcnow()
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == "pending",
+            OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        )
+        .values(claimed_until=now + LEASE)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def backoff(attempts: int) -> timedelta:
+    base = timedelta(seconds=current_app.config["OUTBOX_BACKOFF_SECONDS"])
+    return min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
+
+
+def deliver_due(*, lead_id: int | None = None, limit: int = 100) -> DeliveryReport:
+    """Deliver every message that is due (only one lead's, when ``lead_id`` is given)."""
+    from leads.notify import send
+
+    report = DeliveryReport()
+    query = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= utcnow())
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    if lead_id is not None:
+        query = query.where(OutboxMessage.lead_id == lead_id)
+    for message_id in db.session.scalars(query).all():
+        if not _claim(message_id):
+            continue
+        message = db.session.get(OutboxMessage, message_id)
+        try:
+            send(message)
+        except Exception as error:  # any failure, expected or not, is retried later
+            message.attempts += 1
+            message.last_error = str(error)[:1000]
+            message.claimed_until = None
+            if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+                message.status = "dead"
+                report.dead.append(message_id)
+                log.error("outbox message %s gave up: %s", message_id, error)
+            else:
+                message.next_attempt_at = utcnow() + backoff(message.attempts)
+                report.retrying.append(message_id)
+                log.warning("outbox message %s will be retried: %s", message_id, error)
+        else:
+            message.attempts += 1
+            message.status = "sent"
+            message.sent_at = utcnow()
+            message.claimed_until = None
+            message.last_error = ""
+            report.sent.append(message_id)
+        db.session.commit()
+    return report

@@ -1,0 +1,37 @@
+"""Deleting personal data: everything past retention, or one person's on request.
+
+Only leads (with their notes and pending notifications) are deleted; the daily
+anonymous counters stay, so the dashboard's history is kept.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+
+from dbtypes import utcnow
+from extensions import db
+from leads.models import Lead, LeadNote, OutboxMessage
+
+
+def _delete_leads(ids: list[int]) -> int:
+    if not ids:
+        return 0
+    # Explicit deletes: SQLite enforces ON DELETE CASCADE only with a pragma.
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.lead_id.in_(ids)))
+    db.session.execute(delete(LeadNote).where(LeadNote.lead_id.in_(ids)))
+    db.session.execute(delete(Lead).where(Lead.id.in_(ids)))
+    return len(ids)
+
+
+def purge_older_than(days: int) -> int:
+    """Delete every lead created more than ``days`` days ago; returns how many (uncommitted)."""
+    cutoff = utcnow() - timedelta(days=days)
+    ids = list(db.session.scalars(select(Lead.id).where(Lead.created_at < cutoff)))
+    return _delete_leads(ids)
+
+
+def delete_lead(lead_id: int) -> bool:
+    """Delete one person's lead and everything attached to it (uncommitted)."""
+    return _delete_leads([lead_id]) == 1 if db.session.get(Lead, lead_id) else False

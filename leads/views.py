@@ -1,0 +1,124 @@
+"""The public side of leads: the result page's contact form and its confirmation.
+
+The form posts the sealed questionnaire token, from which the answers and the
+decision are derived again; posted answers are never trusted. The token's flow
+id makes the POST idempotent: a second submit shows the same confirmation.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+
+import embed
+import rules
+from extensions import config_limit, limiter
+from leads import outbox
+from leads.capture import CaptureError, Contact, capture_lead, find_by_flow
+from leads.forms import ContactForm, lead_source
+from questionnaire.result import build_result
+from questionnaire.state import FlowState, StateError
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("leads", __name__)
+
+
+def _state(token: str | None) -> FlowState:
+    state = current_app.extensions["state_codec"].loads(token)
+    if state.lang:
+        g.flow_lang = state.lang
+    embed.activate(state)  # a flow started in a clinic's iframe stays in it
+    return state
+
+
+def _decide(state: FlowState) -> tuple[dict[str, object], rules.Decision] | None:
+    flow = current_app.extensions["questionnaire_flow"]
+    if flow.first_unanswered(state.answers) is not None:
+        return None
+    answers = flow.completed_answers(state.answers)
+    try:
+        return answers, rules.evaluate(answers, lang=str(get_locale()))
+    except rules.AnswersError:
+        return None
+
+
+def _restart(reason: str) -> Response:
+    return redirect(embed.flow_url("intro", notice=reason), code=303)
+
+
+def deliver_now(lead_id: int) -> None:
+    """Try the lead's notifications at once; whatever fails waits for `flask outbox deliver`."""
+    try:
+        outbox.deliver_due(lead_id=lead_id)
+    except Exception:
+        log.exception("notifications for lead %s will be retried later", lead_id)
+
+
+@bp.post("/check/contact")
+@limiter.limit(config_limit("RATELIMIT_CONTACT"))
+def contact():
+    """Store a contact request with consent, or show the result page again with its errors."""
+    token = request.form.get("s")
+    try:
+        state = _state(token)
+    except StateError as error:
+        return _restart(error.reason)
+    decided = _decide(state)
+    if decided is None:
+        return _restart("invalid")
+    answers, decision = decided
+    form = ContactForm(formdata=request.form)
+    if find_by_flow(state.flow_id) is not None:
+        return redirect(url_for(".done", s=token), code=303)
+    if not form.validate():
+        return _render_result(decision, token, form), 422
+    source, origin = lead_source()
+    try:
+        lead, created = capture_lead(
+            flow_id=state.flow_id,
+            answers=answers,
+            decision=decision,
+            contact=Contact(
+                name=form.name.data,
+                email=form.email.data or "",
+                phone=form.phone_e164(),
+                contact_time=form.contact_time.data,
+                message=(form.message.data or "").strip(),
+            ),
+            lang=state.lang or str(get_locale()),
+            source=source,
+            embed_origin=origin,
+        )
+    except CaptureError:
+        log.exception("a contact request could not be stored")
+        return render_template("leads/not_stored.html", token=token), 503
+    if created:
+        deliver_now(lead.id)
+    return redirect(url_for(".done", s=token), code=303)
+
+
+def _render_result(decision: rules.Decision, token: str, form: ContactForm) -> str:
+    flow = current_app.extensions["questionnaire_flow"]
+    return render_template(
+        "result.html",
+        result=build_result(decision),
+        change_url=embed.flow_url("step", step_id=flow.steps[0].id, s=token),
+        token=token,
+        contact_form=form,
+    )
+
+
+@bp.get("/check/contact/done")
+def done():
+    """Tell the person their request is stored, and what happens next."""
+    try:
+        state = _state(request.args.get("s"))
+    except StateError as error:
+        return _restart(error.reason)
+    lead = find_by_flow(state.flow_id)
+    if lead is None:
+        return redirect(url_for("questionnaire.result", s=request.args.get("s")), code=303)
+    return render_template("leads/confirmation.html", lead=lead)

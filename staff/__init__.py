@@ -1,0 +1,22 @@
+"""The staff console: sign-in, leads, phone intake, export, dashboard, audit and admin."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from extensions import csrf, login_manager
+
+
+def init_app(app: Flask) -> None:
+    from staff import admin, auth, dashboard, intake, leads_views  # noqa: F401 - routes
+    from staff.blueprint import bp
+    from staff.cli import staff_cli
+
+    login_manager.init_app(app)
+    login_manager.login_view = "staff.sign_in"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    app.register_blueprint(bp)
+    app.cli.add_command(staff_cli)

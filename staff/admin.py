@@ -1,0 +1,110 @@
+"""Admin pages: add, disable and remove staff; read the audit log; see stuck notifications."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from extensions import db
+from leads.models import OutboxMessage
+from staff.audit import record
+from staff.auth import find_staff
+from staff.blueprint import admin_required, bp
+from staff.forms import ConfirmForm, StaffAddForm
+from staff.models import AuditEvent, StaffUser
+from staff.passwords import hash_password
+
+
+def _render_staff(form: StaffAddForm, status: int = 200):
+    people = db.session.scalars(select(StaffUser).order_by(StaffUser.email)).all()
+    return render_template("staff/staff_list.html", people=people, form=form), status
+
+
+@bp.get("/admin/staff")
+@admin_required
+def staff_list():
+    return _render_staff(StaffAddForm())
+
+
+@bp.post("/admin/staff")
+@admin_required
+def add_staff():
+    form = StaffAddForm()
+    if not form.validate():
+        return _render_staff(form, 422)
+    if find_staff(form.email.data):
+        form.email.errors = [_("There is already an account with this email.")]
+        return _render_staff(form, 422)
+    person = StaffUser(
+        email=form.email.data.strip().lower(),
+        name=(form.name.data or "").strip(),
+        role=form.role.data,
+        password_hash=hash_password(form.password.data),
+    )
+    db.session.add(person)
+    record("staff_change", detail=f"added {person.email} as {person.role}")
+    db.session.commit()
+    flash(_("%(email)s can now sign in.", email=person.email))
+    return redirect(url_for(".staff_list"), code=303)
+
+
+def _other_staff(person_id: int) -> StaffUser:
+    person = db.session.get(StaffUser, person_id)
+    if person is None:
+        abort(404)
+    if person.id == current_user.id:
+        abort(400)  # an admin cannot lock themselves out
+    if not ConfirmForm().validate():
+        abort(400)
+    return person
+
+
+@bp.post("/admin/staff/<int:person_id>/disable")
+@admin_required
+def disable_staff(person_id: int):
+    person = _other_staff(person_id)
+    person.active = not person.active
+    person.session_version += 1  # ends their open sessions
+    state = "enabled" if person.active else "disabled"
+    record("staff_change", detail=f"{state} {person.email}")
+    db.session.commit()
+    flash(_("%(email)s is now %(state)s.", email=person.email, state=_(state)))
+    return redirect(url_for(".staff_list"), code=303)
+
+
+@bp.post("/admin/staff/<int:person_id>/remove")
+@admin_required
+def remove_staff(person_id: int):
+    person = _other_staff(person_id)
+    email = person.email
+    db.session.delete(person)
+    record("staff_change", detail=f"removed {email}")
+    db.session.commit()
+    flash(_("%(email)s was removed.", email=email))
+    return redirect(url_for(".staff_list"), code=303)
+
+
+@bp.get("/admin/audit")
+@admin_required
+def audit_log():
+    page = db.paginate(
+        select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
+        page=request.args.get("page", 1, type=int),
+        per_page=50,
+        error_out=False,
+    )
+    return render_template("staff/audit.html", page=page)
+
+
+@bp.get("/admin/outbox")
+@admin_required
+def outbox_status():
+    messages = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status != "sent")
+        .order_by(OutboxMessage.id.desc())
+        .limit(200)
+    ).all()
+    return render_template("staff/outbox.html", messages=messages)

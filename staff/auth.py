@@ -1,0 +1,105 @@
+"""Signing in and out of the console."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import login_user, logout_user
+from sqlalchemy import func, select
+
+from dbtypes import utcnow
+from extensions import config_limit, db, limiter, login_manager
+from staff import lockout
+from staff.audit import record
+from staff.blueprint import bp
+from staff.forms import ConfirmForm, SignInForm
+from staff.models import StaffUser
+from staff.passwords import hash_password, needs_rehash, verify_password
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> StaffUser | None:
+    """ "<id>:<session version>": a password change ends every older session."""
+    try:
+        raw_id, raw_version = user_id.split(":", 1)
+        user = db.session.get(StaffUser, int(raw_id))
+        version = int(raw_version)
+    except (ValueError, TypeError):
+        return None
+    if user is None or user.session_version != version or not user.active:
+        return None
+    return user
+
+
+def find_staff(email: str) -> StaffUser | None:
+    return db.session.scalar(
+        select(StaffUser).where(func.lower(StaffUser.email) == email.strip().lower())
+    )
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/staff") and not urlsplit(target).netloc:
+        return target
+    return url_for("staff.leads")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(config_limit("RATELIMIT_SIGN_IN"), methods=["POST"])
+def sign_in():
+    form = SignInForm()
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        user = find_staff(form.email.data)
+        now = utcnow()
+        wait = lockout.wait_seconds(user, now) if user else 0
+        if wait:
+            error = ngettext(
+                "Too many failed sign-ins. Try again in %(num)d second.",
+                "Too many failed sign-ins. Try again in %(num)d seconds.",
+                wait,
+            )
+            status = 429
+        elif user and user.active and verify_password(user.password_hash, form.password.data):
+            lockout.register_success(user, now)
+            if needs_rehash(user.password_hash):
+                user.password_hash = hash_password(form.password.data)
+            record("sign_in", actor=user)
+            db.session.commit()
+            session.clear()
+            session.permanent = True  # PERMANENT_SESSION_LIFETIME, renewed on each request
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        else:
+            if user is None:
+                verify_password(None, form.password.data)  # same cost as a known email
+            else:
+                lockout.register_failure(user, now)
+                record("sign_in_failed", actor=user)
+                db.session.commit()
+            error = _("The email or password is not right.")
+            status = 401
+    elif form.is_submitted():
+        status = 422
+    return render_template("staff/sign_in.html", form=form, error=error), status
+
+
+@bp.post("/sign-out")
+def sign_out():
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."))
+    return redirect(url_for("staff.sign_in"))
+
+
+@bp.app_context_processor
+def staff_forms():
+    return {"button_form": ConfirmForm, "session_minutes": _session_minutes}
+
+
+def _session_minutes() -> int:
+    lifetime = current_app.permanent_session_lifetime
+    return int(lifetime.total_seconds() // 60)

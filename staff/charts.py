@@ -1,0 +1,77 @@
+"""Small server-rendered SVG charts (no charting library, no CDN, no script).
+
+Each chart is plain SVG with a <title> and a text label on every bar, and the
+page shows the same numbers in a table, so nothing depends on seeing colours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markupsafe import Markup, escape
+
+BAR = "#1d5c63"
+LINE = "#b8c4c9"
+INK = "#1f2a30"
+
+
+def horizontal_bars(title: str, rows: Sequence[tuple[str, int]], width: int = 640) -> Markup:
+    """One bar per (label, value), longest value spanning the chart."""
+    label_width, row_height, gap = 280, 26, 8
+    peak = max((value for _, value in rows), default=0) or 1
+    height = len(rows) * (row_height + gap) + gap
+    room = width - label_width - 70
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for index, (label, value) in enumerate(rows):
+        y = gap + index * (row_height + gap)
+        bar = round(room * value / peak)
+        parts.append(
+            f'<text x="{label_width - 8}" y="{y + 18}" text-anchor="end" fill="{INK}" '
+            f'font-size="14">{escape(label)}</text>'
+            f'<rect x="{label_width}" y="{y}" width="{max(bar, 1)}" height="{row_height}" '
+            f'fill="{BAR}"><title>{escape(label)}: {value}</title></rect>'
+            f'<text x="{label_width + bar + 6}" y="{y + 18}" fill="{INK}" font-size="14">'
+            f"{value}</text>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text part above is escaped
+
+
+def daily_columns(title: str, days: Sequence[tuple[str, int]], width: int = 640) -> Markup:
+    """One column per day, with the first, middle and last dates written under the axis."""
+    height, top, bottom, left = 220, 16, 40, 40
+    peak = max((value for _, value in days), default=0) or 1
+    plot_height = height - top - bottom
+    step = (width - left - 10) / max(len(days), 1)
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+        f'<line x1="{left}" y1="{top + plot_height}" x2="{width - 10}" y2="{top + plot_height}" '
+        f'stroke="{LINE}" stroke-width="1"/>',
+        f'<text x="{left - 6}" y="{top + 10}" text-anchor="end" fill="{INK}" font-size="12">'
+        f"{peak}</text>",
+        f'<text x="{left - 6}" y="{top + plot_height}" text-anchor="end" fill="{INK}" '
+        f'font-size="12">0</text>',
+    ]
+    marked = {0, len(days) // 2, len(days) - 1}
+    for index, (day, value) in enumerate(days):
+        bar = round(plot_height * value / peak)
+        x = left + index * step
+        parts.append(
+            f'<rect x="{x + 1:.1f}" y="{top + plot_height - bar}" width="{max(step - 2, 1):.1f}" '
+            f'height="{bar}" fill="{BAR}"><title>{escape(day)}: {value}</title></rect>'
+        )
+        if index in marked:
+            anchor = "start" if index == 0 else "end" if index == len(days) - 1 else "middle"
+            at = x if anchor == "start" else x + step if anchor == "end" else x + step / 2
+            parts.append(
+                f'<text x="{at:.1f}" y="{height - 18}" text-anchor="{anchor}" '
+                f'fill="{INK}" font-size="12">{escape(day)}</text>'
+            )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text part above is escaped

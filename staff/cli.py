@@ -1,0 +1,62 @@
+"""`flask staff create EMAIL` and `flask staff set-password EMAIL`: the first accounts."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from extensions import db
+from staff.auth import find_staff
+from staff.models import StaffUser
+from staff.passwords import hash_password, password_problem
+
+staff_cli = AppGroup("staff", help="Console accounts.")
+
+
+def _ask_password() -> str:
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    problem = password_problem(password)
+    if problem:
+        raise click.ClickException(f"The password needs {problem}.")
+    return password
+
+
+@staff_cli.command("create")
+@click.argument("email")
+@click.option("--name", default="", help="Shown in the console next to notes.")
+@click.option(
+    "--admin", is_flag=True, help="May add, disable and remove staff, and see the audit log."
+)
+def create(email: str, name: str, admin: bool) -> None:
+    """Create a staff account; asks for its password twice."""
+    email = email.strip().lower()
+    if "@" not in email:
+        raise click.ClickException("Give an email address.")
+    if find_staff(email):
+        raise click.ClickException(f"{email} already has an account; use set-password.")
+    password = _ask_password()
+    db.session.add(
+        StaffUser(
+            email=email,
+            name=name,
+            role="admin" if admin else "staff",
+            password_hash=hash_password(password),
+        )
+    )
+    db.session.commit()
+    click.echo(f"Created {'admin' if admin else 'staff'} account {email}.")
+
+
+@staff_cli.command("set-password")
+@click.argument("email")
+def set_password(email: str) -> None:
+    """Set a new password (also unlocks the account and ends its sessions)."""
+    user = find_staff(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    user.password_hash = hash_password(_ask_password())
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    user.session_version += 1
+    db.session.commit()
+    click.echo(f"Password set for {user.email}.")

@@ -1,0 +1,112 @@
+"""The console's forms. Each one carries Flask-WTF's CSRF token (the console is never framed)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+from leads.models import STATUSES
+
+STATUS_LABELS = {
+    "new": _l("New"),
+    "contacted": _l("Contacted"),
+    "booked": _l("Booked"),
+    "not_a_fit": _l("Not a fit"),
+    "closed": _l("Closed"),
+}
+
+OUTCOME_LABELS = {
+    "book_consultation": _l("Book consultation"),
+    "clinician_review": _l("Clinician review"),
+    "see_dermatologist": _l("See dermatologist"),
+    "not_suitable_now": _l("Not suitable now"),
+}
+
+SOURCE_LABELS = {
+    "site": _l("Website"),
+    "embed": _l("Embedded on a site"),
+    "staff_intake": _l("Phone intake"),
+}
+
+
+def _choices(any_label, labels: dict) -> list[SelectChoice]:
+    return [SelectChoice("", any_label), *(SelectChoice(k, v) for k, v in labels.items())]
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[InputRequired(_l("Enter your email."))])
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))])
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(
+        _l("Status"),
+        choices=[SelectChoice(value, STATUS_LABELS[value]) for value in STATUSES],
+        validators=[InputRequired()],
+    )
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(
+        _l("Add a note"),
+        validators=[
+            InputRequired(_l("Write the note first.")),
+            Length(max=4000, message=_l("A note must be 4000 characters or fewer.")),
+        ],
+    )
+
+
+class LeadFilterForm(FlaskForm):
+    """The list's filters, read from the query string (GET, so no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name, email or phone"), validators=[Optional(), Length(max=100)])
+    outcome = SelectField(
+        _l("Outcome"),
+        choices=_choices(_l("Any outcome"), OUTCOME_LABELS),
+        validators=[Optional()],
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=_choices(_l("Any status"), STATUS_LABELS),
+        validators=[Optional()],
+    )
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+
+
+class StaffAddForm(FlaskForm):
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            InputRequired(_l("Enter an email.")),
+            Email(_l("Enter an email like name@example.com."), check_deliverability=False),
+        ],
+    )
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice("staff", _l("Staff")), SelectChoice("admin", _l("Admin"))]
+    )
+    password = PasswordField(
+        _l("First password (at least 12 characters)"),
+        validators=[
+            InputRequired(_l("Enter a first password.")),
+            Length(min=12, message=_l("Use at least 12 characters.")),
+        ],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: carries only the CSRF token."""

@@ -1,0 +1,114 @@
+"""Phone intake: staff fill the same questionnaire on a caller's behalf, with the same rules.
+
+One page holds every question (drawn with the wizard's macros and forms), then the
+contact fields. The lead is marked "staff_intake" and names the staff member. A
+sealed token carries the intake's flow id, so a double submit makes one lead.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+import rules
+from extensions import db
+from leads.capture import CaptureError, Contact, capture_lead, find_by_flow
+from leads.forms import ContactForm
+from leads.views import deliver_now
+from questionnaire import forms
+from questionnaire.state import StateError
+from staff.audit import record
+from staff.blueprint import bp
+
+
+def _flow():
+    return current_app.extensions["questionnaire_flow"]
+
+
+def _codec():
+    return current_app.extensions["state_codec"]
+
+
+def _step_forms(formdata, answers: dict[str, object]):
+    """Each step's form, built for the questions the answers so far make visible."""
+    built = []
+    for step in _flow().steps:
+        questions = _flow().shown_questions(step.id, answers)
+        form = forms.form_class(questions)(formdata=formdata)
+        if formdata is not None and form.validate():
+            answers.update(forms.typed_answers(form, questions))
+        built.append((step, questions, form))
+    return built
+
+
+def _render(token: str, step_forms, contact_form: ContactForm, status: int = 200):
+    errors = [
+        item
+        for _step, questions, form in step_forms
+        for item in forms.error_summary(form, questions)
+    ]
+    errors += contact_form.error_summary() if contact_form.errors else []
+    return (
+        render_template(
+            "staff/intake.html",
+            token=token,
+            step_forms=step_forms,
+            contact_form=contact_form,
+            errors=errors,
+            anchor_id=forms.anchor_id,
+        ),
+        status,
+    )
+
+
+@bp.get("/intake")
+def intake():
+    token = _codec().dumps(_codec().new(lang=str(get_locale())))
+    return _render(token, _step_forms(None, {}), ContactForm(formdata=None))
+
+
+@bp.post("/intake")
+def submit_intake():
+    try:
+        state = _codec().loads(request.form.get("s"))
+    except StateError:
+        state = _codec().new(lang=str(get_locale()))  # an expired page starts a fresh intake
+    token = _codec().dumps(state)
+    existing = find_by_flow(state.flow_id)
+    if existing is not None:
+        return redirect(url_for(".lead_detail", lead_id=existing.id), code=303)
+    answers: dict[str, object] = {}
+    step_forms = _step_forms(request.form, answers)
+    contact_form = ContactForm(formdata=request.form)
+    contact_ok = contact_form.validate()
+    if any(form.errors for _s, _q, form in step_forms) or not contact_ok:
+        return _render(token, step_forms, contact_form, 422)
+    completed = _flow().completed_answers(answers)
+    try:
+        decision = rules.evaluate(completed, lang=state.lang or str(get_locale()))
+    except rules.AnswersError:
+        return _render(token, step_forms, contact_form, 422)
+    try:
+        lead, created = capture_lead(
+            flow_id=state.flow_id,
+            answers=completed,
+            decision=decision,
+            contact=Contact(
+                name=contact_form.name.data,
+                email=contact_form.email.data or "",
+                phone=contact_form.phone_e164(),
+                contact_time=contact_form.contact_time.data,
+                message=(contact_form.message.data or "").strip(),
+            ),
+            lang=state.lang or str(get_locale()),
+            source="staff_intake",
+            entered_by_id=current_user.id,
+        )
+    except CaptureError:
+        return render_template("staff/not_stored.html"), 503
+    if created:
+        record("intake", lead_id=lead.id)
+        db.session.commit()
+        deliver_now(lead.id)
+    return redirect(url_for(".lead_detail", lead_id=lead.id), code=303)

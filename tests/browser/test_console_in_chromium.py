@@ -1,0 +1,117 @@
+"""The whole lead journey in Chromium: ask to be contacted, the email arrives, staff work the lead.
+
+Runs on the embedded SQLite default, with a real SMTP server on loopback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from console_support import PASSWORD, make_staff
+from services import SmtpServer
+from support import BY_OUTCOME
+from test_wizard_in_chromium import answer_step
+
+from app import create_app
+from questionnaire.catalogue import STEPS
+
+
+@pytest.fixture
+def lead_server(tmp_path, live_server_class):
+    smtp = SmtpServer()
+    smtp.start()
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "browser-console-key",
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": smtp.port,
+            "SMTP_TLS": "none",
+            "CLINIC_NOTIFY_EMAIL": "leads@example.com",
+        },
+        instance_path=str(tmp_path),
+    )
+    make_staff(app, "admin@example.com", role="admin", name="Ada Admin")
+    with live_server_class(app) as server:
+        yield server, smtp
+    smtp.stop()
+
+
+def finish_questionnaire(page, base_url: str, answers: dict) -> None:
+    page.goto(base_url + "/check/start")
+    for number, step in enumerate(STEPS, start=1):
+        answer_step(page, step.id, answers)
+        page.get_by_role(
+            "button", name="See my result" if number == len(STEPS) else "Continue"
+        ).click()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_ask_to_be_contacted_then_staff_work_the_lead(browser, lead_server, artifacts, javascript):
+    server, smtp = lead_server
+    tag = "js" if javascript else "nojs"
+    person = browser.new_context(
+        java_script_enabled=javascript, viewport={"width": 390, "height": 900}
+    )
+    page = person.new_page()
+    finish_questionnaire(page, server.url, BY_OUTCOME["clinician_review"])
+    assert page.get_by_role("heading", name="Ask the clinic to contact me about a medical review")
+
+    # First without consent: the error summary names it and keeps what was typed.
+    page.get_by_label("Your name").fill("Zoë Example")
+    page.get_by_label("Email address").fill("zoe@example.com")
+    page.get_by_label("Phone number").fill("+44 20 7946 0958")
+    page.locator("label[for='contact-time-1']").click()
+    page.get_by_role("button", name="Ask the clinic to contact me").click()
+    assert page.locator("#contact-error-summary").is_visible()
+    assert page.get_by_label("Your name").input_value() == "Zoë Example"
+    page.screenshot(path=artifacts / f"contact-errors-{tag}.png", full_page=True)
+    page.locator("label[for='contact-consent']").click()
+    page.get_by_role("button", name="Ask the clinic to contact me").click()
+    assert "your request is stored" in page.get_by_role("heading", level=1).inner_text()
+    page.screenshot(path=artifacts / f"contact-confirmation-{tag}.png", full_page=True)
+    person.close()
+    recipients = sorted(m["X-Envelope-To"] for m in smtp.messages)
+    assert recipients[-2:] == ["leads@example.com", "zoe@example.com"] or len(recipients) >= 2
+
+    staff = browser.new_context(
+        java_script_enabled=javascript,
+        viewport={"width": 1280, "height": 900},
+        accept_downloads=True,
+    )
+    page = staff.new_page()
+    page.goto(server.url + "/staff/leads")
+    page.get_by_label("Email").fill("admin@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.screenshot(path=artifacts / f"console-sign-in-{tag}.png")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Name, email or phone").fill("zoe")
+    page.get_by_role("button", name="Filter").click()
+    page.screenshot(path=artifacts / f"console-list-{tag}.png", full_page=True)
+    page.get_by_role("link", name="Zoë Example").first.click()
+    assert page.get_by_role("cell", name="R-cold-sores").count() or "cold" in page.content()
+    page.get_by_label("Change status to").select_option("contacted")
+    page.get_by_role("button", name="Save status").click()
+    page.get_by_label("Add a note").fill("Called; review booked for Tuesday.")
+    page.get_by_role("button", name="Add note").click()
+    assert "Called; review booked for Tuesday." in page.content()
+    assert page.locator(".pipeline .current").inner_text() == "Contacted"
+    page.screenshot(path=artifacts / f"console-detail-{tag}.png", full_page=True)
+
+    page.get_by_role("link", name="Leads", exact=True).click()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Export these as CSV").click()
+    raw = download_info.value.path().read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert any(row["name"] == "Zoë Example" and row["status"] == "contacted" for row in rows)
+
+    page.get_by_role("link", name="Dashboard").click()
+    assert page.locator("svg.chart").count() >= 4
+    page.screenshot(path=artifacts / f"console-dashboard-{tag}.png", full_page=True)
+    page.get_by_role("link", name="Phone intake").click()
+    page.screenshot(path=artifacts / f"console-intake-{tag}.png", full_page=True)
+    staff.close()

@@ -1,0 +1,189 @@
+"""Asking to be contacted: consent, validation, one transaction, one lead per questionnaire."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from console_support import CONTACT, submit_contact
+from sqlalchemy import func, select
+from support import BY_OUTCOME, HEALTHY, token_of
+
+import metrics
+import rules
+from extensions import db
+from leads.consent import CONSENT_VERSION
+from leads.models import Lead, OutboxMessage
+
+
+def lead_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Lead))
+
+
+@pytest.mark.parametrize("outcome", list(BY_OUTCOME))
+def test_every_result_page_offers_the_contact_form_in_fitting_words(db_client, db_walker, outcome):
+    page = db_client.get(db_walker.complete(BY_OUTCOME[outcome])).get_data(as_text=True)
+    assert 'action="/check/contact"' in page
+    assert 'name="consent"' in page
+    assert "is deleted after" not in page  # sanity: the text names what is stored and why
+    assert "stores my name, contact details and message, my answers" in page
+    heading = re.search(r'<h2 id="contact-title">([^<]+)</h2>', page).group(1)
+    if outcome == "not_suitable_now":
+        assert "talk about it later" in heading
+        assert "book" not in heading.lower()
+    if outcome == "see_dermatologist":
+        assert "book" not in heading.lower()
+
+
+def test_a_lead_stores_answers_decision_rulebase_consent_and_source(db_app, db_client, db_walker):
+    response, _token = submit_contact(db_client, db_walker, "clinician_review")
+    assert response.status_code == 303
+    assert "/check/contact/done" in response.headers["Location"]
+    confirmation = db_client.get(response.headers["Location"])
+    assert confirmation.status_code == 200
+    assert "your request is stored" in confirmation.get_data(as_text=True)
+
+    expected = rules.evaluate(BY_OUTCOME["clinician_review"])
+    with db_app.app_context():
+        lead = db.session.scalars(select(Lead)).one()
+        assert lead.name == "Zoë Example"
+        assert lead.email == "zoe@example.com"
+        assert lead.phone == "+442079460958"  # stored in E.164
+        assert lead.contact_time == "morning"
+        # The catalogue's order for scar types, as the wizard stores them.
+        assert lead.answers == {
+            **BY_OUTCOME["clinician_review"],
+            "scar_types": ["boxcar", "rolling"],
+        }
+        assert lead.outcome == "clinician_review"
+        assert [(r["key"], r["rule"]) for r in lead.reasons] == [
+            (r.key, r.rule) for r in expected.reasons
+        ]
+        assert lead.rulebase_version == expected.rulebase.version
+        assert lead.rulebase_sha256 == expected.rulebase.sha256
+        assert lead.consent_version == CONSENT_VERSION
+        assert lead.consented_at is not None
+        assert lead.lang == "en"
+        assert (lead.source, lead.embed_origin, lead.status) == ("site", "", "new")
+
+
+def test_without_consent_nothing_is_stored_and_the_form_says_why(db_app, db_client, db_walker):
+    response, _token = submit_contact(db_client, db_walker, consent="")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="contact-error-summary"' in page and "autofocus" in page
+    assert "Tick the box to agree" in page
+    assert 'value="Zoë Example"' in page  # what was typed is kept
+    assert lead_count(db_app) == 0
+
+
+def test_bad_contact_details_name_every_error(db_app, db_client, db_walker):
+    response, _ = submit_contact(
+        db_client, db_walker, name="", email="not-an-email", phone="12", contact_time="noon"
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    for message in ("Enter your name.", "Enter an email address like", "Enter a phone number"):
+        assert message in page
+    assert "Not a valid choice" in page or "contact-time-0" in page
+    assert lead_count(db_app) == 0
+
+
+def test_email_or_phone_is_needed(db_app, db_client, db_walker):
+    response, _ = submit_contact(db_client, db_walker, email="", phone="")
+    assert response.status_code == 422
+    assert "Enter an email address or a phone number" in response.get_data(as_text=True)
+    response, _ = submit_contact(db_client, db_walker, email="", phone="(555) 010-0199")
+    assert response.status_code in (303, 422)  # 555-01xx numbers are fictional in the US plan
+
+
+def test_international_phone_formats_are_accepted(db_app, db_client, db_walker):
+    response, _ = submit_contact(db_client, db_walker, phone="+1 212 555 0123")
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    with db_app.app_context():
+        assert db.session.scalars(select(Lead.phone)).one() == "+12125550123"
+
+
+def test_a_double_submit_or_replay_keeps_one_lead(db_app, db_client, db_walker):
+    first, token = submit_contact(db_client, db_walker)
+    again = db_client.post("/check/contact", data={"s": token, **CONTACT, "name": "Other"})
+    assert again.status_code == 303
+    assert again.headers["Location"] == first.headers["Location"]
+    assert lead_count(db_app) == 1
+    page = db_client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "Zoë Example" in page
+
+
+def test_posted_answers_are_never_trusted(db_app, db_client, db_walker):
+    result_url = db_walker.complete(HEALTHY)
+    db_client.post(
+        "/check/contact",
+        data={"s": token_of(result_url), **CONTACT, "pregnant_or_breastfeeding": "yes"},
+    )
+    with db_app.app_context():
+        assert db.session.scalars(select(Lead.outcome)).one() == "book_consultation"
+
+
+def test_a_forged_or_missing_token_stores_nothing(db_app, db_client):
+    response = db_client.post("/check/contact", data={"s": "forged", **CONTACT})
+    assert response.status_code == 303
+    assert "notice=invalid" in response.headers["Location"]
+    response = db_client.post("/check/contact", data=CONTACT)
+    assert "notice=missing" in response.headers["Location"]
+    assert lead_count(db_app) == 0
+
+
+def test_a_failure_mid_transaction_stores_nothing_and_says_so(
+    db_app, db_client, db_walker, monkeypatch
+):
+    from leads import outbox
+
+    def broken(lead):
+        db.session.add(OutboxMessage(lead_id=lead.id, kind=None))  # NOT NULL violation
+
+    monkeypatch.setattr(outbox, "enqueue_for", broken)
+    response, _ = submit_contact(db_client, db_walker)
+    assert response.status_code == 503
+    assert "Your request was not stored" in response.get_data(as_text=True)
+    assert lead_count(db_app) == 0
+    with db_app.app_context():
+        assert ("lead", "book_consultation") not in metrics.totals(*_today())
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def _today():
+    from dbtypes import utcnow
+
+    today = utcnow().date()
+    return today, today
+
+
+def test_anonymous_counts_follow_the_flow_without_personal_data(db_app, db_client, db_walker):
+    submit_contact(db_client, db_walker, "not_suitable_now")
+    with db_app.app_context():
+        totals = metrics.totals(*_today())
+    assert totals[("started", "")] == 1
+    assert totals[("step", "scars")] == 1 and totals[("step", "about")] == 1
+    assert totals[("completed", "not_suitable_now")] == 1
+    assert totals[("lead", "not_suitable_now")] == 1
+
+
+def test_a_flow_started_in_an_allowed_embed_is_stored_as_embedded(app_factory):
+    from support import HEALTHY
+
+    from questionnaire.catalogue import QUESTIONS
+    from questionnaire.state import FlowState
+
+    app = app_factory(EMBED_ALLOWED_ORIGINS=("https://clinic.example",))
+    codec = app.extensions["state_codec"]
+    answers = {q.id: HEALTHY[q.id] for q in QUESTIONS}
+    client = app.test_client()
+    for origin in ("https://clinic.example", "https://evil.example"):
+        token = codec.dumps(FlowState(f"flow-{origin}", answers, embed={"origin": origin}))
+        response = client.post("/check/contact", data={"s": token, **CONTACT})
+        assert response.status_code == 303
+    with app.app_context():
+        rows = db.session.execute(select(Lead.source, Lead.embed_origin).order_by(Lead.id)).all()
+    # An origin that is not allowed (a token sealed before the setting changed) is not trusted.
+    assert [tuple(r) for r in rows] == [("embed", "https://clinic.example"), ("site", "")]

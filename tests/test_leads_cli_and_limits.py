@@ -1,0 +1,123 @@
+"""Command-line tasks (purge, staff accounts), first-run storage, and rate limits (Redis too)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import redis
+from console_support import make_staff, sign_in, submit_contact
+from services import REDIS_URL
+from sqlalchemy import func, inspect, select, update
+from support import HEALTHY, Walker, token_of
+
+import metrics
+from app import create_app
+from dbtypes import utcnow
+from extensions import db
+from leads.models import Lead
+from staff.models import AuditEvent, StaffUser
+
+
+def test_first_run_creates_and_migrates_sqlite_in_the_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app({"TESTING": True}, instance_path=str(tmp_path / "instance"))
+    assert (tmp_path / "instance" / "screening.sqlite3").exists()
+    with app.app_context():
+        tables = set(inspect(db.engine).get_table_names())
+    assert {"leads", "outbox", "staff_users", "audit_events", "daily_counts"} <= tables
+
+
+def test_purge_deletes_personal_data_past_retention_and_keeps_counts(db_app):
+    public = db_app.test_client()
+    submit_contact(public, Walker(public), "book_consultation")
+    submit_contact(public, Walker(public), "clinician_review")
+    with db_app.app_context():
+        db.session.execute(
+            update(Lead)
+            .where(Lead.outcome == "book_consultation")
+            .values(created_at=utcnow() - timedelta(days=400))
+        )
+        db.session.commit()
+    result = db_app.test_cli_runner().invoke(args=["leads", "purge"])  # default: 365 days
+    assert "Deleted 1 lead(s) older than 365 days." in result.output
+    result = db_app.test_cli_runner().invoke(args=["leads", "purge", "--older-than", "30"])
+    assert "Deleted 0" in result.output
+    with db_app.app_context():
+        assert db.session.scalars(select(Lead.outcome)).all() == ["clinician_review"]
+        today = utcnow().date()
+        assert metrics.totals(today, today)[("lead", "book_consultation")] == 1
+        assert "purge" in db.session.scalars(select(AuditEvent.action)).all()
+
+
+def test_staff_create_and_set_password_commands(db_app):
+    runner = db_app.test_cli_runner()
+    result = runner.invoke(
+        args=["staff", "create", "Boss@Example.com", "--admin"],
+        input="a long password\na long password\n",
+    )
+    assert result.exit_code == 0, result.output
+    short = runner.invoke(
+        args=["staff", "set-password", "boss@example.com"], input="short\nshort\n"
+    )
+    assert short.exit_code != 0 and "at least 12" in short.output
+    result = runner.invoke(
+        args=["staff", "set-password", "boss@example.com"],
+        input="another long password\nanother long password\n",
+    )
+    assert result.exit_code == 0, result.output
+    with db_app.app_context():
+        user = db.session.scalars(select(StaffUser)).one()
+        assert (user.email, user.role) == ("boss@example.com", "admin")
+    client = db_app.test_client()
+    assert sign_in(client, "boss@example.com", "another long password").status_code == 302
+    duplicate = runner.invoke(args=["staff", "create", "boss@example.com"], input="x\nx\n")
+    assert duplicate.exit_code != 0
+
+
+def _contact_flood(app) -> list[int]:
+    client = app.test_client()
+    walker = Walker(client)
+    codes = []
+    for _ in range(3):
+        token = token_of(walker.complete(HEALTHY))
+        codes.append(client.post("/check/contact", data={"s": token}).status_code)
+    return codes
+
+
+@pytest.mark.parametrize("storage", ["memory", "redis"])
+def test_public_posts_are_rate_limited_per_client(app_factory, storage):
+    settings = {"RATELIMIT_CONTACT": "2 per minute"}
+    if storage == "redis":
+        connection = redis.Redis.from_url(REDIS_URL)
+        try:
+            connection.ping()
+        except redis.exceptions.ConnectionError as exc:
+            pytest.fail(f"Redis is not reachable at {REDIS_URL}: {exc}")
+        connection.flushdb()
+        settings["RATELIMIT_STORAGE_URI"] = REDIS_URL
+    app = app_factory(**settings)
+    codes = _contact_flood(app)
+    assert codes[:2] == [422, 422] and codes[2] == 429
+    if storage == "redis":
+        assert any(b"LIMITS" in key for key in connection.keys("*"))
+        connection.flushdb()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Lead)) == 0
+
+
+def test_wizard_step_posts_are_limited_too(app_factory):
+    app = app_factory(RATELIMIT_PUBLIC_POST="3 per minute")
+    client = app.test_client()
+    location = client.get("/check/start").headers["Location"]
+    token = token_of(location)
+    codes = [client.post("/check/scars", data={"s": token}).status_code for _ in range(4)]
+    assert codes == [422, 422, 422, 429]
+
+
+def test_sign_in_is_rate_limited(app_factory):
+    app = app_factory(RATELIMIT_SIGN_IN="2 per minute")
+    make_staff(app)
+    client = app.test_client()
+    codes = [sign_in(client, password="wrong!").status_code for _ in range(3)]
+    assert codes == [401, 401, 429]

@@ -1,0 +1,175 @@
+"""New-lead notifications through the outbox: a real SMTP server and a real HTTP receiver.
+
+Each notification is delivered exactly once, even when the server is down at
+submit time and comes back later; the lead is stored whatever happens to them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from datetime import timedelta
+
+import pytest
+from console_support import submit_contact
+from sqlalchemy import func, select, update
+from support import Walker
+
+from dbtypes import utcnow
+from extensions import db
+from leads.models import Lead, OutboxMessage
+from leads.outbox import deliver_due
+
+SECRET = "webhook-test-secret"
+
+
+def notify_app(app_factory, smtp=None, webhook=None, **overrides):
+    settings = {"SMTP_TLS": "none", "OUTBOX_BACKOFF_SECONDS": 60}
+    if smtp is not None:
+        settings |= {
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": smtp.port,
+            "CLINIC_NOTIFY_EMAIL": "leads@clinic.test",
+            "MAIL_FROM": "screening@clinic.test",
+        }
+    if webhook is not None:
+        settings |= {"WEBHOOK_URL": webhook.url, "WEBHOOK_SECRET": SECRET}
+    return app_factory(**settings, **overrides)
+
+
+def make_due(app) -> None:
+    """Fast-forward the backoff: every pending message is due now."""
+    with app.app_context():
+        db.session.execute(
+            update(OutboxMessage).values(next_attempt_at=utcnow() - timedelta(seconds=1))
+        )
+        db.session.commit()
+
+
+def statuses(app) -> dict[str, str]:
+    with app.app_context():
+        return dict(db.session.execute(select(OutboxMessage.kind, OutboxMessage.status)).all())
+
+
+def test_email_arrives_at_once_for_clinic_and_person_without_health_details(app_factory, smtp):
+    app = notify_app(app_factory, smtp)
+    client = app.test_client()
+    submit_contact(client, Walker(client), "not_suitable_now")
+
+    by_recipient = {m["X-Envelope-To"]: m for m in smtp.messages}
+    assert set(by_recipient) == {"leads@clinic.test", "zoe@example.com"}
+    clinic = by_recipient["leads@clinic.test"].get_payload()
+    person = by_recipient["zoe@example.com"].get_payload()
+    assert "http://console.test/staff/leads/1" in clinic
+    for body in (clinic, person):
+        assert "pregnan" not in body.lower()
+        assert "not_suitable_now" not in body and "not suitable" not in body.lower()
+    assert "Zoë" in person or "Zo=C3=AB" in person
+    assert "morning" in person
+    assert statuses(app) == {"clinic_email": "sent", "confirmation_email": "sent"}
+
+
+def test_smtp_down_then_back_delivers_each_email_exactly_once(app_factory, smtp):
+    app = notify_app(app_factory, smtp)
+    smtp.stop()
+    client = app.test_client()
+    response, _ = submit_contact(client, Walker(client))
+    assert response.status_code == 303  # the lead is stored and the person told so
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Lead)) == 1
+        message = db.session.scalars(select(OutboxMessage)).first()
+        assert message.attempts == 1 and message.status == "pending"
+        assert message.next_attempt_at > utcnow() + timedelta(seconds=30)  # backed off
+        assert "SMTP" in message.last_error
+
+    with app.app_context():
+        assert deliver_due().sent == []  # nothing is due yet
+    make_due(app)
+    result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
+    assert "will retry 2" in result.output  # still down: retried later, attempts counted
+    smtp.start()
+    make_due(app)
+    result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
+    assert "Sent 2" in result.output, result.output
+    make_due(app)
+    app.test_cli_runner().invoke(args=["outbox", "deliver"])
+    assert len(smtp.messages) == 2
+    assert statuses(app) == {"clinic_email": "sent", "confirmation_email": "sent"}
+
+
+def test_webhook_is_signed_and_documented_fields_are_sent(app_factory, webhook):
+    app = notify_app(app_factory, webhook=webhook)
+    client = app.test_client()
+    submit_contact(client, Walker(client))
+    assert len(webhook.requests) == 1
+    request = webhook.requests[0]
+    headers = {k.lower(): v for k, v in request["headers"].items()}
+    timestamp = headers["x-screening-timestamp"]
+    expected = hmac.new(
+        SECRET.encode(), timestamp.encode() + b"." + request["body"], hashlib.sha256
+    ).hexdigest()
+    assert headers["x-screening-signature"] == "sha256=" + expected
+    assert headers["content-type"] == "application/json"
+    payload = json.loads(request["body"])
+    assert payload["event"] == "lead.created"
+    assert payload["lead"]["url"] == "http://console.test/staff/leads/1"
+    assert str(payload["delivery_id"]) == headers["x-screening-delivery"]
+    assert "answers" not in payload["lead"] and "email" not in payload["lead"]
+
+
+@pytest.mark.parametrize("failure", ["down", "error_status"])
+def test_webhook_down_then_back_is_delivered_exactly_once(app_factory, webhook, failure):
+    app = notify_app(app_factory, webhook=webhook)
+    if failure == "down":
+        webhook.stop()
+    else:
+        webhook.status = 503
+    client = app.test_client()
+    response, token = submit_contact(client, Walker(client))
+    assert response.status_code == 303
+    failed_calls = len(webhook.requests)
+    assert statuses(app) == {"webhook": "pending"}
+
+    if failure == "down":
+        webhook.start()
+    else:
+        webhook.status = 200
+    make_due(app)
+    with app.app_context():
+        assert len(deliver_due().sent) == 1
+    make_due(app)
+    with app.app_context():
+        assert deliver_due().sent == []
+    # a replayed contact form neither makes a second lead nor a second notification
+    client.post("/check/contact", data={"s": token, "name": "x", "consent": "y"})
+    assert len(webhook.requests) == failed_calls + 1
+    assert statuses(app) == {"webhook": "sent"}
+
+
+def test_a_message_that_keeps_failing_is_marked_dead(app_factory, webhook):
+    app = notify_app(app_factory, webhook=webhook, OUTBOX_MAX_ATTEMPTS=2)
+    webhook.stop()
+    client = app.test_client()
+    submit_contact(client, Walker(client))
+    make_due(app)
+    with app.app_context():
+        report = deliver_due()
+    assert report.dead and statuses(app) == {"webhook": "dead"}
+
+
+def test_a_claimed_message_is_not_sent_twice(app_factory, webhook):
+    """A message another worker holds (leased) is skipped, not sent again."""
+    app = notify_app(app_factory, webhook=webhook)
+    webhook.stop()
+    client = app.test_client()
+    submit_contact(client, Walker(client))
+    webhook.start()
+    make_due(app)
+    with app.app_context():
+        db.session.execute(
+            update(OutboxMessage).values(claimed_until=utcnow() + timedelta(minutes=5))
+        )
+        db.session.commit()
+        assert deliver_due().sent == []
+    assert webhook.requests == []
