@@ -222,5 +222,7 @@ def check_safe(config: dict[str, Any]) -> None:
         )
     if config.get("SMTP_TLS") not in ("starttls", "ssl", "none"):
         raise ConfigError("SMTP_TLS must be starttls, ssl or none")
+    if config.get("WEBHOOK_URL") and not config["WEBHOOK_URL"].startswith(("https://", "http://")):
+        raise ConfigError("WEBHOOK_URL must be an http:// or https:// address")
     if config.get("WEBHOOK_URL") and not config.get("WEBHOOK_SECRET"):
         raise ConfigError("WEBHOOK_SECRET must be set when WEBHOOK_URL is set")

@@ -51,3 +51,10 @@ def test_instance_folder_is_created_on_first_run(tmp_path):
     instance = tmp_path / "fresh" / "instance"
     create_app({"TESTING": True}, instance_path=str(instance))
     assert instance.is_dir()
+
+
+def test_a_webhook_that_is_not_http_stops_start_up(monkeypatch):
+    monkeypatch.setenv("WEBHOOK_URL", "file:///etc/passwd")
+    monkeypatch.setenv("WEBHOOK_SECRET", "s")
+    with pytest.raises(ConfigError, match="WEBHOOK_URL"):
+        create_app({"TESTING": True})
