@@ -10,6 +10,7 @@ from flask import Flask, g, render_template, request
 from flask_babel import Babel, get_locale
 
 import config
+import localization
 import rules
 from questionnaire.catalogue import QUESTIONS, STEPS
 from questionnaire.checks import validate_catalogue
@@ -20,11 +21,11 @@ from security import apply_security_headers
 
 
 def select_locale() -> str:
-    """A language the flow carries, then ?lang=, then the browser's preference."""
+    """An explicit ?lang= (the language switch), then the flow's, then the browser's."""
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
-    for candidate in (g.get("flow_lang"), request.args.get("lang"), request.form.get("lang")):
+    for candidate in (request.args.get("lang"), request.form.get("lang"), g.get("flow_lang")):
         if candidate in languages:
             return candidate
     return (
@@ -66,6 +67,7 @@ def create_app(
     app.register_blueprint(questionnaire_bp)
     app.after_request(apply_security_headers)
     _register_template_helpers(app)
+    localization.init_app(app)
     _register_error_pages(app)
     return app
 

@@ -44,7 +44,7 @@ def from_environment() -> dict[str, Any]:
         ),
         "FLOW_TOKEN_MAX_AGE": _int("FLOW_TOKEN_MAX_AGE", 4 * 60 * 60),
         "BABEL_DEFAULT_LOCALE": "en",
-        "LANGUAGES": ("en",),
+        "LANGUAGES": ("en", "es"),
     }
 
 
