@@ -105,8 +105,9 @@ min => {
     if (box.width === 0 || box.height === 0 || box.right <= 0) continue;  // not shown now
     if (inSentence(el)) continue;
     if (box.width < min - 0.5 || box.height < min - 0.5) {
-      small.push(`${el.tagName.toLowerCase()} "${(el.textContent || el.name || el.id).trim().slice(0, 40)}" `
-                 + `${Math.round(box.width)}x${Math.round(box.height)}`);
+      const label = (el.textContent || el.name || el.id).trim().slice(0, 40);
+      const size = `${Math.round(box.width)}x${Math.round(box.height)}`;
+      small.push(`${el.tagName.toLowerCase()} "${label}" ${size}`);
     }
   }
   return small;
