@@ -15,6 +15,7 @@ import api
 import config
 import embed
 import leads
+import localization
 import rules
 import staff
 from questionnaire.catalogue import QUESTIONS, STEPS
@@ -27,7 +28,7 @@ from storage import init_storage
 
 
 def select_locale() -> str:
-    """A language the flow carries, then ?lang=, then the browser's preference.
+    """An explicit ?lang= (the language switch), then the flow's, then the browser's.
 
     Never reads the request body: the locale is needed to render the error page
     for a body that could not be read (413, bad encoding).
@@ -35,7 +36,7 @@ def select_locale() -> str:
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
-    for candidate in (g.get("flow_lang"), request.args.get("lang")):
+    for candidate in (request.args.get("lang"), g.get("flow_lang")):
         if candidate in languages:
             return candidate
     return (
@@ -87,6 +88,7 @@ def create_app(
     app.register_blueprint(api.bp)
     app.after_request(apply_security_headers)
     _register_template_helpers(app)
+    localization.init_app(app)
     _register_error_pages(app)
     if app.config.get("BENCH_HELLO_ROUTE"):
         app.add_url_rule("/__bench/hello", "bench_hello", lambda: "hello")

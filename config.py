@@ -119,7 +119,7 @@ def from_environment() -> dict[str, Any]:
         "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 60 * 60,
         # bench/web.py only: a bare route that measures this stack's ceiling.
         "BENCH_HELLO_ROUTE": env("BENCH_HELLO_ROUTE") == "1",
-        "LANGUAGES": ("en",),
+        "LANGUAGES": ("en", "es"),
         **storage_settings(),
         **staff_settings(),
         **notification_settings(),

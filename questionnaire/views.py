@@ -60,7 +60,12 @@ def _restart(reason: str) -> Response:
 
 
 def _load_state(token: str | None) -> FlowState:
+    """Open the token; a ?lang= from the language switch replaces the flow's language,
+    so the next token carries the newly chosen one."""
     state = codec().loads(token)
+    chosen = request.values.get("lang")
+    if chosen in current_app.config["LANGUAGES"]:
+        state.lang = chosen
     if state.lang:
         g.flow_lang = state.lang
     if request.blueprint == EMBED_BLUEPRINT:
@@ -134,8 +139,9 @@ def step(step_id: str):
         return _restart(error.reason)
     if not flow().can_show(step_id, state.answers):
         pending = flow().first_unanswered(state.answers)
-        target = url_for(".step", step_id=pending.id, s=request.args["s"]) if pending else None
-        return redirect(target or url_for(".result", s=request.args["s"]), code=303)
+        token = codec().dumps(state)
+        target = url_for(".step", step_id=pending.id, s=token) if pending else None
+        return redirect(target or url_for(".result", s=token), code=303)
     questions = flow().shown_questions(step_id, state.answers)
     form = forms.form_class(questions)(
         formdata=None, data=forms.form_data(state.answers, questions)
@@ -188,16 +194,16 @@ def result() -> str | Response:
         return _restart(error.reason)
     pending = flow().first_unanswered(state.answers)
     if pending is not None:
-        return redirect(url_for(".step", step_id=pending.id, s=request.args["s"]), code=303)
+        return redirect(url_for(".step", step_id=pending.id, s=codec().dumps(state)), code=303)
     answers = flow().completed_answers(state.answers)
     try:
         decision = rules.evaluate(answers, lang=str(get_locale()))
     except rules.AnswersError:
         return _restart("invalid")
-    token = request.args["s"]
+    token = codec().dumps(state)
     return render_template(
         "result.html",
+        token=token,
         result=build_result(decision),
         change_url=url_for(".step", step_id=flow().steps[0].id, s=token),
-        token=token,
     )

@@ -22,7 +22,7 @@ def answer_step(page, step_id: str, answers: dict) -> None:
             continue
         value = answers[question.id]
         if question.kind == "int":
-            page.get_by_label(str(question.label)).fill(str(value))
+            page.locator(f"input#{question.id}").fill(str(value))
             continue
         wanted = value if isinstance(value, list) else [value]
         if question.kind == "bool":
@@ -33,11 +33,14 @@ def answer_step(page, step_id: str, answers: dict) -> None:
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("width", [375, 1280])
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 @pytest.mark.parametrize("outcome", list(BY_OUTCOME))
-def test_complete_the_check_to_each_outcome(browser, live_server, artifacts, outcome, javascript):
+def test_complete_the_check_to_each_outcome(
+    browser, live_server, artifacts, outcome, javascript, width
+):
     context = browser.new_context(
-        java_script_enabled=javascript, viewport={"width": 375, "height": 740}
+        java_script_enabled=javascript, viewport={"width": width, "height": 740}
     )
     page = context.new_page()
     page.goto(live_server.url + "/")
@@ -50,9 +53,12 @@ def test_complete_the_check_to_each_outcome(browser, live_server, artifacts, out
         ).click()
     heading = page.get_by_role("heading", level=1)
     assert heading.inner_text() == HEADLINES[outcome]
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    flow_shots = artifacts / "flows"
+    flow_shots.mkdir(exist_ok=True)
     page.screenshot(
-        path=artifacts / f"result-{outcome}-{'js' if javascript else 'nojs'}.png", full_page=True
+        path=flow_shots / f"result-{outcome}-{'js' if javascript else 'nojs'}-{width}.png",
+        full_page=True,
     )
     context.close()
 
@@ -78,4 +84,36 @@ def test_errors_take_focus_and_back_keeps_answers(browser, live_server):
     assert page.locator("#scar_severity-2").is_checked()
     page.reload()
     assert page.locator("#scar_severity-2").is_checked()
+    context.close()
+
+
+SPANISH_HEADLINES = {
+    "not_suitable_now": "No conviene hacerse el tratamiento con microagujas en este momento",
+}
+
+
+@pytest.mark.browser
+def test_complete_the_check_in_spanish(browser, live_server):
+    """A Spanish-speaking browser gets the whole flow in Spanish, without choosing anything."""
+    context = browser.new_context(
+        locale="es-MX", extra_http_headers={"Accept-Language": "es-MX,es;q=0.9"}
+    )
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "es"
+    page.get_by_role("link", name="Empezar la revisión").click()
+    for number, step in enumerate(STEPS, start=1):
+        assert page.locator(".progress-label").inner_text() == f"Paso {number} de {len(STEPS)}"
+        if number == 2:  # the questions are in Spanish too
+            assert page.get_by_text("¿Tiene brotes de acné en este momento?").is_visible()
+        answer_step(page, step.id, BY_OUTCOME["not_suitable_now"])
+        page.get_by_role(
+            "button", name="Ver mi resultado" if number == len(STEPS) else "Continuar"
+        ).click()
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text() == SPANISH_HEADLINES["not_suitable_now"]
+    assert page.get_by_role("heading", name="Su siguiente paso").is_visible()
+    # The switch shows the same result in English, answers kept.
+    page.get_by_role("link", name="English").click()
+    assert page.get_by_role("heading", level=1).inner_text() == HEADLINES["not_suitable_now"]
     context.close()

@@ -1,0 +1,87 @@
+"""Language switching and locale-aware formatting for templates.
+
+The header's language switch is a pair of plain links (no JavaScript): each
+points at the page being read with ``lang=`` set, and carries the sealed
+answers token so a person's answers survive the switch. The views give an
+explicit ``?lang=`` priority over the language inside the token and seal the
+new choice into the next token (see ``select_locale`` in app.py and
+``_load_state`` in questionnaire/views.py).
+
+Dates and numbers are shown with Babel's formats for the chosen language; the
+filters here are what any page (the staff console too) should use for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from flask import Flask, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+
+#: Each offered language, named in itself (a person looking for their language
+#: reads its own name), in the order the switch shows them.
+LANGUAGE_NAMES: dict[str, str] = {"en": "English", "es": "Español"}
+
+
+def language_url(code: str, token: str | None = None) -> str:
+    """This page in language ``code``, keeping its query and the answers token.
+
+    A page rendered from a POST (a step shown again with errors) has the token
+    in its form, not in its URL, so the template passes it in.
+    """
+    args = {key: value for key, value in request.args.items() if key != "lang"}
+    if token:
+        args["s"] = token
+    args["lang"] = code
+    if request.endpoint and request.url_rule is not None and "GET" in request.url_rule.methods:
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+    if request.endpoint == "questionnaire.submit_step" and request.view_args:
+        return url_for("questionnaire.step", **request.view_args, **args)
+    return url_for("questionnaire.intro", lang=code)
+
+
+def local_date(value: dt.date | dt.datetime | None, format: str = "medium") -> str:
+    """A date (or the date of a datetime) as the chosen language writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return format_datetime(value, format)
+    return format_date(value, format)
+
+
+def local_number(value: float | int | None, decimals: int | None = None) -> str:
+    """A number with the chosen language's decimal and grouping signs."""
+    if value is None:
+        return ""
+    if decimals is None:
+        return format_decimal(value)
+    return format_decimal(value, format="#,##0." + "0" * decimals if decimals else "#,##0")
+
+
+_DIALLABLE = re.compile(r"[^0-9+]")
+
+
+def tel_href(phone: str) -> str:
+    """A ``tel:`` link target from a phone number written for people."""
+    return "tel:" + _DIALLABLE.sub("", phone or "")
+
+
+def init_app(app: Flask) -> None:
+    """Register the switch helper and the formatting filters with Jinja."""
+    languages = tuple(app.config["LANGUAGES"])
+
+    @app.context_processor
+    def inject_languages() -> dict[str, Any]:
+        return {
+            "language_links": [
+                (code, LANGUAGE_NAMES.get(code, code), code == str(get_locale()))
+                for code in languages
+            ],
+            "language_url": language_url,
+        }
+
+    app.add_template_filter(local_date, "local_date")
+    app.add_template_filter(local_number, "local_number")
+    app.add_template_filter(tel_href, "tel_href")

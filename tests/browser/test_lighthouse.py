@@ -1,0 +1,20 @@
+"""Lighthouse on the intro page, on its default mobile setting (throttled phone).
+
+Only one page here to keep the suite quick; bench/lighthouse.py covers the
+intro, a step and a result page with the same thresholds.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import CHROMIUM
+from tools import lighthouse
+
+THRESHOLDS = {"accessibility": 100, "best-practices": 100, "seo": 95, "performance": 95}
+
+
+@pytest.mark.browser
+def test_intro_page_scores(live_server, artifacts):
+    scores = lighthouse(live_server.url + "/", artifacts / "lighthouse-intro.json", CHROMIUM)
+    below = {key: score for key, score in scores.items() if score < THRESHOLDS[key]}
+    assert below == {}, f"Lighthouse scores below target: {scores}"

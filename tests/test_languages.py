@@ -1,0 +1,122 @@
+"""Language choice: Accept-Language, the visible switch, and the answers surviving a switch."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from support import HEALTHY, form_fields, hidden_token, token_of
+
+
+def _switch_links(html: str) -> dict[str, str]:
+    nav = re.search(r'<nav class="language-switch".*?</nav>', html, re.S)
+    assert nav, "no language switch on the page"
+    return {
+        lang: href.replace("&amp;", "&")
+        for href, lang in re.findall(r'<a href="([^"]+)" lang="(\w+)" hreflang="\w+"', nav.group(0))
+    }
+
+
+def test_language_follows_accept_language(client):
+    page = client.get("/", headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"})
+    html = page.get_data(as_text=True)
+    assert '<html lang="es">' in html
+    assert "¿Es el tratamiento con microagujas adecuado para mis cicatrices de acné?" in html
+    english = client.get("/", headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
+    assert '<html lang="en">' in english
+
+
+def test_switch_is_on_every_page_and_names_languages_in_themselves(client, walker):
+    result_url = walker.complete(HEALTHY)
+    for url in ("/", "/check/start", result_url, "/no-such-page"):
+        response = client.get(url, follow_redirects=True)
+        links = _switch_links(response.get_data(as_text=True))
+        assert set(links) == {"en", "es"}, url
+        html = response.get_data(as_text=True)
+        assert ">Español</a>" in html and ">English</a>" in html
+
+
+def test_query_language_overrides_accept_language(client):
+    html = client.get("/?lang=en", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert '<html lang="en">' in html
+
+
+def test_switching_mid_flow_keeps_answers_and_carries_the_new_language(client):
+    start = client.get("/check/start?lang=en").headers["Location"]
+    page = client.get(start).get_data(as_text=True)
+    posted = client.post(
+        "/check/scars", data={"s": hidden_token(page), **form_fields(HEALTHY, "scars")}
+    )
+    skin_url = posted.headers["Location"]
+    skin = client.get(skin_url).get_data(as_text=True)
+    assert '<html lang="en">' in skin
+
+    spanish_url = _switch_links(skin)["es"]
+    spanish = client.get(spanish_url).get_data(as_text=True)
+    assert '<html lang="es">' in spanish
+    assert "Su piel ahora" in spanish
+
+    # The token on the Spanish page carries "es": its Back link opens step 1 in Spanish,
+    # with the answers given in English still chosen.
+    back = re.search(r'<a class="back-link" href="([^"]+)"', spanish).group(1)
+    scars = client.get(back.replace("&amp;", "&")).get_data(as_text=True)
+    assert '<html lang="es">' in scars
+    assert re.search(r'value="rolling"\s+checked', scars)
+    assert re.search(r'value="moderate"\s+checked', scars)
+
+    # Posting the Spanish step goes on in Spanish without any ?lang=.
+    response = client.post(
+        "/check/skin", data={"s": hidden_token(spanish), **form_fields(HEALTHY, "skin")}
+    )
+    following = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<html lang="es">' in following
+    assert "lang=" not in response.headers["Location"]
+    assert token_of(response.headers["Location"])
+
+
+def test_switch_on_a_step_shown_with_errors_keeps_earlier_answers(client):
+    start = client.get("/check/start?lang=es").headers["Location"]
+    page = client.get(start).get_data(as_text=True)
+    posted = client.post(
+        "/check/scars", data={"s": hidden_token(page), **form_fields(HEALTHY, "scars")}
+    )
+    skin = client.get(posted.headers["Location"]).get_data(as_text=True)
+    failed = client.post("/check/skin", data={"s": hidden_token(skin)})
+    assert failed.status_code == 422
+    html = failed.get_data(as_text=True)
+    assert "Hay un problema" in html
+    english = client.get(_switch_links(html)["en"]).get_data(as_text=True)
+    assert '<html lang="en">' in english
+    assert "Your skin now" in english
+    back = re.search(r'<a class="back-link" href="([^"]+)"', english).group(1)
+    scars = client.get(back.replace("&amp;", "&")).get_data(as_text=True)
+    assert re.search(r'value="rolling"\s+checked', scars)
+
+
+def test_result_and_reasons_in_spanish(client, walker):
+    url = walker.complete({**HEALTHY, "pregnant_or_breastfeeding": True})
+    html = client.get(url + "&lang=es").get_data(as_text=True)
+    assert "No conviene hacerse el tratamiento con microagujas en este momento" in html
+    assert "lactancia" in html  # the reason text, from the rules' own catalogue
+    assert "1,08 sobre 10" in html
+    assert "Microneedling should" not in html
+
+
+def test_validation_messages_in_spanish(client):
+    start = client.get("/check/start?lang=es").headers["Location"]
+    page = client.get(start).get_data(as_text=True)
+    failed = client.post("/check/scars", data={"s": hidden_token(page)})
+    html = failed.get_data(as_text=True)
+    assert "Elija al menos un tipo de cicatriz, o «No estoy seguro/a»." in html
+
+
+def test_dates_and_numbers_follow_the_language(app):
+    when = dt.date(2025, 3, 7)
+    for lang, date_text, number_text in (
+        ("en", "Mar 7, 2025", "12,345.5"),
+        ("es", "7 mar 2025", "12.345,5"),
+    ):
+        with app.test_request_context(f"/?lang={lang}"):
+            env = app.jinja_env
+            assert env.filters["local_date"](when) == date_text
+            assert env.filters["local_number"](12345.5) == number_text
