@@ -18,8 +18,9 @@ import re
 from typing import Any
 
 import phonenumbers
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
+from werkzeug.exceptions import HTTPException
 
 #: Each offered language, named in itself (a person looking for their language
 #: reads its own name), in the order the switch shows them.
@@ -40,7 +41,11 @@ def language_url(code: str, token: str | None = None) -> str:
         return url_for(request.endpoint, **(request.view_args or {}), **args)
     if request.endpoint == "questionnaire.submit_step" and request.view_args:
         return url_for("questionnaire.step", **request.view_args, **args)
-    return url_for("questionnaire.intro", lang=code)
+    try:  # a page rendered from a POST whose address also answers GET (staff phone intake)
+        endpoint, values = current_app.url_map.bind("").match(request.path, method="GET")
+    except HTTPException:
+        return url_for("questionnaire.intro", lang=code)
+    return url_for(endpoint, **values, **args)
 
 
 def local_date(value: dt.date | dt.datetime | None, format: str = "medium") -> str:
