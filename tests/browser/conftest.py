@@ -17,7 +17,18 @@ from app import create_app
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("browser-instance")
-    app = create_app({"TESTING": True, "SECRET_KEY": "browser-test-key"}, instance_path=str(folder))
+    # One server for the whole run, one client address: the wizard tests alone post over
+    # 60 steps a minute, so the default public limit would answer 429 depending on timing.
+    # The limits themselves are tested in tests/test_leads_cli_and_limits.py.
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "browser-test-key",
+            "RATELIMIT_PUBLIC_POST": "100000 per minute",
+            "RATELIMIT_CONTACT": "100000 per minute",
+        },
+        instance_path=str(folder),
+    )
     with LiveServer(app) as server:
         yield server
 
