@@ -157,6 +157,7 @@ def storage_settings() -> dict[str, Any]:
         "RATELIMIT_PUBLIC_POST": env("RATELIMIT_PUBLIC_POST", "60 per minute"),
         "RATELIMIT_CONTACT": env("RATELIMIT_CONTACT", "5 per minute;30 per day"),
         "RATELIMIT_SIGN_IN": env("RATELIMIT_SIGN_IN", "10 per minute"),
+        "RATELIMIT_API": env("RATELIMIT_API", "120 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "PHONE_DEFAULT_REGION": env("PHONE_DEFAULT_REGION", "US"),
     }

@@ -3,7 +3,8 @@
 Errors always have the contract's shape, {"errors": [{"field", "message"}]}:
 400 for a body that is not JSON, 415 for a body not sent as application/json,
 413 for a body over API_MAX_BODY, 422 for answers that break the contract (every
-field's problem at once), and JSON 404/405 for unknown paths and methods.
+field's problem at once), JSON 404/405 for unknown paths and methods, and
+429 past RATELIMIT_API requests per client.
 Nothing sent here is stored. CORS admits only EMBED_ALLOWED_ORIGINS.
 
 A JSON number with a zero fraction (27.0, 2.7e1) is a whole number, as JSON
@@ -22,9 +23,13 @@ from flask_babel import gettext as _
 import rules
 from api.openapi import openapi_document
 from api.questionnaire import questionnaire_json
+from extensions import config_limit, limiter
 from questionnaire.flow import DEFAULT_FLOW, Flow
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Limited per client like every public endpoint (RATELIMIT_API); a 429 here is JSON in the
+# contract's error shape (app.py). CORS preflights are not counted: they do no work.
+limiter.limit(config_limit("RATELIMIT_API"), methods=["GET", "POST"])(bp)
 
 API_MAX_BODY = 64 * 1024  # a full answers object is under 1 KiB
 API_VERSION = "1.0.0"

@@ -192,7 +192,15 @@ LANG_PARAMETER = {
 
 def openapi_document(flow: Flow, languages: tuple[str, ...], version: str) -> dict[str, Any]:
     """The whole document for the current catalogue and rule file."""
-    too_many = _json(ERRORS_REF, "Too many requests from this address; try again later.")
+    too_many = {
+        **_json(ERRORS_REF, "Too many requests from this address; try again later."),
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {"type": "integer"},
+            }
+        },
+    }
     return {
         "openapi": "3.1.0",
         "info": {
@@ -242,7 +250,10 @@ def openapi_document(flow: Flow, languages: tuple[str, ...], version: str) -> di
                 "get": {
                     "operationId": "getOpenApi",
                     "summary": "This document",
-                    "responses": {"200": _json({"type": "object"}, "The OpenAPI document.")},
+                    "responses": {
+                        "200": _json({"type": "object"}, "The OpenAPI document."),
+                        "429": too_many,
+                    },
                 }
             },
         },

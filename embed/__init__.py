@@ -7,7 +7,9 @@ URL-defaults hook that carries the embed settings, and the framing policy.
 
 For other features: ``current_embed()`` says whether (and how) this request is
 embedded; ``activate(state)`` turns embed mode on for a flow's token posted to
-a route outside /embed; ``snippets(app_url, origin)`` gives the two snippets;
+a route outside /embed; ``contact_url(endpoint)`` builds a contact-form URL
+(leads, registered again under /embed) in the person's mode;
+``snippets(app_url, origin)`` gives the two snippets;
 templates/embed/_snippets.html shows them; a page sends a host event with a
 ``data-embed-event="name"`` attribute (see static/frame.js).
 """
@@ -20,9 +22,11 @@ from markupsafe import Markup
 
 from embed.context import (
     EMBED_BLUEPRINT,
+    EMBED_LEADS_BLUEPRINT,
     EmbedContext,
     activate,
     add_embed_url_defaults,
+    contact_url,
     current_embed,
     embed_of,
     embed_params,
@@ -32,8 +36,10 @@ from embed.snippets import snippets, snippets_for_allowed_origins
 from embed.views import bp as assets_bp
 
 __all__ = [
+    "EMBED_LEADS_BLUEPRINT",
     "EmbedContext",
     "activate",
+    "contact_url",
     "current_embed",
     "embed_of",
     "embed_params",
@@ -80,6 +86,7 @@ def init_app(app: Flask, questionnaire_bp: Blueprint) -> None:
             "embed": current_embed(),
             "embed_params": embed_params,
             "flow_url": flow_url,
+            "contact_url": contact_url,
             "embed_link_target": embed_link_target,
             "embed_snippet_list": snippets_for_allowed_origins,
         }

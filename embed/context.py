@@ -23,6 +23,11 @@ from flask import current_app, g, has_request_context, request, url_for
 from questionnaire.state import FlowState
 
 EMBED_BLUEPRINT = "embed"
+#: The contact form's routes registered again under /embed (see leads.init_app), so a
+#: page they render before or without a usable token (a 429, an expired token) is
+#: still in embed mode, framable and themed.
+EMBED_LEADS_BLUEPRINT = "embed_leads"
+EMBED_BLUEPRINTS = (EMBED_BLUEPRINT, EMBED_LEADS_BLUEPRINT)
 
 #: Font stacks a host may choose by name; only fonts already on the reader's device.
 FONT_STACKS: dict[str, str] = {
@@ -116,7 +121,7 @@ def current_embed() -> EmbedContext | None:
         return None
     if "embed" in g:
         return g.embed
-    if request.blueprint == EMBED_BLUEPRINT or request.path.startswith("/embed/"):
+    if request.blueprint in EMBED_BLUEPRINTS or request.path.startswith("/embed/"):
         g.embed = EmbedContext.from_values(request.args.to_dict())
         return g.embed
     return None
@@ -130,7 +135,8 @@ def embed_params() -> dict[str, str]:
 
 def add_embed_url_defaults(endpoint: str, values: dict[str, object]) -> None:
     """Every URL built for an embed endpoint carries the embed settings along."""
-    if not endpoint.startswith(EMBED_BLUEPRINT + ".") or endpoint == "embed.static":
+    blueprint = endpoint.partition(".")[0]
+    if blueprint not in EMBED_BLUEPRINTS or endpoint == "embed.static":
         return
     for key, value in embed_params().items():
         values.setdefault(key, value)
@@ -143,4 +149,15 @@ def flow_url(endpoint: str, **values: object) -> str:
     errors and confirmation) use it so their links stay inside the embed.
     """
     blueprint = EMBED_BLUEPRINT if current_embed() is not None else "questionnaire"
+    return url_for(f"{blueprint}.{endpoint}", **values)
+
+
+def contact_url(endpoint: str, **values: object) -> str:
+    """A contact-form URL (leads blueprint) in the mode the person is in.
+
+    Inside the iframe the form posts to /embed/check/contact with the embed
+    settings in its URL, so even a page rendered before the token is opened
+    (too many tries, an expired token) stays framable, themed and sized.
+    """
+    blueprint = EMBED_LEADS_BLUEPRINT if current_embed() is not None else "leads"
     return url_for(f"{blueprint}.{endpoint}", **values)

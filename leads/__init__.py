@@ -1,7 +1,8 @@
 """Leads: a person's request to be contacted, stored with consent, and the clinic notified.
 
-``init_app`` registers the public contact routes, the rate limits on public
-POSTs, and the ``flask leads`` and ``flask outbox`` commands.
+``init_app`` registers the public contact routes (on the site and under /embed),
+the rate limits on public POSTs, and the ``flask leads`` and ``flask outbox``
+commands.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_babel import gettext as _
 
+from embed import EMBED_LEADS_BLUEPRINT
 from extensions import config_limit, limiter
 
 _questionnaire_limited = False
@@ -24,6 +26,8 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
     _limit_questionnaire_posts()
     app.register_blueprint(bp)
+    # Again under /embed: inside a clinic's iframe the form posts there (see embed.contact_url).
+    app.register_blueprint(bp, url_prefix="/embed", name=EMBED_LEADS_BLUEPRINT)
     app.cli.add_command(cli.leads_cli)
     app.cli.add_command(cli.outbox_cli)
 

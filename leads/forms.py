@@ -23,6 +23,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 
 import embed
 from leads.models import CONTACT_TIMES
+from questionnaire.state import FlowState
 
 CONTACT_TIME_LABELS = {
     "morning": _l("Morning"),
@@ -145,13 +146,15 @@ class ContactForm(FlaskForm):
         ]
 
 
-def lead_source() -> tuple[str, str]:
+def lead_source(state: FlowState) -> tuple[str, str]:
     """("embed", host origin) for a flow started in a clinic's iframe, else ("site", "").
 
     The origin comes from the sealed state token (checked against
-    EMBED_ALLOWED_ORIGINS when the flow started), never from a posted field.
+    EMBED_ALLOWED_ORIGINS when the flow started, and again now), never from
+    the URL or a posted field: posting a site flow's token to /embed/ does not
+    make an embedded lead.
     """
-    context = embed.current_embed()
+    context = embed.embed_of(state)
     if context is not None and context.origin:
         return "embed", context.origin
     return "site", ""

@@ -46,6 +46,7 @@ def _decide(state: FlowState) -> tuple[dict[str, object], rules.Decision] | None
 
 
 def _restart(reason: str) -> Response:
+    """Back to the intro, in the iframe when the form was posted inside one."""
     return redirect(embed.flow_url("intro", notice=reason), code=303)
 
 
@@ -75,7 +76,7 @@ def contact():
         return redirect(url_for(".done", s=token), code=303)
     if not form.validate():
         return _render_result(decision, token, form), 422
-    source, origin = lead_source()
+    source, origin = lead_source(state)
     try:
         lead, created = capture_lead(
             flow_id=state.flow_id,
@@ -97,7 +98,9 @@ def contact():
         return render_template("leads/not_stored.html", token=token), 503
     if created:
         deliver_now(lead.id)
-    return redirect(url_for(".done", s=token), code=303)
+    # "sent" marks the first display after a new request: the confirmation then tells
+    # the host page (contact_requested); a replay or a double submit does not.
+    return redirect(url_for(".done", s=token, sent=1 if created else None), code=303)
 
 
 def _render_result(decision: rules.Decision, token: str, form: ContactForm) -> str:
@@ -120,5 +123,10 @@ def done():
         return _restart(error.reason)
     lead = find_by_flow(state.flow_id)
     if lead is None:
-        return redirect(url_for("questionnaire.result", s=request.args.get("s")), code=303)
-    return render_template("leads/confirmation.html", lead=lead)
+        return redirect(embed.flow_url("result", s=request.args.get("s")), code=303)
+    return render_template(
+        "leads/confirmation.html",
+        lead=lead,
+        just_sent=request.args.get("sent") == "1",
+        settled_url=url_for(".done", s=request.args.get("s")),
+    )

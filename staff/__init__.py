@@ -9,7 +9,7 @@ from extensions import csrf, login_manager
 
 
 def init_app(app: Flask) -> None:
-    from staff import admin, auth, dashboard, intake, leads_views  # noqa: F401 - routes
+    from staff import admin, auth, dashboard, embed_page, intake, leads_views  # noqa: F401 - routes
     from staff.blueprint import bp
     from staff.cli import staff_cli
 

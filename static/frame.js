@@ -6,7 +6,9 @@
 
    A page sends an event by carrying data-embed-event="name" on any element,
    with optional data-embed-step, data-embed-step-id, data-embed-total and
-   data-embed-outcome. Nothing here is needed for the check to work. */
+   data-embed-outcome; data-embed-settled-url="..." then replaces the page's URL
+   (same origin only) so a reload does not send a one-time event again.
+   Nothing here is needed for the check to work. */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -47,6 +49,15 @@
         }
       }
       send(message);
+    }
+    // A page shown once after a POST (the contact confirmation) names its URL without
+    // the one-time flag, so reloading it does not send the event again.
+    var settled = document.querySelector("[data-embed-settled-url]");
+    if (settled && window.history && window.history.replaceState) {
+      var url = new URL(settled.getAttribute("data-embed-settled-url"), window.location.href);
+      if (url.origin === window.location.origin) {
+        window.history.replaceState(window.history.state, "", url.href);
+      }
     }
   }
 

@@ -20,7 +20,7 @@ def live_server(tmp_path_factory):
     settings = {
         "TESTING": True,
         "SECRET_KEY": "browser-test-key",
-        "EMBED_ALLOWED_ORIGINS": "https://www.clinic.example",  # the embed pages of pages.py
+        "EMBED_ALLOWED_ORIGINS": ("https://www.clinic.example",),  # the embed pages of pages.py
         # Many states send the contact and sign-in forms within a minute; the limits
         # themselves are tested in tests/test_leads_cli_and_limits.py.
         "RATELIMIT_ENABLED": False,

@@ -71,14 +71,19 @@ class HostSite:
 
 @contextmanager
 def host_and_app(accent: str = "#7a1f5c", font: str = "serif"):
-    """(host site, app server), the app allowing exactly the host's origin."""
-    with HostSite() as host:
+    """(host site, app server), the app allowing exactly the host's origin.
+
+    The app keeps its database (leads) in a fresh instance folder of its own;
+    ``server.app`` reads it.
+    """
+    with HostSite() as host, tempfile.TemporaryDirectory() as instance:
         app = create_app(
             {
                 "TESTING": True,
                 "SECRET_KEY": "cross-site-key",
                 "EMBED_ALLOWED_ORIGINS": host.origin,
-            }
+            },
+            instance_path=instance,
         )
         with LiveServer(app) as server:
             host.app_url = server.url

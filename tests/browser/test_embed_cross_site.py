@@ -1,16 +1,19 @@
 """A clinic's web person pastes the one-line snippet into a page on another site.
 
 In Chromium with third-party cookies blocked, and again with them allowed, a
-person completes the check inside the iframe; the iframe fits its content at
-every step (no scrollbar inside it), the host page receives the events (and
-nothing else), and no request leaves the two origins involved.
+person completes the check inside the iframe and asks the clinic to contact
+them; the iframe fits its content at every step (no scrollbar inside it), the
+lead is stored as coming from the host's origin, the host page receives the
+events (and nothing personal), and no request leaves the two origins involved.
 """
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 import pytest
+from console_support import CONTACT
 from crosssite import (
     COOKIE_MODES,
     chromium_with_cookies,
@@ -18,9 +21,12 @@ from crosssite import (
     third_party_cookie_kept,
 )
 from playwright.sync_api import Error as PlaywrightError
+from sqlalchemy import select
 from support import BY_OUTCOME
 from test_wizard_in_chromium import HEADLINES, answer_step
 
+from extensions import db
+from leads.models import Lead
 from questionnaire.catalogue import STEPS
 
 FRAME = "iframe.microneedling-check-frame"
@@ -67,6 +73,17 @@ def events(page) -> list[dict]:
     return page.evaluate("window.hostEvents")
 
 
+def send_contact_request(frame_page) -> None:
+    """Fill the result page's "ask the clinic to contact me" form and send it."""
+    frame_page.get_by_label("Your name").fill(CONTACT["name"])
+    frame_page.get_by_label("Email address").fill(CONTACT["email"])
+    frame_page.get_by_label("Phone number").fill(CONTACT["phone"])
+    frame_page.get_by_label("Morning").check()
+    frame_page.get_by_label("Anything you'd like to tell us").fill(CONTACT["message"])
+    frame_page.locator("#contact-consent").check()
+    frame_page.get_by_role("button", name="Ask the clinic to contact me").click()
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("cookies", list(COOKIE_MODES))
 def test_complete_the_embedded_check_on_another_site(cookies, artifacts, playwright):
@@ -107,23 +124,40 @@ def test_complete_the_embedded_check_on_another_site(cookies, artifacts, playwri
         heights.append(wait_until_fitted(page, server.url))
         assert frame_page.get_by_role("heading", level=1).inner_text() == HEADLINES[outcome]
 
-        # The contact request (issue #3) is added here after the merge: fill the
-        # contact form in frame_page, submit, check the lead was stored, then
-        # wait for the 'contact_requested' event like 'completed' above.
+        # The person asks the clinic to contact them, inside the iframe, without cookies.
+        send_contact_request(frame_page)
+        page.wait_for_function("() => window.hostEvents.some(e => e.event === 'contact_requested')")
+        heights.append(wait_until_fitted(page, server.url))
+        confirmation = frame_page.get_by_role("heading", level=1)
+        assert confirmation.inner_text() == f"Thank you, {CONTACT['name']}: your request is stored"
+        assert frame_page.locator(".site-header").count() == 0
+        frame = app_frame(page, server.url)
+        assert frame.url.startswith(server.url + "/embed/check/contact/done?")
+        # frame.js dropped the one-time flag, so a reload does not say it again.
+        assert "sent=" not in frame.evaluate("location.search")
+        with server.app.app_context():
+            leads = db.session.execute(select(Lead.source, Lead.embed_origin, Lead.name)).all()
+        assert [tuple(lead) for lead in leads] == [("embed", host.origin, CONTACT["name"])]
 
         received = events(page)
         assert [e["event"] for e in received] == [
             "started",
             *["step_reached"] * len(STEPS),
             "completed",
+            "contact_requested",
         ]
+        assert received[-1]["detail"] == {}
         steps = [e["detail"] for e in received if e["event"] == "step_reached"]
         assert steps == [
             {"step": n, "step_id": s.id, "total": len(STEPS)} for n, s in enumerate(STEPS, 1)
         ]
-        assert received[-1]["detail"] == {"outcome": outcome}
+        assert received[-2]["detail"] == {"outcome": outcome}
         # Nothing but event names, step numbers and the outcome reached the host page.
-        for message in page.evaluate("window.hostMessages"):
+        messages = page.evaluate("window.hostMessages")
+        sent_text = json.dumps([messages, received], ensure_ascii=False)
+        for personal in ("Zoë", "zoe@example.com", "7946", "Evenings"):
+            assert personal not in sent_text
+        for message in messages:
             assert set(message) <= {
                 "source",
                 "type",
@@ -140,4 +174,5 @@ def test_complete_the_embedded_check_on_another_site(cookies, artifacts, playwri
         strangers = [url for url in requests if origin_of(url) not in allowed]
         assert not strangers, f"requests left the two origins: {strangers}"
         assert any(url.startswith(server.url + "/embed/check/result") for url in requests)
+        assert any(url.startswith(server.url + "/embed/check/contact?") for url in requests)
         page.screenshot(path=artifacts / f"embedded-{cookies}.png", full_page=True)
