@@ -225,6 +225,13 @@ def embed_result(outcome: str) -> Reach:
     return reach
 
 
+def embed_contact_errors(page, server) -> None:
+    """The contact form inside the embed, sent without consent: errors, still embedded."""
+    embed_result("clinician_review")(page, server)
+    page.locator("#contact form button[type=submit]").click()
+    page.wait_for_selector("#contact-error-summary")
+
+
 def embed_confirmation(page, server) -> None:
     def make() -> str:
         token = embed_token(page, server, BY_OUTCOME["book_consultation"])
@@ -263,6 +270,7 @@ PAGES: list[PageState] = [
     PageState("staff-admin-staff", staff("/staff/admin/staff")),
     PageState("staff-audit", staff("/staff/admin/audit")),
     PageState("staff-notifications", staff("/staff/admin/outbox")),
+    PageState("staff-embed-snippets", staff("/staff/embed")),
     PageState("es-staff-leads", staff("/staff/leads"), lang="es"),
     PageState("es-staff-lead-detail", staff_lead_detail, lang="es"),
     PageState("es-staff-dashboard", staff("/staff/dashboard"), lang="es"),
@@ -272,5 +280,6 @@ PAGES: list[PageState] = [
     PageState("embed-step-health-errors", embed_step("health", errors=True)),
     PageState("embed-result-book_consultation", embed_result("book_consultation")),
     PageState("embed-result-not_suitable_now", embed_result("not_suitable_now")),
+    PageState("embed-contact-form-errors", embed_contact_errors),
     PageState("embed-confirmation", embed_confirmation),
 ]
