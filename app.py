@@ -21,7 +21,7 @@ import leads
 import localization
 import rules
 import staff
-from extensions import db
+from extensions import db, login_manager
 from questionnaire.catalogue import QUESTIONS, STEPS
 from questionnaire.checks import validate_catalogue
 from questionnaire.flow import Flow
@@ -167,6 +167,8 @@ def _register_error_pages(app: Flask) -> None:
         app.logger.exception("database unavailable while answering %s", request.path)
         with contextlib.suppress(SQLAlchemyError):
             db.session.rollback()
+        # Render as nobody: Flask-Login's template context would load the user again.
+        login_manager._update_request_context_with_user()
         body, code = page(
             503,
             _("Something went wrong"),
