@@ -8,6 +8,7 @@ so other test runs on the machine are not disturbed.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -34,18 +35,14 @@ class TcpRelay:
     def cut(self) -> None:
         """Close the listener and every relayed connection at once."""
         if self.listener is not None:
-            try:
-                self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
-            except OSError:
-                pass
+            with contextlib.suppress(OSError):  # shutdown wakes the thread blocked in accept()
+                self.listener.shutdown(socket.SHUT_RDWR)
             self.listener.close()
             self.listener = None
         with self.lock:
             for connection in self.connections:
-                try:
+                with contextlib.suppress(OSError):
                     connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 connection.close()
             self.connections.clear()
 
@@ -77,7 +74,5 @@ class TcpRelay:
             pass
         finally:
             for end in (source, sink):
-                try:
+                with contextlib.suppress(OSError):
                     end.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
