@@ -47,8 +47,9 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from questionnaire.catalogue import QUESTIONS  # noqa: E402
 from web import HEALTHY, free_port, wait_until_up  # noqa: E402
+
+from questionnaire.catalogue import QUESTIONS  # noqa: E402
 
 SECRET = "load-secret-key-" + "x" * 32
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -322,7 +323,7 @@ def main() -> int:
 
         retried = {}
         for name, token in sorted(tally.in_doubt.items()):
-            status, location, _ = Client(-1, port, 0, tally).request(
+            status, _location, _ = Client(-1, port, 0, tally).request(
                 "POST", "/check/contact", [("s", token), ("name", name), *CONTACT.items()]
             )
             retried[name] = status
@@ -404,12 +405,14 @@ def main() -> int:
         print("  " + line)
     total = sum(tally.statuses.values())
     print(
-        f"requests: {total} ({total / elapsed:.0f}/s); statuses: {dict(sorted(tally.statuses.items()))}"
+        f"requests: {total} ({total / elapsed:.0f}/s); "
+        f"statuses: {dict(sorted(tally.statuses.items()))}"
     )
     print(
         f"contact requests acknowledged: {len(acknowledged)}; leads stored: {len(names)}; "
         f"refused with the friendly 503: {len(tally.refused_503)}; "
-        f"answer lost and posted again: {len(retried)} {dict(collections.Counter(retried.values()))}"
+        f"answer lost and posted again: {len(retried)} "
+        f"{dict(collections.Counter(retried.values()))}"
     )
     print(
         f"connection errors: {tally.connection_errors}; flows abandoned on an error page: "
