@@ -137,3 +137,22 @@ def test_a_connection_lost_mid_transaction_stores_nothing(outage, monkeypatch):
     monkeypatch.setattr(outbox, "enqueue_for", real_enqueue)
     assert client.post("/check/contact", data={**CONTACT, "s": token}).status_code == 303
     assert count(app, Lead) == 1
+
+
+def test_a_connection_lost_after_the_commit_still_acknowledges_the_request(outage, monkeypatch):
+    """The lead is committed; the database goes while the request finishes: 303, not 500."""
+    from leads import views
+
+    app, relay = outage
+    real_deliver = views.deliver_now
+
+    def deliver_then_lose_the_database(lead_id):
+        real_deliver(lead_id)
+        db.session.execute(sqlalchemy.text("SELECT 1"))  # a connection is checked out
+        relay.cut()  # closing the session at the end of the request now fails
+
+    monkeypatch.setattr(views, "deliver_now", deliver_then_lose_the_database)
+    response = app.test_client().post("/check/contact", data={**CONTACT, "s": completed_token(app)})
+    assert response.status_code == 303
+    relay.restore()
+    assert count(app, Lead) == 1
