@@ -55,7 +55,13 @@ def main() -> None:
         "result": lambda: client.get(f"/check/result?s={state['complete']}"),
         "contact": lambda: client.post(
             "/check/contact",
-            data={"s": next(contacts), "name": "P", "email": "p@example.com", "consent": "y"},
+            data={
+                "s": next(contacts),
+                "name": "P",
+                "email": "p@example.com",
+                "contact_time": "any",
+                "consent": "y",
+            },
         ),
         "api": lambda: client.post(
             "/api/v1/assessments", data=json.dumps(HEALTHY), content_type="application/json"

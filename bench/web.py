@@ -211,8 +211,11 @@ def start_gunicorn(options, port: int, database_url: str) -> subprocess.Popen:
         "BENCH_HELLO_ROUTE": "1",
         "RATELIMIT_ENABLED": "0",
         "DATABASE_URL": database_url,
-        "AUTO_MIGRATE": "1",
+        "AUTO_MIGRATE": "0",  # migrated once here: workers migrating at once would race
+        "FLASK_APP": "app",
     }
+    subprocess.run([str(Path(sys.executable).with_name("flask")), "db", "upgrade"], cwd=ROOT,
+                   env=environment, check=True, capture_output=True)  # fmt: skip
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
