@@ -17,8 +17,10 @@ import datetime as dt
 import re
 from typing import Any
 
-from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+import phonenumbers
+from flask import Flask, current_app, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
+from werkzeug.exceptions import HTTPException
 
 #: Each offered language, named in itself (a person looking for their language
 #: reads its own name), in the order the switch shows them.
@@ -39,7 +41,11 @@ def language_url(code: str, token: str | None = None) -> str:
         return url_for(request.endpoint, **(request.view_args or {}), **args)
     if request.endpoint == "questionnaire.submit_step" and request.view_args:
         return url_for("questionnaire.step", **request.view_args, **args)
-    return url_for("questionnaire.intro", lang=code)
+    try:  # a page rendered from a POST whose address also answers GET (staff phone intake)
+        endpoint, values = current_app.url_map.bind("").match(request.path, method="GET")
+    except HTTPException:
+        return url_for("questionnaire.intro", lang=code)
+    return url_for(endpoint, **values, **args)
 
 
 def local_date(value: dt.date | dt.datetime | None, format: str = "medium") -> str:
@@ -49,6 +55,13 @@ def local_date(value: dt.date | dt.datetime | None, format: str = "medium") -> s
     if isinstance(value, dt.datetime):
         return format_datetime(value, format)
     return format_date(value, format)
+
+
+def local_datetime(value: dt.datetime | None) -> str:
+    """A date and time to the minute as the chosen language writes them (in the app's zone)."""
+    if value is None:
+        return ""
+    return f"{format_date(value, 'medium')} {format_time(value, 'short')}"
 
 
 def local_number(value: float | int | None, decimals: int | None = None) -> str:
@@ -68,6 +81,17 @@ def tel_href(phone: str) -> str:
     return "tel:" + _DIALLABLE.sub("", phone or "")
 
 
+def phone_display(phone: str | None) -> str:
+    """An E.164 number grouped for reading (``+44 20 7946 0958``); anything else as it is."""
+    if not phone:
+        return ""
+    try:
+        number = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        return phone
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def init_app(app: Flask) -> None:
     """Register the switch helper and the formatting filters with Jinja."""
     languages = tuple(app.config["LANGUAGES"])
@@ -80,8 +104,11 @@ def init_app(app: Flask) -> None:
                 for code in languages
             ],
             "language_url": language_url,
+            "language_names": LANGUAGE_NAMES,
         }
 
     app.add_template_filter(local_date, "local_date")
+    app.add_template_filter(local_datetime, "local_datetime")
     app.add_template_filter(local_number, "local_number")
+    app.add_template_filter(phone_display, "phone_display")
     app.add_template_filter(tel_href, "tel_href")

@@ -70,7 +70,8 @@ def disable_staff(person_id: int):
     state = "enabled" if person.active else "disabled"
     record("staff_change", detail=f"{state} {person.email}")
     db.session.commit()
-    flash(_("%(email)s is now %(state)s.", email=person.email, state=_(state)))
+    label = _("enabled") if person.active else _("disabled")
+    flash(_("%(email)s is now %(state)s.", email=person.email, state=label))
     return redirect(url_for(".staff_list"), code=303)
 
 

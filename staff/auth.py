@@ -14,7 +14,7 @@ from dbtypes import utcnow
 from extensions import config_limit, db, limiter, login_manager
 from staff import lockout
 from staff.audit import record
-from staff.blueprint import bp
+from staff.blueprint import LANGUAGE_KEY, bp
 from staff.forms import ConfirmForm, SignInForm
 from staff.models import StaffUser
 from staff.passwords import hash_password, needs_rehash, verify_password
@@ -69,7 +69,7 @@ def sign_in():
                 user.password_hash = hash_password(form.password.data)
             record("sign_in", actor=user)
             db.session.commit()
-            session.clear()
+            _clear_session_keeping_language()
             session.permanent = True  # PERMANENT_SESSION_LIFETIME, renewed on each request
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
@@ -90,9 +90,17 @@ def sign_in():
 @bp.post("/sign-out")
 def sign_out():
     logout_user()
-    session.clear()
+    _clear_session_keeping_language()
     flash(_("You are signed out."))
     return redirect(url_for("staff.sign_in"))
+
+
+def _clear_session_keeping_language() -> None:
+    """A fresh session (no fixation), still in the language the person chose."""
+    language = session.get(LANGUAGE_KEY)
+    session.clear()
+    if language:
+        session[LANGUAGE_KEY] = language
 
 
 @bp.app_context_processor

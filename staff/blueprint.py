@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user
 
 from extensions import csrf
@@ -16,6 +16,19 @@ from extensions import csrf
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 PUBLIC_ENDPOINTS = frozenset({"staff.sign_in"})
+
+
+LANGUAGE_KEY = "staff_lang"
+
+
+@bp.before_request
+def keep_chosen_language():
+    """The header's switch sets ?lang= once; the console keeps that choice in the session."""
+    chosen = request.args.get("lang")
+    if chosen in current_app.config["LANGUAGES"]:
+        session[LANGUAGE_KEY] = chosen
+    if session.get(LANGUAGE_KEY) in current_app.config["LANGUAGES"]:
+        g.flow_lang = session[LANGUAGE_KEY]  # select_locale (app.py) reads it after ?lang=
 
 
 @bp.before_request

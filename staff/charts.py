@@ -17,7 +17,10 @@ INK = "#1f2a30"
 
 def horizontal_bars(title: str, rows: Sequence[tuple[str, int]], width: int = 640) -> Markup:
     """One bar per (label, value), longest value spanning the chart."""
-    label_width, row_height, gap = 280, 26, 8
+    row_height, gap = 26, 8
+    # Room for the longest label at 14px (about 7.8px a character), so no language's is cut.
+    longest = max((len(label) for label, _ in rows), default=0)
+    label_width = min(max(round(longest * 7.8) + 16, 160), width - 160)
     peak = max((value for _, value in rows), default=0) or 1
     height = len(rows) * (row_height + gap) + gap
     room = width - label_width - 70

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 import metrics
 from dbtypes import utcnow
+from localization import local_date
 from staff.blueprint import bp
 from staff.charts import daily_columns, horizontal_bars
 from staff.forms import OUTCOME_LABELS
@@ -58,10 +59,10 @@ def dashboard():
         ),
         daily_chart=daily_columns(
             _("Completed questionnaires per day"),
-            [(day.isoformat(), daily["completed"].get(day, 0)) for day in days],
+            [(local_date(day), daily["completed"].get(day, 0)) for day in days],
         ),
         lead_chart=daily_columns(
             _("Contact requests per day"),
-            [(day.isoformat(), daily["lead"].get(day, 0)) for day in days],
+            [(local_date(day), daily["lead"].get(day, 0)) for day in days],
         ),
     )

@@ -10,16 +10,18 @@ import hashlib
 import hmac
 import json
 from datetime import timedelta
+from email.header import decode_header, make_header
 
 import pytest
-from console_support import submit_contact
+from console_support import CONTACT, submit_contact
 from sqlalchemy import func, select, update
-from support import Walker
+from support import BY_OUTCOME, Walker, form_fields, hidden_token, token_of
 
 from dbtypes import utcnow
 from extensions import db
 from leads.models import Lead, OutboxMessage
 from leads.outbox import deliver_due
+from questionnaire.catalogue import STEPS
 
 SECRET = "webhook-test-secret"
 
@@ -68,6 +70,36 @@ def test_email_arrives_at_once_for_clinic_and_person_without_health_details(app_
     assert "Zoë" in person or "Zo=C3=AB" in person
     assert "morning" in person
     assert statuses(app) == {"clinic_email": "sent", "confirmation_email": "sent"}
+
+
+def test_the_person_is_written_to_in_the_language_of_their_questionnaire(app_factory, smtp):
+    """Spanish chosen with the header's switch (the browser asks for English throughout)."""
+    app = notify_app(app_factory, smtp)
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    location = client.get("/check/start?lang=es").headers["Location"]
+    for step in STEPS:
+        page = client.get(location)
+        assert 'lang="es"' in page.get_data(as_text=True)
+        fields = form_fields(BY_OUTCOME["book_consultation"], step.id)
+        data = {"s": hidden_token(page.get_data(as_text=True)), **fields}
+        location = client.post(f"/check/{step.id}", data=data).headers["Location"]
+    response = client.post("/check/contact", data={"s": token_of(location), **CONTACT})
+    assert response.status_code == 303
+
+    by_recipient = {m["X-Envelope-To"]: m for m in smtp.messages}
+    person, clinic = by_recipient["zoe@example.com"], by_recipient["leads@clinic.test"]
+    subject = str(make_header(decode_header(person["Subject"])))
+    body = person.get_payload(decode=True).decode(person.get_content_charset())
+    assert subject.startswith("Hemos recibido su solicitud"), subject
+    assert "Hola, Zoë Example:" in body
+    assert "Intentaremos llamarle por la mañana." in body
+    assert "llámenos al" in body
+    assert "morning" not in body and "Thank you" not in body
+    # The clinic's own email stays in the clinic's language.
+    assert str(make_header(decode_header(clinic["Subject"]))).startswith("New contact request")
+    with app.app_context():
+        assert db.session.scalar(select(Lead.lang)) == "es"
 
 
 def test_smtp_down_then_back_delivers_each_email_exactly_once(app_factory, smtp):

@@ -17,7 +17,15 @@ from app import create_app
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("browser-instance")
-    app = create_app({"TESTING": True, "SECRET_KEY": "browser-test-key"}, instance_path=str(folder))
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "browser-test-key",
+        "EMBED_ALLOWED_ORIGINS": "https://www.clinic.example",  # the embed pages of pages.py
+        # Many states send the contact and sign-in forms within a minute; the limits
+        # themselves are tested in tests/test_leads_cli_and_limits.py.
+        "RATELIMIT_ENABLED": False,
+    }
+    app = create_app(settings, instance_path=str(folder))
     with LiveServer(app) as server:
         yield server
 

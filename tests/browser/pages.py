@@ -13,9 +13,12 @@ the browser showing that state.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qs, urlsplit
 
+from console_support import CONTACT, PASSWORD, make_staff
 from support import BY_OUTCOME, HEALTHY
 
 from questionnaire.catalogue import QUESTIONS, STEPS
@@ -40,10 +43,10 @@ def visit(path: str) -> Reach:
     return reach
 
 
-def sealed(server, answers: dict, lang: str | None = None) -> str:
+def sealed(server, answers: dict, lang: str | None = None, flow_id: str = "browser-test") -> str:
     """A state token holding ``answers``, made by the app under test."""
     codec = server.app.extensions["state_codec"]
-    return codec.dumps(FlowState(flow_id="browser-test", answers=dict(answers), lang=lang))
+    return codec.dumps(FlowState(flow_id=flow_id, answers=dict(answers), lang=lang))
 
 
 def answers_before(step_id: str) -> dict:
@@ -79,6 +82,157 @@ def result(outcome: str) -> Reach:
     return reach
 
 
+# What a reach function made once and later ones reuse, per live server: the staff
+# account and its signed-in cookies, the confirmation pages of the leads sent.
+_made: dict[tuple[str, str], object] = {}
+
+STAFF_EMAIL = "ada@clinic.test"
+EMBED_HOST = "https://www.clinic.example"  # in the live server's EMBED_ALLOWED_ORIGINS
+EMBED_ENTRY = f"origin={EMBED_HOST}&accent=%23ffcc00&font=serif"
+
+
+def once(server, key: str, make: Callable[[], object]) -> object:
+    if (server.url, key) not in _made:
+        _made[(server.url, key)] = make()
+    return _made[(server.url, key)]
+
+
+def fill_contact_form(page, consent: bool = True) -> None:
+    page.locator("#contact-name").fill(CONTACT["name"])
+    page.locator("#contact-email").fill(CONTACT["email"])
+    page.locator("#contact-phone").fill(CONTACT["phone"])
+    page.locator("label[for='contact-time-0']").click()
+    if consent:
+        page.locator("label[for='contact-consent']").click()
+    page.locator("#contact form button[type=submit]").click()
+    page.wait_for_load_state("load")
+
+
+def contact_errors(outcome: str) -> Reach:
+    """The result page's contact form sent without consent: its error summary shows."""
+
+    def reach(page, server) -> None:
+        result(outcome)(page, server)
+        page.locator("#contact form button[type=submit]").click()
+        page.wait_for_selector("#contact-error-summary")
+
+    return reach
+
+
+def send_contact(page, server, result_url: str) -> str:
+    """Ask to be contacted through the real form; the confirmation page's URL."""
+    page.goto(result_url)
+    fill_contact_form(page)
+    assert "/check/contact/done" in page.url, page.url
+    return page.url
+
+
+def confirmation(outcome: str) -> Reach:
+    """The confirmation after a real contact request (the lead is made once, then revisited)."""
+
+    def reach(page, server) -> None:
+        def make() -> str:
+            token = sealed(server, BY_OUTCOME[outcome], flow_id=f"browser-{uuid.uuid4()}")
+            return send_contact(page, server, f"{server.url}/check/result?s={token}")
+
+        page.goto(once(server, f"confirmation-{outcome}", make))
+
+    return reach
+
+
+def signed_in_cookies(page, server) -> list:
+    """Sign in once through the real form as an admin; later states reuse the cookies."""
+
+    def make() -> list:
+        make_staff(server.app, STAFF_EMAIL, role="admin", name="Ada Admin")
+        context = page.context.browser.new_context()
+        sign_in = context.new_page()
+        sign_in.goto(server.url + "/staff/sign-in")
+        sign_in.locator("#email").fill(STAFF_EMAIL)
+        sign_in.locator("#password").fill(PASSWORD)
+        sign_in.locator("form button[type=submit]").click()
+        sign_in.wait_for_url("**/staff/**")
+        assert "sign-in" not in sign_in.url, sign_in.url
+        cookies = context.cookies()
+        context.close()
+        return cookies
+
+    return once(server, "staff-cookies", make)
+
+
+def staff(path: str, with_lead: bool = True) -> Reach:
+    """A console page, signed in, with at least one lead sent through the contact form."""
+
+    def reach(page, server) -> None:
+        if with_lead:
+            confirmation("clinician_review")(page, server)
+        page.context.add_cookies(signed_in_cookies(page, server))
+        page.goto(server.url + path)
+        assert "sign-in" not in page.url, page.url
+
+    return reach
+
+
+def staff_lead_detail(page, server) -> None:
+    staff("/staff/leads?outcome=clinician_review")(page, server)
+    page.locator("table.data tbody a").first.click()
+    page.wait_for_load_state("load")
+
+
+def staff_sign_in_failed(page, server) -> None:
+    page.goto(server.url + "/staff/sign-in")
+    page.locator("#email").fill("nobody@clinic.test")
+    page.locator("#password").fill("not the password")
+    page.locator("form button[type=submit]").click()
+    page.wait_for_selector(".error-summary")
+
+
+def staff_intake_errors(page, server) -> None:
+    staff("/staff/intake", with_lead=False)(page, server)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector("#error-summary")
+
+
+def embed_token(page, server, answers: dict) -> str:
+    """A token of a flow started in the embed (its origin and theme), holding ``answers``."""
+
+    def make() -> str:
+        page.goto(f"{server.url}/embed/check/start?{EMBED_ENTRY}")
+        return parse_qs(urlsplit(page.url).query)["s"][0]
+
+    codec = server.app.extensions["state_codec"]
+    state = codec.loads(once(server, "embed-token", make))
+    return codec.dumps(replace(state, answers=dict(answers), flow_id=f"embed-{uuid.uuid4()}"))
+
+
+def embed_step(step_id: str, errors: bool = False) -> Reach:
+    def reach(page, server) -> None:
+        token = embed_token(page, server, answers_before(step_id))
+        page.goto(f"{server.url}/embed/check/{step_id}?s={token}")
+        if errors:
+            page.locator("form button[type=submit]").click()
+            page.wait_for_selector("#error-summary")
+
+    return reach
+
+
+def embed_result(outcome: str) -> Reach:
+    def reach(page, server) -> None:
+        page.goto(
+            f"{server.url}/embed/check/result?s={embed_token(page, server, BY_OUTCOME[outcome])}"
+        )
+
+    return reach
+
+
+def embed_confirmation(page, server) -> None:
+    def make() -> str:
+        token = embed_token(page, server, BY_OUTCOME["book_consultation"])
+        return send_contact(page, server, f"{server.url}/embed/check/result?s={token}")
+
+    page.goto(once(server, "embed-confirmation", make))
+
+
 PAGES: list[PageState] = [
     PageState("intro", visit("/")),
     PageState("intro-expired-notice", visit("/?notice=expired")),
@@ -90,6 +244,33 @@ PAGES: list[PageState] = [
     PageState("es-intro", visit("/"), lang="es"),
     PageState("es-step-health-errors", step_with_errors("health"), lang="es"),
     PageState("es-result-clinician_review", result("clinician_review"), lang="es"),
-    # After issue #3 and #4 merge: contact form + confirmation, /staff sign-in, list,
-    # detail, dashboard, and /embed pages belong here too.
+    # The contact form is at the end of every result page above; here it is with errors,
+    # and the confirmation after a real request (which also gives the console its leads).
+    PageState("contact-form-errors", contact_errors("clinician_review")),
+    PageState("contact-confirmation", confirmation("clinician_review")),
+    PageState("es-contact-form-errors", contact_errors("book_consultation"), lang="es"),
+    PageState("es-contact-confirmation", confirmation("see_dermatologist"), lang="es"),
+    # The staff console, signed in as an admin.
+    PageState("staff-sign-in", visit("/staff/sign-in")),
+    PageState("staff-sign-in-failed", staff_sign_in_failed),
+    PageState("staff-leads", staff("/staff/leads")),
+    PageState("staff-leads-filtered", staff("/staff/leads?outcome=clinician_review&q=Zo")),
+    PageState("staff-leads-none-match", staff("/staff/leads?q=no-such-person")),
+    PageState("staff-lead-detail", staff_lead_detail),
+    PageState("staff-dashboard", staff("/staff/dashboard")),
+    PageState("staff-intake", staff("/staff/intake", with_lead=False)),
+    PageState("staff-intake-errors", staff_intake_errors),
+    PageState("staff-admin-staff", staff("/staff/admin/staff")),
+    PageState("staff-audit", staff("/staff/admin/audit")),
+    PageState("staff-notifications", staff("/staff/admin/outbox")),
+    PageState("es-staff-leads", staff("/staff/leads"), lang="es"),
+    PageState("es-staff-lead-detail", staff_lead_detail, lang="es"),
+    PageState("es-staff-dashboard", staff("/staff/dashboard"), lang="es"),
+    # The embed mode, as a clinic's page frames it (its origin, accent colour and font).
+    PageState("embed-intro", visit(f"/embed/?{EMBED_ENTRY}")),
+    PageState("embed-step-scars", embed_step("scars")),
+    PageState("embed-step-health-errors", embed_step("health", errors=True)),
+    PageState("embed-result-book_consultation", embed_result("book_consultation")),
+    PageState("embed-result-not_suitable_now", embed_result("not_suitable_now")),
+    PageState("embed-confirmation", embed_confirmation),
 ]

@@ -110,6 +110,7 @@ def test_ask_to_be_contacted_then_staff_work_the_lead(browser, lead_server, arti
     assert any(row["name"] == "Zoë Example" and row["status"] == "contacted" for row in rows)
 
     page.get_by_role("link", name="Dashboard").click()
+    page.locator("svg.chart").nth(3).wait_for()  # count() alone does not wait for the page
     assert page.locator("svg.chart").count() >= 4
     page.screenshot(path=artifacts / f"console-dashboard-{tag}.png", full_page=True)
     page.get_by_role("link", name="Phone intake").click()
