@@ -3,14 +3,14 @@
 # A manual security check, not part of scripts/test (wapiti3 is heavy): it lives
 # in its own virtualenv, bench/.venv-wapiti (git-ignored), created on first run.
 #
-#   bench/wapiti_scan.sh [seconds, default 600]
+#   bench/wapiti_scan.sh [seconds, default 900]
 #
 # Modules: xss, sql (error-based SQL injection), exec, csrf, http_headers,
 # cookieflags and csp (wapiti 3.2.3, the newest that runs on Python 3.11).
 # Prints wapiti's text report; exits non-zero when gunicorn cannot start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-max_seconds="${1:-600}"
+max_seconds="${1:-900}"
 
 if [ ! -x bench/.venv-wapiti/bin/wapiti ]; then
   python3 -m venv bench/.venv-wapiti
@@ -22,10 +22,11 @@ work="$(mktemp -d)"
 port="$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 # Production-like settings on a throw-away SQLite file; rate limits off so the
 # scanner is not simply refused with 429 (each limit is tested in the suite).
-APP_ENV=staging SECRET_KEY="wapiti-$(date +%s)-not-a-real-secret-key-xxxxxxxx" \
-  SESSION_COOKIE_SECURE=0 DATABASE_URL="sqlite:///$work/scan.sqlite3" AUTO_MIGRATE=1 \
-  RATELIMIT_ENABLED=0 \
-  .venv/bin/gunicorn --workers 2 --threads 2 --bind "127.0.0.1:$port" --log-level warning \
+export APP_ENV=staging SECRET_KEY="wapiti-$(date +%s)-not-a-real-secret-key-xxxxxxxx" \
+  SESSION_COOKIE_SECURE=0 DATABASE_URL="sqlite:///$work/scan.sqlite3" AUTO_MIGRATE=0 \
+  RATELIMIT_ENABLED=0
+.venv/bin/flask --app app db upgrade >/dev/null 2>&1  # once, before the workers start
+.venv/bin/gunicorn --workers 2 --threads 2 --bind "127.0.0.1:$port" --log-level warning \
   'app:create_app()' &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$work"' EXIT
@@ -69,6 +70,6 @@ bench/.venv-wapiti/bin/wapiti \
   -s "http://127.0.0.1:$port/embed/" \
   --scope domain \
   -m "xss,sql,exec,csrf,http_headers,cookieflags,csp" \
-  --flush-session --max-scan-time "$max_seconds" --tasks 4 \
-  -f txt -o "$report/report.txt" --color >/dev/null 2>"$report/wapiti.log" || true
+  --flush-session --max-scan-time "$max_seconds" --max-attack-time 120 --tasks 4 \
+  -f txt -o "$report/report.txt" >"$report/wapiti.log" 2>&1 || true
 cat "$report/report.txt"
