@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 from flask import Flask, g, render_template, request
 from flask_babel import Babel, get_locale
 from flask_compress import Compress
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import api
@@ -18,6 +21,7 @@ import leads
 import localization
 import rules
 import staff
+from extensions import db, login_manager
 from questionnaire.catalogue import QUESTIONS, STEPS
 from questionnaire.checks import validate_catalogue
 from questionnaire.flow import Flow
@@ -127,6 +131,15 @@ def _register_error_pages(app: Flask) -> None:
 
     from flask_babel import gettext as _
 
+    @app.errorhandler(400)
+    def bad_request(_error):
+        return page(400, _("Not available"), _("That page can't be used this way."))
+
+    @app.errorhandler(CSRFError)
+    def form_expired(_error):
+        """A console form without its CSRF token (expired session, or a forged request)."""
+        return page(400, _("Not available"), _("The form expired. Please try again."))
+
     @app.errorhandler(404)
     def not_found(_error):
         return page(404, _("Page not found"), _("We couldn't find that page."))
@@ -143,6 +156,25 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many_requests(_error):
         return page(429, _("Too many requests"), _("Please wait a moment and try again."))
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(_error):
+        """The database is down or unreachable: say so kindly (503) and let the pool recover.
+
+        The session is rolled back so nothing half-written survives, and the pool's
+        pre-ping replaces dead connections once the server is back.
+        """
+        app.logger.exception("database unavailable while answering %s", request.path)
+        with contextlib.suppress(SQLAlchemyError):
+            db.session.rollback()
+        # Render as nobody: Flask-Login's template context would load the user again.
+        login_manager._update_request_context_with_user()
+        body, code = page(
+            503,
+            _("Something went wrong"),
+            _("Sorry, something went wrong on our side. Please try again in a moment."),
+        )
+        return body, code, {"Retry-After": "10"}
 
     @app.errorhandler(500)
     def server_error(_error):

@@ -107,9 +107,6 @@ def from_environment() -> dict[str, Any]:
         "FLOW_TOKEN_MAX_AGE": _int("FLOW_TOKEN_MAX_AGE", 4 * 60 * 60),
         # Behind a load balancer: how many proxies set X-Forwarded-For/-Proto/-Host.
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env("APP_ENV", "development") != "development",
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_MIN_SIZE": 500,
         # Larger request bodies get 413: no form here needs more than a few kilobytes.
@@ -165,13 +162,14 @@ def storage_settings() -> dict[str, Any]:
 
 def staff_settings() -> dict[str, Any]:
     """The console's sign-in: session length and how failed sign-ins are slowed."""
-    production = os.environ.get("APP_ENV", "development") == "production"
+    # The console's cookie is sent over HTTPS only everywhere but on a developer's machine.
+    secure = os.environ.get("APP_ENV", "development") != "development"
     return {
         "PERMANENT_SESSION_LIFETIME": _int("STAFF_SESSION_MINUTES", 30) * 60,
-        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", secure),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
+        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", secure),
         "WTF_CSRF_CHECK_DEFAULT": False,  # the staff blueprint checks every POST itself
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the signed-in session
         "SIGN_IN_SLOW_AFTER": _int("SIGN_IN_SLOW_AFTER", 3),

@@ -27,6 +27,19 @@ def content_security_policy(frame_ancestors: Sequence[str] = ()) -> str:
 
 CONTENT_SECURITY_POLICY = content_security_policy()
 
+# Browsers send these policies' Referer on same-origin requests, and on no other.
+SAME_ORIGIN_REFERRER = "same-origin"
+
+
+def referrer_policy(path: str) -> str:
+    """No referrer from public pages (their URLs carry the answers token).
+
+    The console sends its referrer to itself only: over HTTPS, Flask-WTF's CSRF
+    check refuses a POST without a same-origin Referer, so "no-referrer" there
+    would make every console form fail in production.
+    """
+    return SAME_ORIGIN_REFERRER if path.startswith("/staff/") else "no-referrer"
+
 
 def apply_security_headers(response: Response) -> Response:
     """No third-party loads, no framing, no referrer leaking the state token.
@@ -39,7 +52,7 @@ def apply_security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", content_security_policy(framers))
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("Referrer-Policy", referrer_policy(request.path))
     if not framers:
         headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_migrate import upgrade
+from sqlalchemy.exc import SQLAlchemyError
 
 from extensions import db, migrate
 
@@ -27,6 +28,21 @@ def init_storage(app: Flask) -> None:
     import staff.models  # noqa: F401
 
     db.init_app(app)
+
+    @app.teardown_appcontext
+    def close_session_quietly(_error: BaseException | None) -> None:
+        """Runs before Flask-SQLAlchemy's own teardown (teardowns run last-registered first).
+
+        When the database drops the connection after the response is made (a
+        restart), closing the session raises; that must not turn a finished
+        answer, such as a stored contact request, into a 500.
+        """
+        try:
+            db.session.remove()
+        except SQLAlchemyError:
+            app.logger.warning("the database connection was lost while closing the session")
+            db.session.registry.clear()
+
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     if app.config.get("AUTO_MIGRATE"):
         with app.app_context():

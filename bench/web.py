@@ -1,18 +1,25 @@
 """Web benchmark: the app under gunicorn, driven by wrk on loopback, against a "hello" ceiling.
 
-    python bench/web.py [--seconds 10] [--connections 32] [--workers 4]
+    python bench/web.py [--seconds 10] [--connections 32] [--workers 4] [--threads 2]
+                        [--only "step page,contact POST"]
 
 Starts gunicorn with the worker settings the README recommends, serving the app
 with an extra bare ``/__bench/hello`` route (the ceiling for this stack on this
 machine, measured in the same run), then runs wrk against each route and prints
 requests per second, p50 and p99 latency, and the ratio to the ceiling. Also
 prints the bytes a browser downloads for a step page. Needs Debian's ``wrk``.
+
+Two servers run in turn, each with its own ceiling: one on a fresh SQLite file
+(every route), one on a fresh PostgreSQL database ``benchweb`` (the routes that
+write). Every contact POST carries a questionnaire of its own, so each one
+stores a lead. Rate limits are off (RATELIMIT_ENABLED=0).
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import re
 import shutil
@@ -28,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 SECRET = "bench-secret-key-" + "x" * 32
+ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 HEALTHY = {
     "scar_types": ["rolling", "boxcar"],
     "scar_severity": "moderate",
@@ -98,6 +106,67 @@ def tokens() -> dict[str, str]:
     }
 
 
+def unique_tokens(count: int) -> list[str]:
+    """Finished questionnaires, each with its own flow id: every contact POST writes a lead."""
+    from questionnaire.state import StateCodec
+
+    codec = StateCodec(SECRET, 3600)
+    tokens = []
+    for _ in range(count):
+        state = codec.new()
+        state.answers = dict(HEALTHY)
+        tokens.append(codec.dumps(state))
+    return tokens
+
+
+def contact_script(count: int) -> str:
+    """A wrk Lua script whose every request posts the contact form for a new questionnaire.
+
+    The bodies sit one per line in a file; wrk's threads take alternate lines.
+    """
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as bodies:
+        for n, token in enumerate(unique_tokens(count)):
+            bodies.write(
+                f"s={token}&name=Bench+{n}&email=bench%40example.com&contact_time=any&consent=y\n"
+            )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(
+            f"""
+local threads = 0
+function setup(thread)
+  thread:set("number", threads)
+  threads = threads + 1
+end
+function init(args)
+  bodies = {{}}
+  local n = 0
+  for line in io.lines("{bodies.name}") do
+    if n % 2 == number then bodies[#bodies + 1] = line end
+    n = n + 1
+  end
+  next_body = 1
+end
+function request()
+  local body = bodies[next_body]
+  next_body = next_body % #bodies + 1
+  return wrk.format("POST", nil,
+    {{["Content-Type"] = "application/x-www-form-urlencoded"}}, body)
+end
+"""
+        )
+    return script.name
+
+
+def json_script(body: str) -> str:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(
+            'wrk.method = "POST"\n'
+            'wrk.headers["Content-Type"] = "application/json"\n'
+            f"wrk.body = {json.dumps(body)}\n"
+        )
+    return script.name
+
+
 def post_script(body: str) -> str:
     """A wrk Lua script that POSTs this form body."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
@@ -135,20 +204,19 @@ def page_weight(port: int, path: str) -> tuple[int, list[tuple[str, int]]]:
     return sum(size for _, size in parts), parts
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=1)
-    options = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed: apt-get install wrk")
-
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    environment = {**os.environ, "SECRET_KEY": SECRET, "BENCH_HELLO_ROUTE": "1"}
-    gunicorn = subprocess.Popen(
+def start_gunicorn(options, port: int, database_url: str) -> subprocess.Popen:
+    environment = {
+        **os.environ,
+        "SECRET_KEY": SECRET,
+        "BENCH_HELLO_ROUTE": "1",
+        "RATELIMIT_ENABLED": "0",
+        "DATABASE_URL": database_url,
+        "AUTO_MIGRATE": "0",  # migrated once here: workers migrating at once would race
+        "FLASK_APP": "app",
+    }
+    subprocess.run([str(Path(sys.executable).with_name("flask")), "db", "upgrade"], cwd=ROOT,
+                   env=environment, check=True, capture_output=True)  # fmt: skip
+    server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
             "--workers", str(options.workers),
@@ -160,43 +228,100 @@ def main() -> None:
         cwd=ROOT,
         env=environment,
     )  # fmt: skip
+    wait_until_up(port, "/__bench/hello")
+    return server
+
+
+def recreate_postgres_database() -> str:
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
+        connection.execute("DROP DATABASE IF EXISTS benchweb WITH (FORCE)")
+        connection.execute("CREATE DATABASE benchweb")
+    return "postgresql://postgres@127.0.0.1:5432/benchweb"
+
+
+def measure(options, database: str, database_url: str, routes) -> list[tuple[str, dict]]:
+    port = free_port()
+    server = start_gunicorn(options, port, database_url)
+    figures = []
     try:
-        wait_until_up(port, "/__bench/hello")
-        state = tokens()
-        scars_body = "s={}&scar_types=rolling&scar_types=boxcar&scar_severity=moderate"
-        last_body = "s={}&fitzpatrick=II&age=28"
-        routes = [
-            ("hello (ceiling)", "/__bench/hello", None),
-            ("intro page", "/", None),
-            ("step page", f"/check/skin?s={state['after_scars']}", None),
-            ("step POST", "/check/scars", post_script(scars_body.format(state["after_scars"]))),
-            (
-                "last step POST",
-                "/check/about",
-                post_script(last_body.format(state["before_about"])),
-            ),
-            ("result page (decides)", f"/check/result?s={state['complete']}", None),
-        ]
-        print(
-            f"gunicorn --workers {options.workers} --threads {options.threads}; "
-            f"wrk -t2 -c{options.connections} -d{options.seconds}s; {os.cpu_count()} cores"
-        )
-        print(f"{'route':<24}{'req/s':>10}{'p50':>10}{'p99':>10}{'ratio':>8}{'non-2xx/3xx':>13}")
-        ceiling = None
         for name, path, script in routes:
-            figures = run_wrk(base + path, options.seconds, options.connections, script)
-            ceiling = ceiling or figures["rps"]
-            print(
-                f"{name:<24}{figures['rps']:>10.0f}{figures['p50']:>10}{figures['p99']:>10}"
-                f"{figures['rps'] / ceiling:>8.2f}{figures['bad']:>13}"
+            result = run_wrk(
+                f"http://127.0.0.1:{port}{path}", options.seconds, options.connections, script
             )
-        total, parts = page_weight(port, f"/check/skin?s={state['after_scars']}")
-        print(f"\nstep page weight: {total} bytes uncompressed")
-        for url, size in parts:
-            print(f"  {url:<40}{size:>8}")
+            figures.append((f"{name} [{database}]", result))
+        if database == "sqlite":
+            state = tokens()
+            total, parts = page_weight(port, f"/check/skin?s={state['after_scars']}")
+            figures.append(("__weight__", {"total": total, "parts": parts}))
     finally:
-        gunicorn.send_signal(signal.SIGTERM)
-        gunicorn.wait(timeout=20)
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--only", help="comma-separated route names to run (hello always runs)")
+    options = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk (Debian package)")
+
+    state = tokens()
+    scars_body = "s={}&scar_types=rolling&scar_types=boxcar&scar_severity=moderate"
+    last_body = "s={}&fitzpatrick=II&age=28"
+    contacts = max(2000, options.seconds * 1500)
+    hello = ("hello (ceiling)", "/__bench/hello", None)
+    sqlite_routes = [
+        hello,
+        ("intro page", "/", None),
+        ("step page", f"/check/skin?s={state['after_scars']}", None),
+        ("step POST", "/check/scars", post_script(scars_body.format(state["after_scars"]))),
+        ("last step POST", "/check/about", post_script(last_body.format(state["before_about"]))),
+        ("result page (decides)", f"/check/result?s={state['complete']}", None),
+        ("contact POST", "/check/contact", contact_script(contacts)),
+        ("API assessment", "/api/v1/assessments", json_script(json.dumps(HEALTHY))),
+    ]
+    postgres_routes = [
+        hello,
+        ("step POST", "/check/scars", post_script(scars_body.format(state["after_scars"]))),
+        ("contact POST", "/check/contact", contact_script(contacts)),
+    ]
+    if options.only:
+        wanted = {name.strip() for name in options.only.split(",")}
+        sqlite_routes = [hello] + [r for r in sqlite_routes[1:] if r[0] in wanted]
+        postgres_routes = [hello] + [r for r in postgres_routes[1:] if r[0] in wanted]
+
+    print(
+        f"gunicorn --workers {options.workers} --threads {options.threads}; "
+        f"wrk -t2 -c{options.connections} -d{options.seconds}s; {os.cpu_count()} cores"
+    )
+    print(f"{'route':<36}{'req/s':>9}{'p50':>10}{'p99':>10}{'ratio':>7}{'non-2xx/3xx':>13}")
+    with tempfile.TemporaryDirectory() as folder:
+        runs = [("sqlite", f"sqlite:///{folder}/bench.sqlite3", sqlite_routes)]
+        if len(postgres_routes) > 1:
+            runs.append(("postgresql", recreate_postgres_database(), postgres_routes))
+        weight = None
+        for database, url, routes in runs:
+            ceiling = None
+            for name, figures in measure(options, database, url, routes):
+                if name == "__weight__":
+                    weight = figures
+                    continue
+                ceiling = ceiling or figures["rps"]
+                print(
+                    f"{name:<36}{figures['rps']:>9.0f}{figures['p50']:>10}{figures['p99']:>10}"
+                    f"{figures['rps'] / ceiling:>7.2f}{figures['bad']:>13}"
+                )
+    if weight:
+        print(f"\nstep page weight: {weight['total']} bytes uncompressed")
+        for url, size in weight["parts"]:
+            print(f"  {url:<40}{size:>8}")
 
 
 if __name__ == "__main__":

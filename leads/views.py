@@ -7,14 +7,16 @@ id makes the POST idempotent: a second submit shows the same confirmation.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 import embed
 import rules
-from extensions import config_limit, limiter
+from extensions import config_limit, db, limiter, login_manager
 from leads import outbox
 from leads.capture import CaptureError, Contact, capture_lead, find_by_flow
 from leads.forms import ContactForm, lead_source
@@ -112,6 +114,17 @@ def _render_result(decision: rules.Decision, token: str, form: ContactForm) -> s
         token=token,
         contact_form=form,
     )
+
+
+@bp.errorhandler(OperationalError)
+def database_unavailable(_error):
+    """The database is unreachable: nothing was stored, and the person is told so (503)."""
+    log.exception("the database is unavailable for a contact request")
+    with contextlib.suppress(SQLAlchemyError):
+        db.session.rollback()
+    login_manager._update_request_context_with_user()  # render as nobody: no user lookup
+    token = request.values.get("s")
+    return render_template("leads/not_stored.html", token=token), 503, {"Retry-After": "10"}
 
 
 @bp.get("/check/contact/done")

@@ -10,7 +10,6 @@ so these forms switch Flask-WTF's cookie-bound CSRF off.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -52,13 +51,26 @@ def _field_for(question: Question) -> Field:
     return StringField(question.label, validators=[required, AgeValidator()])
 
 
+_FORM_CLASSES: dict[tuple[int, ...], tuple[tuple[Question, ...], type[StepForm]]] = {}
+
+
 def form_class(questions: Sequence[Question]) -> type[StepForm]:
-    """A form class holding exactly these questions (built once per set of questions)."""
-    return _cached_form_class(tuple(questions))
+    """A form class holding exactly these questions (built once per set of questions).
+
+    Keyed by the question objects' identity: hashing a Question hashes its lazy,
+    translated labels, which cost more than building the key (profiled with
+    bench/profile_pages.py). The cache keeps the questions alive, so an id is
+    never reused for other questions while its entry exists.
+    """
+    questions = tuple(questions)
+    key = tuple(map(id, questions))
+    cached = _FORM_CLASSES.get(key)
+    if cached is None:
+        cached = _FORM_CLASSES[key] = (questions, _build_form_class(questions))
+    return cached[1]
 
 
-@lru_cache(maxsize=64)
-def _cached_form_class(questions: tuple[Question, ...]) -> type[StepForm]:
+def _build_form_class(questions: tuple[Question, ...]) -> type[StepForm]:
     attributes = {question.id: _field_for(question) for question in questions}
     return type("StepForm_" + "_".join(q.id for q in questions)[:80], (StepForm,), attributes)
 

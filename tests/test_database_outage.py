@@ -1,0 +1,158 @@
+"""PostgreSQL going away: friendly 503s, nothing half-stored, and recovery without a restart.
+
+The app talks to the real PostgreSQL through a relay (tests/tcp_proxy.py) that
+the test cuts and restores, as a crash or a restart of the server would look
+to the app, without stopping the server other test runs use.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy
+from console_support import CONTACT, make_staff, sign_in
+from services import PostgresSchema
+from sqlalchemy import func, select
+from support import HEALTHY
+from tcp_proxy import TcpRelay
+
+import metrics
+from app import create_app
+from extensions import db
+from leads import outbox
+from leads.models import Lead, OutboxMessage
+
+
+@pytest.fixture(scope="module")
+def relayed_database():
+    """This module's own schema, migrated directly, then reached through a relay."""
+    schema = PostgresSchema()
+    direct_url = schema.create()
+    migrated = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k",
+            "SQLALCHEMY_DATABASE_URI": direct_url,
+            "AUTO_MIGRATE": True,
+        }
+    )
+    with migrated.app_context():
+        db.engine.dispose()
+    url = sqlalchemy.engine.make_url(direct_url)
+    relay = TcpRelay(url.host or "127.0.0.1", url.port or 5432)
+    relay.start()
+    yield relay, url.set(host="127.0.0.1", port=relay.port).render_as_string(False), schema
+    relay.cut()
+    schema.drop()
+
+
+@pytest.fixture
+def outage(relayed_database, tmp_path):
+    relay, url, schema = relayed_database
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {
+                "pool_pre_ping": True,
+                "connect_args": {"connect_timeout": 2},
+            },
+            "AUTO_MIGRATE": False,
+            "RATELIMIT_ENABLED": False,
+        },
+        instance_path=str(tmp_path),
+    )
+    yield app, relay
+    relay.restore() if relay.listener is None else None
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    schema.truncate()
+
+
+def completed_token(app) -> str:
+    codec = app.extensions["state_codec"]
+    state = codec.new()
+    state.answers = dict(HEALTHY)
+    return codec.dumps(state)
+
+
+def count(app, model, **where) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
+
+
+def test_an_outage_answers_friendly_503s_and_the_app_recovers_by_itself(outage):
+    app, relay = outage
+    make_staff(app, "admin@clinic.test")
+    public, console = app.test_client(), app.test_client()
+    assert sign_in(console, "admin@clinic.test").status_code == 302
+    before = completed_token(app)
+    assert public.post("/check/contact", data={**CONTACT, "s": before}).status_code == 303
+
+    relay.cut()
+    token = completed_token(app)
+    contact = public.post("/check/contact", data={**CONTACT, "s": token})
+    assert contact.status_code == 503
+    assert "Your request was not stored" in contact.get_data(as_text=True)
+    assert contact.headers["Retry-After"]
+    for response in (console.get("/staff/leads"), console.get("/staff/dashboard")):
+        assert response.status_code == 503
+        assert "Please try again in a moment" in response.get_data(as_text=True)
+    api = public.post("/api/v1/assessments", json={})
+    assert api.status_code == 422  # the API needs no database and keeps answering
+    # The questionnaire itself needs no database either: only the anonymous counts are lost.
+    assert public.get("/check/start").status_code == 303
+    assert public.get("/").status_code == 200
+
+    relay.restore()
+    assert public.post("/check/contact", data={**CONTACT, "s": token}).status_code == 303
+    assert console.get("/staff/leads").status_code == 200
+    assert count(app, Lead) == 2  # the one before, and the retried one: each exactly once
+
+
+def test_a_connection_lost_mid_transaction_stores_nothing(outage, monkeypatch):
+    app, relay = outage
+    real_enqueue = outbox.enqueue_for
+
+    def enqueue_then_lose_the_database(lead):
+        real_enqueue(lead)
+        relay.cut()  # the lead row is flushed but not committed
+
+    monkeypatch.setattr(outbox, "enqueue_for", enqueue_then_lose_the_database)
+    client = app.test_client()
+    token = completed_token(app)
+    response = client.post("/check/contact", data={**CONTACT, "s": token})
+    assert response.status_code == 503
+    assert "Your request was not stored" in response.get_data(as_text=True)
+
+    relay.restore()
+    assert count(app, Lead) == 0
+    assert count(app, OutboxMessage) == 0
+    with app.app_context():
+        assert (
+            metrics.totals(*[metrics.utcnow().date()] * 2).get(("lead", "book_consultation"))
+            is None
+        )
+    monkeypatch.setattr(outbox, "enqueue_for", real_enqueue)
+    assert client.post("/check/contact", data={**CONTACT, "s": token}).status_code == 303
+    assert count(app, Lead) == 1
+
+
+def test_a_connection_lost_after_the_commit_still_acknowledges_the_request(outage, monkeypatch):
+    """The lead is committed; the database goes while the request finishes: 303, not 500."""
+    from leads import views
+
+    app, relay = outage
+    real_deliver = views.deliver_now
+
+    def deliver_then_lose_the_database(lead_id):
+        real_deliver(lead_id)
+        db.session.execute(sqlalchemy.text("SELECT 1"))  # a connection is checked out
+        relay.cut()  # closing the session at the end of the request now fails
+
+    monkeypatch.setattr(views, "deliver_now", deliver_then_lose_the_database)
+    response = app.test_client().post("/check/contact", data={**CONTACT, "s": completed_token(app)})
+    assert response.status_code == 303
+    relay.restore()
+    assert count(app, Lead) == 1
