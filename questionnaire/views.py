@@ -38,6 +38,7 @@ import rules
 from embed.context import EMBED_BLUEPRINT, activate, current_embed
 from questionnaire import forms
 from questionnaire.flow import DEFAULT_FLOW, Flow
+from questionnaire.localized import localized_questions, localized_step
 from questionnaire.result import build_result
 from questionnaire.state import FlowState, StateCodec, StateError
 
@@ -111,8 +112,8 @@ def _render_step(
     return (
         render_template(
             "step.html",
-            step=flow().step(step_id),
-            questions=questions,
+            step=localized_step(flow().step(step_id)),
+            questions=localized_questions(questions, str(get_locale())),
             form=form,
             errors=forms.error_summary(form, questions),
             position=position,

@@ -94,7 +94,7 @@ def test_an_outage_answers_friendly_503s_and_the_app_recovers_by_itself(outage):
     token = completed_token(app)
     contact = public.post("/check/contact", data={**CONTACT, "s": token})
     assert contact.status_code == 503
-    assert "Your request was not stored" in contact.get_data(as_text=True)
+    assert "We could not confirm your request" in contact.get_data(as_text=True)
     assert contact.headers["Retry-After"]
     for response in (console.get("/staff/leads"), console.get("/staff/dashboard")):
         assert response.status_code == 503
@@ -124,7 +124,7 @@ def test_a_connection_lost_mid_transaction_stores_nothing(outage, monkeypatch):
     token = completed_token(app)
     response = client.post("/check/contact", data={**CONTACT, "s": token})
     assert response.status_code == 503
-    assert "Your request was not stored" in response.get_data(as_text=True)
+    assert "We could not confirm your request" in response.get_data(as_text=True)
 
     relay.restore()
     assert count(app, Lead) == 0

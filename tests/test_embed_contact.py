@@ -129,7 +129,7 @@ def test_a_request_that_could_not_be_stored_says_so_inside_the_iframe(embed_app,
     html, token = embedded_result(client)
     response = client.post(contact_action(html), data={"s": token, **CONTACT})
     assert response.status_code == 503
-    assert "Your request was not stored" in assert_embedded(response)
+    assert "We could not confirm your request" in assert_embedded(response)
 
 
 def test_too_many_tries_are_refused_inside_the_iframe(app_factory):

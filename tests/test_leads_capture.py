@@ -147,7 +147,7 @@ def test_a_failure_mid_transaction_stores_nothing_and_says_so(
     monkeypatch.setattr(outbox, "enqueue_for", broken)
     response, _ = submit_contact(db_client, db_walker)
     assert response.status_code == 503
-    assert "Your request was not stored" in response.get_data(as_text=True)
+    assert "We could not confirm your request" in response.get_data(as_text=True)
     assert lead_count(db_app) == 0
     with db_app.app_context():
         assert ("lead", "book_consultation") not in metrics.totals(*_today())
