@@ -22,6 +22,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 import embed
+from leads.capture import Contact
 from leads.models import CONTACT_TIMES
 from questionnaire.state import FlowState
 
@@ -137,6 +138,16 @@ class ContactForm(FlaskForm):
         if not text:
             return ""
         return normalise_phone(text, current_app.config["PHONE_DEFAULT_REGION"])
+
+    def contact(self) -> Contact:
+        """The validated contact details, as the capture service stores them."""
+        return Contact(
+            name=self.name.data,
+            email=self.email.data or "",
+            phone=self.phone_e164(),
+            contact_time=self.contact_time.data,
+            message=(self.message.data or "").strip(),
+        )
 
     def error_summary(self) -> list[tuple[str, str]]:
         return [

@@ -18,7 +18,7 @@ import embed
 import rules
 from extensions import config_limit, db, limiter, login_manager
 from leads import outbox
-from leads.capture import CaptureError, Contact, capture_lead, find_by_flow
+from leads.capture import CaptureError, capture_lead, find_by_flow
 from leads.forms import ContactForm, lead_source
 from questionnaire.result import build_result
 from questionnaire.state import FlowState, StateError
@@ -84,13 +84,7 @@ def contact():
             flow_id=state.flow_id,
             answers=answers,
             decision=decision,
-            contact=Contact(
-                name=form.name.data,
-                email=form.email.data or "",
-                phone=form.phone_e164(),
-                contact_time=form.contact_time.data,
-                message=(form.message.data or "").strip(),
-            ),
+            contact=form.contact(),
             lang=state.lang or str(get_locale()),
             source=source,
             embed_origin=origin,

@@ -13,7 +13,7 @@ from flask_login import current_user
 
 import rules
 from extensions import db
-from leads.capture import CaptureError, Contact, capture_lead, find_by_flow
+from leads.capture import CaptureError, capture_lead, find_by_flow
 from leads.forms import ContactForm
 from leads.views import deliver_now
 from questionnaire import forms
@@ -94,13 +94,7 @@ def submit_intake():
             flow_id=state.flow_id,
             answers=completed,
             decision=decision,
-            contact=Contact(
-                name=contact_form.name.data,
-                email=contact_form.email.data or "",
-                phone=contact_form.phone_e164(),
-                contact_time=contact_form.contact_time.data,
-                message=(contact_form.message.data or "").strip(),
-            ),
+            contact=contact_form.contact(),
             lang=state.lang or str(get_locale()),
             source="staff_intake",
             entered_by_id=current_user.id,
