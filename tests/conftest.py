@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from services import PostgresSchema, SmtpServer, WebhookReceiver
-from support import Walker
+from support import Walker, sqlite_app
 
 from app import create_app
 from extensions import db
@@ -12,14 +12,7 @@ from extensions import db
 
 @pytest.fixture
 def app(tmp_path):
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-        },
-        instance_path=str(tmp_path),
-    )
+    return sqlite_app(tmp_path)
 
 
 # --- Storage: every storage test runs on SQLite and on PostgreSQL -----------------

@@ -111,3 +111,15 @@ class Walker:
             location = response.headers["Location"]
         assert "/check/result" in location
         return location
+
+
+def sqlite_app(tmp_path, **overrides):
+    """The app on a fresh SQLite file in ``tmp_path``, with test settings and ``overrides``."""
+    from app import create_app
+
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+    }
+    return create_app({**settings, **overrides}, instance_path=str(tmp_path))

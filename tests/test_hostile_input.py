@@ -5,10 +5,9 @@ import string
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import HEALTHY, form_fields, hidden_token
+from support import HEALTHY, form_fields, hidden_token, sqlite_app
 from werkzeug.datastructures import MultiDict
 
-from app import create_app
 from questionnaire.catalogue import QUESTIONS, STEPS
 
 FIELD_NAMES = [q.id for q in QUESTIONS] + ["s", "lang", "extra", ""]
@@ -24,15 +23,7 @@ SETTINGS = settings(
 @pytest.fixture
 def app(tmp_path):
     """Rate limits off: these tests send far more posts than one person could."""
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-            "RATELIMIT_ENABLED": False,
-        },
-        instance_path=str(tmp_path),
-    )
+    return sqlite_app(tmp_path, RATELIMIT_ENABLED=False)
 
 
 def token_for_step(client, walker, step_index):

@@ -14,10 +14,9 @@ import pytest
 from console_support import CONTACT, csrf_token, make_staff, sign_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import HEALTHY
+from support import HEALTHY, sqlite_app
 from werkzeug.datastructures import MultiDict
 
-from app import create_app
 from extensions import db
 from leads.models import Lead
 
@@ -52,16 +51,8 @@ odd_text = (
 @pytest.fixture
 def app(tmp_path):
     """SQLite, rate limits off: these tests send far more posts than one person could."""
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-            "AUTO_MIGRATE": True,
-            "RATELIMIT_ENABLED": False,
-            "EMBED_ALLOWED_ORIGINS": HOST,
-        },
-        instance_path=str(tmp_path),
+    return sqlite_app(
+        tmp_path, AUTO_MIGRATE=True, RATELIMIT_ENABLED=False, EMBED_ALLOWED_ORIGINS=HOST
     )
 
 

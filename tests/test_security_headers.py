@@ -11,7 +11,7 @@ import re
 
 import pytest
 from console_support import CONTACT, csrf_token, make_staff, sign_in
-from support import HEALTHY
+from support import HEALTHY, sqlite_app
 
 from app import create_app
 
@@ -55,17 +55,12 @@ def assert_secure_headers(response, path: str, https: bool) -> None:
 
 @pytest.fixture
 def app(tmp_path):
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-            "AUTO_MIGRATE": True,
-            "RATELIMIT_ENABLED": False,
-            "EMBED_ALLOWED_ORIGINS": HOST,
-            "BENCH_HELLO_ROUTE": True,
-        },
-        instance_path=str(tmp_path),
+    return sqlite_app(
+        tmp_path,
+        AUTO_MIGRATE=True,
+        RATELIMIT_ENABLED=False,
+        EMBED_ALLOWED_ORIGINS=HOST,
+        BENCH_HELLO_ROUTE=True,
     )
 
 
