@@ -7,9 +7,6 @@ SEO 95, performance 95. The pytest suite runs the intro page only, to stay quick
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -18,39 +15,19 @@ from pathlib import Path
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
 
+from chromium import CHROMIUM  # noqa: E402
 from support import BY_OUTCOME, HEALTHY  # noqa: E402
+from tools import LIGHTHOUSE_TARGETS, lighthouse  # noqa: E402
 
 from app import create_app  # noqa: E402
 from questionnaire.state import FlowState  # noqa: E402
-
-THRESHOLDS = {"accessibility": 100, "best-practices": 100, "seo": 95, "performance": 95}
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 class QuietHandler(WSGIRequestHandler):
     def log_request(self, *args) -> None:
         """Keep the figures readable: no access log."""
-
-
-def scores(url: str, output: Path) -> dict[str, int]:
-    subprocess.run(
-        [
-            str(ROOT / "node_modules" / ".bin" / "lighthouse"),
-            url,
-            "--quiet",
-            "--output=json",
-            f"--output-path={output}",
-            "--only-categories=performance,accessibility,best-practices,seo",
-            "--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run",
-        ],
-        env={**os.environ, "CHROME_PATH": CHROMIUM},
-        check=True,
-        timeout=240,
-    )
-    report = json.loads(output.read_text())
-    return {k: round(c["score"] * 100) for k, c in report["categories"].items()}
 
 
 def main() -> int:
@@ -70,8 +47,8 @@ def main() -> int:
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
         for name, url in pages.items():
-            result = scores(url, Path(tmp) / "report.json")
-            low = {k: v for k, v in result.items() if v < THRESHOLDS[k]}
+            result = lighthouse(url, Path(tmp) / "report.json", CHROMIUM)
+            low = {k: v for k, v in result.items() if v < LIGHTHOUSE_TARGETS[k]}
             failed |= bool(low)
             figures = "  ".join(f"{k} {v}" for k, v in result.items())
             print(f"{name:28} {figures}{'  BELOW TARGET' if low else ''}")

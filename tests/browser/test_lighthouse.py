@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import pytest
 from conftest import CHROMIUM
-from tools import lighthouse
-
-THRESHOLDS = {"accessibility": 100, "best-practices": 100, "seo": 95, "performance": 95}
+from tools import LIGHTHOUSE_TARGETS, lighthouse
 
 
 @pytest.mark.browser
 def test_intro_page_scores(live_server, artifacts):
     scores = lighthouse(live_server.url + "/", artifacts / "lighthouse-intro.json", CHROMIUM)
-    below = {key: score for key, score in scores.items() if score < THRESHOLDS[key]}
+    below = {key: score for key, score in scores.items() if score < LIGHTHOUSE_TARGETS[key]}
     assert below == {}, f"Lighthouse scores below target: {scores}"
