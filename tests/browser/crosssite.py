@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import json
 import tempfile
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 from chromium import CHROMIUM, CHROMIUM_ARGS, LiveServer
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from app import create_app
@@ -36,15 +34,17 @@ window.addEventListener("message", function (event) {
 """
 
 
-class HostSite:
-    """A plain clinic page that pastes the one-line snippet, and listens to the events."""
+class HostSite(LiveServer):
+    """A plain clinic page that pastes the one-line snippet, and listens to the events.
+
+    Served on 127.0.0.1 like the app, but addressed as localhost: another site.
+    """
 
     def __init__(self):
-        self.server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
+        super().__init__(self.wsgi)
         self.origin = f"http://localhost:{self.server.server_port}"
         self.app_url = ""
         self.snippet = ""
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @Request.application
     def wsgi(self, request: Request) -> Response:
@@ -59,14 +59,6 @@ class HostSite:
             f"{self.snippet}<p>Our address and opening hours.</p></body></html>"
         )
         return Response(page, mimetype="text/html")
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.thread.join(timeout=5)
 
 
 @contextmanager
