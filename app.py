@@ -22,6 +22,7 @@ import localization
 import rules
 import staff
 from extensions import db, login_manager
+from questionnaire import blocks as question_blocks
 from questionnaire.catalogue import QUESTIONS, STEPS
 from questionnaire.checks import validate_catalogue
 from questionnaire.flow import Flow
@@ -88,6 +89,7 @@ def create_app(
     leads.init_app(app)
     staff.init_app(app)
     app.register_blueprint(questionnaire_bp)
+    question_blocks.init_app(app)
     embed.init_app(app, questionnaire_bp)
     app.register_blueprint(api.bp)
     app.after_request(apply_security_headers)
@@ -102,10 +104,17 @@ def create_app(
 def _register_template_helpers(app: Flask) -> None:
     versions = _static_versions(Path(app.static_folder or "static"))
 
+    built: dict[tuple[str, str], str] = {}
+
     def static_url(filename: str) -> str:
+        """The file's address with its content hash; built once per mount point and file."""
         from flask import url_for
 
-        return url_for("static", filename=filename, v=versions.get(filename))
+        key = (request.script_root, filename)
+        url = built.get(key)
+        if url is None:
+            url = built[key] = url_for("static", filename=filename, v=versions.get(filename))
+        return url
 
     @app.context_processor
     def inject_globals() -> dict[str, Any]:

@@ -24,6 +24,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 import embed
 from leads.capture import Contact
 from leads.models import CONTACT_TIMES
+from localization import LocalizedForm
 from questionnaire.state import FlowState
 
 CONTACT_TIME_LABELS = {
@@ -69,7 +70,7 @@ class PhoneNumber:
             ) from None
 
 
-class ContactForm(FlaskForm):
+class ContactForm(LocalizedForm):
     class Meta:
         csrf = False
 

@@ -16,12 +16,13 @@ from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, ValidationError
 
+from localization import LocalizedForm
 from questionnaire.catalogue import Question
 
 AGE_MIN, AGE_MAX = 12, 120
 
 
-class StepForm(FlaskForm):
+class StepForm(LocalizedForm):
     """Base of every step form."""
 
     class Meta:

@@ -47,6 +47,14 @@ def localized_questions(questions: Sequence[Question], language: str) -> tuple[Q
     return cached[1]
 
 
-def localized_step(step: Step) -> Step:
-    """A step's title and introduction as plain text (two lookups; not worth caching)."""
-    return replace(step, title=str(step.title), intro=_text(step.intro))
+_STEPS: dict[tuple[str, int], tuple[Step, Step]] = {}
+
+
+def localized_step(step: Step, language: str) -> Step:
+    """A step with its title and introduction resolved in ``language``."""
+    key = (language, id(step))
+    cached = _STEPS.get(key)
+    if cached is None:
+        copy = replace(step, title=str(step.title), intro=_text(step.intro))
+        cached = _STEPS[key] = (step, copy)
+    return cached[1]

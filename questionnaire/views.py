@@ -109,11 +109,12 @@ def _render_step(
     position, total = flow().progress(step_id, state.answers)
     previous = flow().neighbour(step_id, state.answers, -1)
     token = codec().dumps(state)
+    language = str(get_locale())
     return (
         render_template(
             "step.html",
-            step=localized_step(flow().step(step_id)),
-            questions=localized_questions(questions, str(get_locale())),
+            step=localized_step(flow().step(step_id), language),
+            questions=localized_questions(questions, language),
             form=form,
             errors=forms.error_summary(form, questions),
             position=position,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -16,6 +15,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from leads.models import STATUSES
+from localization import LocalizedForm
 
 STATUS_LABELS = {
     "new": _l("New"),
@@ -43,12 +43,12 @@ def _choices(any_label, labels: dict) -> list[SelectChoice]:
     return [SelectChoice("", any_label), *(SelectChoice(k, v) for k, v in labels.items())]
 
 
-class SignInForm(FlaskForm):
+class SignInForm(LocalizedForm):
     email = EmailField(_l("Email"), validators=[InputRequired(_l("Enter your email."))])
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(LocalizedForm):
     status = SelectField(
         _l("Status"),
         choices=[SelectChoice(value, STATUS_LABELS[value]) for value in STATUSES],
@@ -56,7 +56,7 @@ class StatusForm(FlaskForm):
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(LocalizedForm):
     text = TextAreaField(
         _l("Add a note"),
         validators=[
@@ -66,7 +66,7 @@ class NoteForm(FlaskForm):
     )
 
 
-class LeadFilterForm(FlaskForm):
+class LeadFilterForm(LocalizedForm):
     """The list's filters, read from the query string (GET, so no CSRF)."""
 
     class Meta:
@@ -87,7 +87,7 @@ class LeadFilterForm(FlaskForm):
     date_to = DateField(_l("To"), validators=[Optional()])
 
 
-class StaffAddForm(FlaskForm):
+class StaffAddForm(LocalizedForm):
     email = EmailField(
         _l("Email"),
         validators=[
@@ -108,5 +108,5 @@ class StaffAddForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(LocalizedForm):
     """A button that changes something: carries only the CSRF token."""
