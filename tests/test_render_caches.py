@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from flask import render_template_string
-from support import hidden_token
+from support import HEALTHY, hidden_token
 
 from questionnaire.catalogue import QUESTIONS
 
@@ -107,3 +107,21 @@ def test_template_gettext_formats_and_escapes_like_jinja(app):
             "{% autoescape false %}{{ _('Back') }} {{ _('100%% sure') }}{% endautoescape %}"
         )
         assert plain == "Volver 100% sure"
+
+
+def test_the_contact_form_is_blank_for_the_next_person_and_in_their_language(client, walker):
+    first = client.get(walker.complete(HEALTHY)).get_data(as_text=True)
+    refused = client.post(
+        "/check/contact",
+        data={"s": hidden_token(first), "name": "Alice Zebra", "email": "not-an-email"},
+    )
+    assert refused.status_code == 422
+    refused_page = refused.get_data(as_text=True)
+    assert 'value="Alice Zebra"' in refused_page and 'aria-invalid="true"' in refused_page
+
+    next_person = client.get(walker.complete(HEALTHY)).get_data(as_text=True)
+    assert "Alice Zebra" not in next_person and 'aria-invalid="true"' not in next_person
+    assert 'value="any" checked' in next_person  # the form's default
+
+    spanish = client.get(walker.complete(HEALTHY) + "&lang=es").get_data(as_text=True)
+    assert "Su nombre" in spanish and "Your name" not in spanish
