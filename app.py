@@ -23,6 +23,7 @@ import rules
 import staff
 from extensions import db, login_manager
 from questionnaire import blocks as question_blocks
+from questionnaire import pages
 from questionnaire.catalogue import QUESTIONS, STEPS
 from questionnaire.checks import validate_catalogue
 from questionnaire.flow import Flow
@@ -90,6 +91,7 @@ def create_app(
     staff.init_app(app)
     app.register_blueprint(questionnaire_bp)
     question_blocks.init_app(app)
+    pages.init_app(app)
     embed.init_app(app, questionnaire_bp)
     app.register_blueprint(api.bp)
     app.after_request(apply_security_headers)

@@ -70,13 +70,16 @@ class StateCodec:
         if state.embed:
             payload["e"] = state.embed
         raw = zlib.compress(json.dumps(payload, separators=(",", ":")).encode(), 9)
-        return self._fernet.encrypt(raw).decode("ascii")
+        # Without base64's "=" padding a token reads the same in a URL and in HTML
+        # (questionnaire/pages.py relies on it), and is never percent-encoded.
+        return self._fernet.encrypt(raw).decode("ascii").rstrip("=")
 
     def loads(self, token: str | None) -> FlowState:
         if not token:
             raise StateError("missing")
         if len(token) > MAX_TOKEN_LENGTH:
             raise StateError("invalid")
+        token = token.rstrip("=") + "=" * (-len(token.rstrip("=")) % 4)
         try:
             raw = self._fernet.decrypt(token, ttl=self._max_age)
         except InvalidToken:

@@ -36,7 +36,8 @@ from flask_babel import get_locale
 import metrics
 import rules
 from embed.context import EMBED_BLUEPRINT, activate, current_embed
-from questionnaire import forms
+from questionnaire import forms, pages
+from questionnaire.catalogue import Question
 from questionnaire.flow import DEFAULT_FLOW, Flow
 from questionnaire.localized import localized_questions, localized_step
 from questionnaire.result import build_result
@@ -78,9 +79,12 @@ def _load_state(token: str | None) -> FlowState:
 def intro() -> str:
     """What microneedling is, what the check covers, and what is stored."""
     notice = request.args.get("notice")
-    return render_template(
-        "intro.html", notice=notice if notice in NOTICES else None, first_step=flow().steps[0]
-    )
+    notice = notice if notice in NOTICES else None
+
+    def render(_no_token: str) -> str:
+        return render_template("intro.html", notice=notice, first_step=flow().steps[0])
+
+    return pages.page(pages.request_key("intro", notice), "", render)
 
 
 @bp.get("/check/start")
@@ -101,31 +105,44 @@ def start() -> Response:
 def _render_step(
     step_id: str,
     state: FlowState,
-    form: forms.StepForm,
-    status: int = 200,
+    questions: list[Question],
+    form: forms.StepForm | None = None,
     started: bool = False,
-):
-    questions = flow().shown_questions(step_id, state.answers)
+) -> str:
+    """The step page; without a form (a GET), refilled from the answers and drawn once
+    per content (questionnaire/pages.py); with a form, showing its errors."""
     position, total = flow().progress(step_id, state.answers)
     previous = flow().neighbour(step_id, state.answers, -1)
-    token = codec().dumps(state)
     language = str(get_locale())
-    return (
-        render_template(
+
+    def render(token: str) -> str:
+        shown = form or forms.form_class(questions)(
+            formdata=None, data=forms.form_data(state.answers, questions)
+        )
+        return render_template(
             "step.html",
             step=localized_step(flow().step(step_id), language),
             questions=localized_questions(questions, language),
-            form=form,
-            errors=forms.error_summary(form, questions),
+            form=shown,
+            errors=forms.error_summary(shown, questions),
             position=position,
             total=total,
             token=token,
             back_url=url_for(".step", step_id=previous.id, s=token) if previous else None,
             anchor_id=forms.anchor_id,
             started=started,
-        ),
-        status,
+        )
+
+    token = codec().dumps(state)
+    if form is not None:
+        return render(token)
+    answers_shown = tuple(
+        (q.id, q.id in state.answers, repr(state.answers.get(q.id))) for q in questions
     )
+    key = pages.request_key(
+        "step", step_id, position, total, previous and previous.id, started, answers_shown
+    )
+    return pages.page(key, token, render)
 
 
 @bp.get("/check/<step_id>")
@@ -145,10 +162,7 @@ def step(step_id: str):
         target = url_for(".step", step_id=pending.id, s=token) if pending else None
         return redirect(target or url_for(".result", s=token), code=303)
     questions = flow().shown_questions(step_id, state.answers)
-    form = forms.form_class(questions)(
-        formdata=None, data=forms.form_data(state.answers, questions)
-    )
-    return _render_step(step_id, state, form, started=not state.answers)
+    return _render_step(step_id, state, questions, started=not state.answers)
 
 
 @bp.post("/check/<step_id>")
@@ -165,7 +179,7 @@ def submit_step(step_id: str):
     questions = flow().shown_questions(step_id, state.answers)
     form = forms.form_class(questions)(formdata=request.form)
     if not form.validate():
-        return _render_step(step_id, state, form, status=422)
+        return _render_step(step_id, state, questions, form), 422
     state.answers.update(forms.typed_answers(form, questions))
     token = codec().dumps(state)
     following = flow().neighbour(step_id, state.answers, +1) or flow().first_unanswered(
@@ -202,10 +216,14 @@ def result() -> str | Response:
         decision = rules.evaluate(answers, lang=str(get_locale()))
     except rules.AnswersError:
         return _restart("invalid")
-    token = codec().dumps(state)
-    return render_template(
-        "result.html",
-        token=token,
-        result=build_result(decision),
-        change_url=url_for(".step", step_id=flow().steps[0].id, s=token),
-    )
+
+    def render(token: str) -> str:
+        return render_template(
+            "result.html",
+            token=token,
+            result=build_result(decision),
+            change_url=url_for(".step", step_id=flow().steps[0].id, s=token),
+        )
+
+    # The page shows the decision only (and the token): drawn once per decision.
+    return pages.page(pages.request_key("result", decision), codec().dumps(state), render)

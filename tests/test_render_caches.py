@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask import render_template_string
-from support import HEALTHY, hidden_token
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from support import HEALTHY, hidden_token, sqlite_app
 
-from questionnaire.catalogue import QUESTIONS
+from questionnaire.catalogue import QUESTIONS, STEPS
+from questionnaire.state import FlowState
 
 SEVERITY = next(q for q in QUESTIONS if q.id == "scar_severity")
 
@@ -125,3 +129,72 @@ def test_the_contact_form_is_blank_for_the_next_person_and_in_their_language(cli
 
     spanish = client.get(walker.complete(HEALTHY) + "&lang=es").get_data(as_text=True)
     assert "Su nombre" in spanish and "Your name" not in spanish
+
+
+# --- Pages drawn once and filled with each token equal pages drawn afresh -----------
+
+HOST = "https://clinic.example"
+TOKEN = re.compile(r"gAAAAA[A-Za-z0-9_-]+")
+
+
+def _answer(question, draw):
+    values = [choice.value for choice in question.choices]
+    if question.kind == "multi":
+        return draw(st.lists(st.sampled_from(values), min_size=1, unique=True))
+    if question.kind == "bool":
+        return draw(st.booleans())
+    if question.kind == "int":
+        return draw(st.integers(min_value=12, max_value=120))
+    return draw(st.sampled_from(values))
+
+
+@pytest.fixture(scope="module")
+def both_apps(tmp_path_factory):
+    """The same app twice: drawing each page once (the default), and always afresh."""
+    settings = {"EMBED_ALLOWED_ORIGINS": HOST, "RATELIMIT_ENABLED": False}
+    cached = sqlite_app(tmp_path_factory.mktemp("cached"), **settings)
+    fresh = sqlite_app(tmp_path_factory.mktemp("fresh"), PAGE_CACHE=False, **settings)
+    assert "rendered_pages" in cached.extensions and "rendered_pages" not in fresh.extensions
+    return cached, fresh
+
+
+EMBEDS = [None, {"origin": HOST}, {"origin": HOST, "accent": "1d5c63", "font": "humanist"}]
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_a_page_drawn_once_equals_the_page_drawn_afresh(both_apps, data):
+    """Each example shows one page to three visitors who differ in everything but their
+    answers (mode, language, query, browser language): a key that left out any of those
+    would hand one visitor the page kept for another."""
+    cached, fresh = both_apps
+    answered = data.draw(st.sampled_from([0, 1, 2, 3, 4, 4, 4, 4]), label="steps answered")
+    answers = {
+        q.id: _answer(q, data.draw)
+        for q in QUESTIONS
+        if q.step in {step.id for step in STEPS[:answered]}
+    }
+    shown = data.draw(st.sampled_from([answered, *range(answered + 1)]), label="page")
+    page = "/check/result" if shown == len(STEPS) else f"/check/{STEPS[shown].id}"
+    if data.draw(st.integers(0, 9), label="intro instead") == 0:
+        page = "/"
+    for _visitor in range(3):
+        embed = data.draw(st.sampled_from(EMBEDS))
+        path = "/embed" + page if embed or data.draw(st.booleans()) else page
+        lang = data.draw(st.sampled_from([None, "en", "es"]))
+        token = cached.extensions["state_codec"].dumps(FlowState("f", answers, lang, embed))
+        extra = data.draw(
+            st.sampled_from(
+                [{}, {"lang": "es"}, {"lang": "en"}, {"utm": "a b"}, {"notice": "expired"}]
+            )
+        )
+        query = {"s": token, **extra}
+        headers = {"Accept-Language": data.draw(st.sampled_from(["en", "es-ES,es;q=0.9"]))}
+
+        def get(app, path=path, query=query, headers=headers):
+            response = app.test_client().get(path, query_string=query, headers=headers)
+            return response.status_code, TOKEN.sub("TOKEN", response.get_data(as_text=True))
+
+        expected = get(fresh)
+        assert expected[0] == 200
+        assert get(cached) == expected
