@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from flask import Flask, g, render_template, request
 from flask_babel import Babel, get_locale
 from flask_compress import Compress
@@ -33,7 +35,13 @@ from security import apply_security_headers
 from storage import init_storage
 
 
-def select_locale() -> str:
+@functools.lru_cache(maxsize=16)
+def _locale(code: str) -> Locale:
+    """Parsed once per language: Flask-Babel takes a Locale as it is, but parses a string."""
+    return Locale.parse(code)
+
+
+def select_locale() -> Locale:
     """An explicit ?lang= (the language switch), then the flow's, then the browser's.
 
     Never reads the request body: the locale is needed to render the error page
@@ -44,8 +52,8 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     for candidate in (request.args.get("lang"), g.get("flow_lang")):
         if candidate in languages:
-            return candidate
-    return (
+            return _locale(candidate)
+    return _locale(
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
 

@@ -1,12 +1,14 @@
 """Web benchmark: the app under gunicorn, driven by wrk on loopback, against a "hello" ceiling.
 
-    python bench/web.py [--seconds 10] [--connections 32] [--workers 4] [--threads 2]
-                        [--only "step page,contact POST"]
+    python bench/web.py [--seconds 5] [--rounds 3] [--connections 32] [--workers 4]
+                        [--threads 2] [--only "step page,contact POST"]
 
 Starts gunicorn with the worker settings the README recommends, serving the app
 with an extra bare ``/__bench/hello`` route (the ceiling for this stack on this
 machine, measured in the same run), then runs wrk against each route and prints
-requests per second, p50 and p99 latency, and the ratio to the ceiling. Also
+requests per second, p50 and p99 latency, and the ratio to the ceiling: the
+medians of several rounds, each route run right after a hello run of its own,
+so a machine that speeds up or slows down (shared cores) moves both. Also
 prints the bytes a browser downloads for a step page. Needs Debian's ``wrk``.
 
 Two servers run in turn, each with its own ceiling: one on a fresh SQLite file
@@ -25,6 +27,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -178,6 +181,12 @@ def post_script(body: str) -> str:
     return script.name
 
 
+def milliseconds(text: str) -> float:
+    """wrk's latency ("850.00us", "16.43ms", "1.20s") in milliseconds."""
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
 def run_wrk(url: str, seconds: int, connections: int, script: str | None = None) -> dict:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if script:
@@ -188,8 +197,8 @@ def run_wrk(url: str, seconds: int, connections: int, script: str | None = None)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
         "rps": rps,
-        "p50": latency.get("50", "?"),
-        "p99": latency.get("99", "?"),
+        "p50": milliseconds(latency["50"]),
+        "p99": milliseconds(latency["99"]),
         "bad": int(errors.group(1)) if errors else 0,
     }
 
@@ -241,16 +250,39 @@ def recreate_postgres_database() -> str:
     return "postgresql://postgres@127.0.0.1:5432/benchweb"
 
 
+def script_of(route) -> str | None:
+    """The route's wrk script; a callable makes a new one for every run (fresh contact requests)."""
+    script = route[2]
+    return script() if callable(script) else script
+
+
 def measure(options, database: str, database_url: str, routes) -> list[tuple[str, dict]]:
+    """Each route, paired with a hello run just before it, in several rounds; medians.
+
+    The ceiling moves with whatever else the machine does, so each route's ratio is
+    taken against the hello run next to it. A warm-up run of every route first lets
+    every worker import the app, compile its templates and fill its caches.
+    """
     port = free_port()
     server = start_gunicorn(options, port, database_url)
+    hello, *others = routes
+    runs: dict[str, list[tuple[dict, dict]]] = {route[0]: [] for route in others}
     figures = []
     try:
-        for name, path, script in routes:
-            result = run_wrk(
-                f"http://127.0.0.1:{port}{path}", options.seconds, options.connections, script
-            )
-            figures.append((f"{name} [{database}]", result))
+        for route in routes:
+            run_wrk(f"http://127.0.0.1:{port}{route[1]}", 2, options.connections, script_of(route))
+        for _round in range(options.rounds):
+            for route in others:
+                ceiling = run_wrk(f"http://127.0.0.1:{port}{hello[1]}", options.seconds,
+                                  options.connections)  # fmt: skip
+                result = run_wrk(f"http://127.0.0.1:{port}{route[1]}", options.seconds,
+                                 options.connections, script_of(route))  # fmt: skip
+                runs[route[0]].append((ceiling, result))
+        ceilings = [ceiling for pairs in runs.values() for ceiling, _ in pairs]
+        figures.append((f"{hello[0]} [{database}]", summary(ceilings, ratios=[1.0])))
+        for name, pairs in runs.items():
+            ratios = [result["rps"] / ceiling["rps"] for ceiling, result in pairs]
+            figures.append((f"{name} [{database}]", summary([r for _, r in pairs], ratios)))
         if database == "sqlite":
             state = tokens()
             total, parts = page_weight(port, f"/check/skin?s={state['after_scars']}")
@@ -261,12 +293,24 @@ def measure(options, database: str, database_url: str, routes) -> list[tuple[str
     return figures
 
 
+def summary(results: list[dict], ratios: list[float]) -> dict:
+    """Medians over the rounds; non-2xx/3xx answers summed."""
+    return {
+        "rps": statistics.median(r["rps"] for r in results),
+        "p50": statistics.median(r["p50"] for r in results),
+        "p99": statistics.median(r["p99"] for r in results),
+        "ratio": statistics.median(ratios),
+        "bad": sum(r["bad"] for r in results),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3, help="paired hello/route runs per route")
     parser.add_argument("--only", help="comma-separated route names to run (hello always runs)")
     options = parser.parse_args()
     if not shutil.which("wrk"):
@@ -284,13 +328,13 @@ def main() -> None:
         ("step POST", "/check/scars", post_script(scars_body.format(state["after_scars"]))),
         ("last step POST", "/check/about", post_script(last_body.format(state["before_about"]))),
         ("result page (decides)", f"/check/result?s={state['complete']}", None),
-        ("contact POST", "/check/contact", contact_script(contacts)),
+        ("contact POST", "/check/contact", lambda: contact_script(contacts)),
         ("API assessment", "/api/v1/assessments", json_script(json.dumps(HEALTHY))),
     ]
     postgres_routes = [
         hello,
         ("step POST", "/check/scars", post_script(scars_body.format(state["after_scars"]))),
-        ("contact POST", "/check/contact", contact_script(contacts)),
+        ("contact POST", "/check/contact", lambda: contact_script(contacts)),
     ]
     if options.only:
         wanted = {name.strip() for name in options.only.split(",")}
@@ -299,24 +343,23 @@ def main() -> None:
 
     print(
         f"gunicorn --workers {options.workers} --threads {options.threads}; "
-        f"wrk -t2 -c{options.connections} -d{options.seconds}s; {os.cpu_count()} cores"
+        f"wrk -t2 -c{options.connections} -d{options.seconds}s, {options.rounds} rounds "
+        f"(medians; each ratio against the hello run just before it); {os.cpu_count()} cores"
     )
-    print(f"{'route':<36}{'req/s':>9}{'p50':>10}{'p99':>10}{'ratio':>7}{'non-2xx/3xx':>13}")
+    print(f"{'route':<36}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>7}{'non-2xx/3xx':>13}")
     with tempfile.TemporaryDirectory() as folder:
         runs = [("sqlite", f"sqlite:///{folder}/bench.sqlite3", sqlite_routes)]
         if len(postgres_routes) > 1:
             runs.append(("postgresql", recreate_postgres_database(), postgres_routes))
         weight = None
         for database, url, routes in runs:
-            ceiling = None
             for name, figures in measure(options, database, url, routes):
                 if name == "__weight__":
                     weight = figures
                     continue
-                ceiling = ceiling or figures["rps"]
                 print(
-                    f"{name:<36}{figures['rps']:>9.0f}{figures['p50']:>10}{figures['p99']:>10}"
-                    f"{figures['rps'] / ceiling:>7.2f}{figures['bad']:>13}"
+                    f"{name:<36}{figures['rps']:>9.0f}{figures['p50']:>9.1f}{figures['p99']:>9.1f}"
+                    f"{figures['ratio']:>7.2f}{figures['bad']:>13}"
                 )
     if weight:
         print(f"\nstep page weight: {weight['total']} bytes uncompressed")

@@ -17,6 +17,7 @@ and never needed by another worker, so web workers stay stateless.
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 from collections import OrderedDict
@@ -33,6 +34,7 @@ MAX_PAGES = 256  # a page is 10 to 25 KB: a few MB per worker at most
 #: Stands for the token while a page is drawn. Letters and digits only, like the
 #: token itself (see StateCodec.dumps), so it is written the same in URLs and HTML.
 TOKEN_SLOT = "tokenslot" + secrets.token_hex(16)
+TOKEN_ALPHABET = re.compile(r"[A-Za-z0-9_-]*")
 
 
 class RenderedPages:
@@ -44,7 +46,12 @@ class RenderedPages:
         self._lock = threading.Lock()
 
     def page(self, key: Hashable, token: str, render: Callable[[str], str]) -> str:
-        """The page under ``key`` with ``token`` in it; ``render(slot)`` draws it when missing."""
+        """The page under ``key`` with ``token`` in it; ``render(slot)`` draws it when missing.
+
+        The token goes in unescaped, so only a token of the sealed alphabet is accepted.
+        """
+        if not TOKEN_ALPHABET.fullmatch(token):
+            raise ValueError("not a sealed token")
         with self._lock:
             html = self._pages.get(key)
             if html is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import secrets
 import zlib
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 MAX_TOKEN_LENGTH = 4096
+_SEALED = re.compile(r"[A-Za-z0-9_-]+=*")
 
 
 @dataclass
@@ -77,8 +79,8 @@ class StateCodec:
     def loads(self, token: str | None) -> FlowState:
         if not token:
             raise StateError("missing")
-        if len(token) > MAX_TOKEN_LENGTH:
-            raise StateError("invalid")
+        if len(token) > MAX_TOKEN_LENGTH or not _SEALED.fullmatch(token):
+            raise StateError("invalid")  # base64 decoding would skip stray characters
         token = token.rstrip("=") + "=" * (-len(token.rstrip("=")) % 4)
         try:
             raw = self._fernet.decrypt(token, ttl=self._max_age)

@@ -89,3 +89,12 @@ def test_tokens_read_the_same_in_urls_and_html_and_padded_ones_still_open():
         padded = token + "=" * (-len(token) % 4)
         assert sealer.loads(padded).answers == state.answers
         assert sealer.loads(token).answers == state.answers
+
+
+def test_a_token_with_stray_characters_is_invalid_even_if_base64_would_skip_them():
+    sealer = codec()
+    token = sealer.dumps(FlowState(flow_id="f", answers={}))
+    for stray in ("<b>", '"', " ", "\n", "%3D", "."):
+        with pytest.raises(StateError) as refused:
+            sealer.loads(token[:10] + stray + token[10:])
+        assert refused.value.reason == "invalid"
