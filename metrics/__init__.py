@@ -11,11 +11,21 @@ data and survive every purge.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import random
 from datetime import date
 
-from sqlalchemy import Date, Integer, SmallInteger, String, UniqueConstraint, select, text
+from sqlalchemy import (
+    Date,
+    Integer,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    bindparam,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -45,22 +55,35 @@ class DailyCount(db.Model):
     count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
-def _increment(dialect: str, event: str, detail: str, day: date | None) -> Insert:
-    """The upsert adding one to a random shard of the counter."""
-    if event not in EVENTS:
-        raise ValueError(f"unknown event {event!r}")
+@functools.cache
+def _upsert(dialect: str) -> Insert:
+    """The upsert adding one to a counter's shard, built once per dialect (a Core statement:
+    the ORM's bulk-insert path costs more than the statement itself)."""
+    table = DailyCount.__table__
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(DailyCount).values(
-        day=day or utcnow().date(),
-        event=event,
-        detail=detail,
-        shard=random.randrange(SHARDS),  # noqa: S311 - spreading writes, not a secret
+    statement = insert(table).values(
+        day=bindparam("day"),
+        event=bindparam("event"),
+        detail=bindparam("detail"),
+        shard=bindparam("shard"),
         count=1,
     )
     return statement.on_conflict_do_update(
         index_elements=["day", "event", "detail", "shard"],
-        set_={"count": DailyCount.count + 1},
+        set_={"count": table.c.count + 1},
     )
+
+
+def _increment(event: str, detail: str, day: date | None) -> dict[str, object]:
+    """The upsert's values: this counter, in a shard chosen at random."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown event {event!r}")
+    return {
+        "day": day or utcnow().date(),
+        "event": event,
+        "detail": detail,
+        "shard": random.randrange(SHARDS),  # noqa: S311 - spreading writes, not a secret
+    }
 
 
 def record(event: str, detail: str = "", day: date | None = None) -> None:
@@ -69,7 +92,7 @@ def record(event: str, detail: str = "", day: date | None = None) -> None:
     The lead counter goes this way, in the lead's own durable transaction, so the
     count of leads is exact: both are stored or neither.
     """
-    db.session.execute(_increment(_dialect(), event, detail, day))
+    db.session.execute(_upsert(_dialect()), _increment(event, detail, day))
 
 
 def _dialect() -> str:
