@@ -11,7 +11,6 @@ data and survive every purge.
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import random
 from datetime import date
@@ -26,10 +25,8 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.sql.dml import Insert
 
 from dbtypes import utcnow
 from extensions import db
@@ -55,23 +52,20 @@ class DailyCount(db.Model):
     count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
-@functools.cache
-def _upsert(dialect: str) -> Insert:
-    """The upsert adding one to a counter's shard, built once per dialect (a Core statement:
-    the ORM's bulk-insert path costs more than the statement itself)."""
-    table = DailyCount.__table__
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table).values(
-        day=bindparam("day"),
-        event=bindparam("event"),
-        detail=bindparam("detail"),
-        shard=bindparam("shard"),
-        count=1,
-    )
-    return statement.on_conflict_do_update(
-        index_elements=["day", "event", "detail", "shard"],
-        set_={"count": table.c.count + 1},
-    )
+# Add one to a counter's shard. The same statement on PostgreSQL and SQLite (3.24+),
+# written once as text because SQLAlchemy's dialect upserts (postgresql.insert,
+# sqlite.insert) are not cacheable: they were compiled again on every execution,
+# about a tenth of a contact POST's time. A text statement is compiled once.
+_UPSERT = text(
+    "INSERT INTO daily_counts (day, event, detail, shard, count) "
+    "VALUES (:day, :event, :detail, :shard, 1) "
+    "ON CONFLICT (day, event, detail, shard) DO UPDATE SET count = daily_counts.count + 1"
+).bindparams(
+    bindparam("day", type_=Date()),
+    bindparam("event", type_=String()),
+    bindparam("detail", type_=String()),
+    bindparam("shard", type_=SmallInteger()),
+)
 
 
 def _increment(event: str, detail: str, day: date | None) -> dict[str, object]:
@@ -92,7 +86,7 @@ def record(event: str, detail: str = "", day: date | None = None) -> None:
     The lead counter goes this way, in the lead's own durable transaction, so the
     count of leads is exact: both are stored or neither.
     """
-    db.session.execute(_upsert(_dialect()), _increment(event, detail, day))
+    db.session.execute(_UPSERT, _increment(event, detail, day))
 
 
 def _dialect() -> str:
