@@ -109,17 +109,23 @@ def test_totals_and_the_dashboard_add_up_every_shard(db_app):
     assert contacted.endswith(">1,239")
 
 
-def test_step_counts_skip_the_wal_flush_on_postgresql_and_only_them(db_app, database):
+def test_step_counts_are_one_statement_that_skips_the_wal_flush_on_postgresql(db_app, database):
     """An anonymous count may be lost in a server crash; the setting never outlives it."""
     with recorded_statements(db_app) as statements, db_app.app_context():
         metrics.count_now("started")
-    assert statements[-1].startswith("INSERT INTO daily_counts")
-    if database == "postgresql":
-        assert statements == ["SET LOCAL synchronous_commit TO OFF", statements[-1]]
-        with db_app.app_context():  # the same pooled connection, in the next transaction
-            assert db.session.scalar(text("SHOW synchronous_commit")) == "on"
-    else:
-        assert len(statements) == 1
+        assert metrics.totals(*_today()) == {("started", ""): 1}  # committed by itself
+    assert len(statements) == 2 and statements[1].startswith("SELECT")  # the count, totals
+    if database == "sqlite":
+        assert statements[0].startswith("INSERT INTO daily_counts")
+        return
+    assert "set_config('synchronous_commit', 'off', true)" in statements[0]
+    with db_app.app_context(), db.engine.connect() as connection:
+        connection.execute(metrics._PG_UPSERT_ALONE, metrics._increment("started", "", None))
+        assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "off"
+        connection.commit()
+        assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
+        connection.commit()
+        assert metrics.totals(*_today()) == {("started", ""): 2}
 
 
 def test_a_count_inside_other_work_keeps_the_synchronous_commit(db_app):
