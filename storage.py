@@ -3,6 +3,13 @@
 The embedded SQLite database is created and migrated on start-up, so a first
 run needs no manual step. PostgreSQL is migrated by the deploy step
 ``flask db upgrade`` (or on start-up when AUTO_MIGRATE=1).
+
+SQLite runs in WAL mode: readers and the one writer no longer block each other,
+and a commit appends to the ``-wal`` file beside the database instead of
+rewriting pages through a rollback journal. ``synchronous=FULL`` keeps every
+commit on disk before it returns (a lead is acknowledged only once it is
+durable; SQLite cannot relax that per transaction, so the counters pay it too),
+and ``busy_timeout`` makes a worker wait for the write lock instead of failing.
 """
 
 from __future__ import annotations
@@ -11,11 +18,24 @@ from pathlib import Path
 
 from flask import Flask
 from flask_migrate import upgrade
+from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 
 from extensions import db, migrate
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """Set on every new SQLite connection (journal_mode=WAL is kept in the file too)."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+    finally:
+        cursor.close()
 
 
 def init_storage(app: Flask) -> None:
@@ -28,6 +48,9 @@ def init_storage(app: Flask) -> None:
     import staff.models  # noqa: F401
 
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
 
     @app.teardown_appcontext
     def close_session_quietly(_error: BaseException | None) -> None:

@@ -3,7 +3,9 @@
 Everything is written in one transaction (the lead, its outbox messages, the
 anonymous counter): either all of it is stored or none of it. The flow id is
 unique, so a double submit, a refresh or a replay finds the lead already stored
-instead of making a second one.
+instead of making a second one. The happy path relies on that constraint rather
+than looking first: it inserts, and looks the lead up only when the insert is
+refused, which costs a new request no extra query.
 """
 
 from __future__ import annotations
@@ -27,6 +29,15 @@ class CaptureError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Captured:
+    """What the caller needs after the commit, kept before it so nothing is read back."""
+
+    lead_id: int
+    created: bool
+    message_ids: tuple[int, ...] = ()  # the notifications this request queued
+
+
+@dataclass(frozen=True)
 class Contact:
     name: str
     email: str
@@ -45,11 +56,11 @@ def capture_lead(
     source: str = "site",
     embed_origin: str = "",
     entered_by_id: int | None = None,
-) -> tuple[Lead, bool]:
-    """Store the lead and queue its notifications; returns (lead, created)."""
-    existing = find_by_flow(flow_id)
-    if existing is not None:
-        return existing, False
+) -> Captured:
+    """Store the lead and queue its notifications, or find the lead this flow already stored.
+
+    The transaction keeps PostgreSQL's synchronous commit: an acknowledged lead is on disk.
+    """
     lead = Lead(
         flow_id=flow_id,
         name=contact.name,
@@ -75,20 +86,23 @@ def capture_lead(
     try:
         db.session.add(lead)
         db.session.flush()
-        outbox.enqueue_for(lead)
-        metrics.record("lead", decision.outcome)
+        messages = outbox.enqueue_for(lead)
+        db.session.flush()  # the messages' ids; no statement when there are none
+        captured = Captured(lead.id, True, tuple(message.id for message in messages))
+        metrics.record("lead", decision.outcome)  # last: its row lock is held until commit
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        existing = find_by_flow(flow_id)  # a concurrent submit of the same questionnaire won
+        existing = find_by_flow(flow_id)  # stored before: a replay, or a concurrent submit won
         if existing is None:
             raise CaptureError("the lead could not be stored") from None
-        return existing, False
+        return Captured(existing.id, False)
     except SQLAlchemyError as exc:
         db.session.rollback()
         raise CaptureError("the lead could not be stored") from exc
-    return lead, True
+    return captured
 
 
 def find_by_flow(flow_id: str) -> Lead | None:
+    """The lead stored for this questionnaire, if any (the flow id is unique)."""
     return db.session.scalar(select(Lead).where(Lead.flow_id == flow_id))

@@ -10,6 +10,7 @@ touches its lead.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -43,10 +44,18 @@ def kinds_for(lead: Lead) -> list[str]:
     return kinds
 
 
-def enqueue_for(lead: Lead) -> None:
-    """Add the lead's notifications to the caller's transaction."""
-    for kind in kinds_for(lead):
-        db.session.add(OutboxMessage(lead_id=lead.id, kind=kind, next_attempt_at=utcnow()))
+def enqueue_for(lead: Lead) -> list[OutboxMessage]:
+    """Add the lead's notifications to the caller's transaction, and return them.
+
+    The caller delivers exactly these at once after its commit, by their ids, so a
+    request with nothing to send never asks the outbox anything.
+    """
+    messages = [
+        OutboxMessage(lead_id=lead.id, kind=kind, next_attempt_at=utcnow())
+        for kind in kinds_for(lead)
+    ]
+    db.session.add_all(messages)
+    return messages
 
 
 @dataclass
@@ -77,20 +86,23 @@ def backoff(attempts: int) -> timedelta:
     return min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
 
 
-def deliver_due(*, lead_id: int | None = None, limit: int = 100) -> DeliveryReport:
-    """Deliver every message that is due (only one lead's, when ``lead_id`` is given)."""
-    from leads.notify import send
-
-    report = DeliveryReport()
+def deliver_due(*, limit: int = 100) -> DeliveryReport:
+    """Deliver every message that is due (the cron job's retries)."""
     query = (
         select(OutboxMessage.id)
         .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= utcnow())
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
-    if lead_id is not None:
-        query = query.where(OutboxMessage.lead_id == lead_id)
-    for message_id in db.session.scalars(query).all():
+    return deliver(db.session.scalars(query).all())
+
+
+def deliver(message_ids: Iterable[int]) -> DeliveryReport:
+    """Deliver these messages, each only if it is still pending, due and unclaimed."""
+    from leads.notify import send
+
+    report = DeliveryReport()
+    for message_id in message_ids:
         if not _claim(message_id):
             continue
         message = db.session.get(OutboxMessage, message_id)

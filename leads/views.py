@@ -2,13 +2,17 @@
 
 The form posts the sealed questionnaire token, from which the answers and the
 decision are derived again; posted answers are never trusted. The token's flow
-id makes the POST idempotent: a second submit shows the same confirmation.
+id makes the POST idempotent: a second submit shows the same confirmation. A
+valid form goes straight to the insert (the unique flow id refuses a second
+lead); only an invalid one looks for a stored lead first, so the replay of a
+stored request still reaches its confirmation.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Sequence
 
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -52,12 +56,18 @@ def _restart(reason: str) -> Response:
     return redirect(embed.flow_url("intro", notice=reason), code=303)
 
 
-def deliver_now(lead_id: int) -> None:
-    """Try the lead's notifications at once; whatever fails waits for `flask outbox deliver`."""
+def deliver_now(message_ids: Sequence[int]) -> None:
+    """Try the notifications a request just queued; whatever fails waits for `flask outbox deliver`.
+
+    Only these messages, by id: with no notification configured there are none,
+    and the outbox is not asked anything.
+    """
+    if not message_ids:
+        return
     try:
-        outbox.deliver_due(lead_id=lead_id)
+        outbox.deliver(message_ids)
     except Exception:
-        log.exception("notifications for lead %s will be retried later", lead_id)
+        log.exception("notifications %s will be retried later", list(message_ids))
 
 
 @bp.post("/check/contact")
@@ -74,13 +84,13 @@ def contact():
         return _restart("invalid")
     answers, decision = decided
     form = ContactForm(formdata=request.form)
-    if find_by_flow(state.flow_id) is not None:
-        return redirect(url_for(".done", s=token), code=303)
     if not form.validate():
+        if find_by_flow(state.flow_id) is not None:  # a replay of a stored request
+            return redirect(url_for(".done", s=token), code=303)
         return _render_result(decision, token, form), 422
     source, origin = lead_source(state)
     try:
-        lead, created = capture_lead(
+        captured = capture_lead(
             flow_id=state.flow_id,
             answers=answers,
             decision=decision,
@@ -91,12 +101,12 @@ def contact():
         )
     except CaptureError:
         log.exception("a contact request could not be stored")
-        return render_template("leads/not_stored.html", token=token), 503
-    if created:
-        deliver_now(lead.id)
+        return _not_stored(token)
+    if captured.created:
+        deliver_now(captured.message_ids)
     # "sent" marks the first display after a new request: the confirmation then tells
     # the host page (contact_requested); a replay or a double submit does not.
-    return redirect(url_for(".done", s=token, sent=1 if created else None), code=303)
+    return redirect(url_for(".done", s=token, sent=1 if captured.created else None), code=303)
 
 
 def _render_result(decision: rules.Decision, token: str, form: ContactForm) -> str:
@@ -117,7 +127,11 @@ def database_unavailable(_error):
     with contextlib.suppress(SQLAlchemyError):
         db.session.rollback()
     login_manager._update_request_context_with_user()  # render as nobody: no user lookup
-    token = request.values.get("s")
+    return _not_stored(request.values.get("s"))
+
+
+def _not_stored(token: str | None) -> tuple[str, int, dict[str, str]]:
+    """Nothing was stored: say so, and when to try again (the flow id keeps a retry single)."""
     return render_template("leads/not_stored.html", token=token), 503, {"Retry-After": "10"}
 
 

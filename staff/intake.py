@@ -90,7 +90,7 @@ def submit_intake():
     except rules.AnswersError:
         return _render(token, step_forms, contact_form, 422)
     try:
-        lead, created = capture_lead(
+        captured = capture_lead(
             flow_id=state.flow_id,
             answers=completed,
             decision=decision,
@@ -101,8 +101,8 @@ def submit_intake():
         )
     except CaptureError:
         return render_template("staff/not_stored.html"), 503
-    if created:
-        record("intake", lead_id=lead.id)
+    if captured.created:
+        record("intake", lead_id=captured.lead_id)
         db.session.commit()
-        deliver_now(lead.id)
-    return redirect(url_for(".lead_detail", lead_id=lead.id), code=303)
+        deliver_now(captured.message_ids)
+    return redirect(url_for(".lead_detail", lead_id=captured.lead_id), code=303)

@@ -116,8 +116,9 @@ def test_a_connection_lost_mid_transaction_stores_nothing(outage, monkeypatch):
     real_enqueue = outbox.enqueue_for
 
     def enqueue_then_lose_the_database(lead):
-        real_enqueue(lead)
+        messages = real_enqueue(lead)
         relay.cut()  # the lead row is flushed but not committed
+        return messages
 
     monkeypatch.setattr(outbox, "enqueue_for", enqueue_then_lose_the_database)
     client = app.test_client()
@@ -146,8 +147,8 @@ def test_a_connection_lost_after_the_commit_still_acknowledges_the_request(outag
     app, relay = outage
     real_deliver = views.deliver_now
 
-    def deliver_then_lose_the_database(lead_id):
-        real_deliver(lead_id)
+    def deliver_then_lose_the_database(message_ids):
+        real_deliver(message_ids)
         db.session.execute(sqlalchemy.text("SELECT 1"))  # a connection is checked out
         relay.cut()  # closing the session at the end of the request now fails
 

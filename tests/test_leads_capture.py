@@ -142,7 +142,9 @@ def test_a_failure_mid_transaction_stores_nothing_and_says_so(
     from leads import outbox
 
     def broken(lead):
-        db.session.add(OutboxMessage(lead_id=lead.id, kind=None))  # NOT NULL violation
+        message = OutboxMessage(lead_id=lead.id, kind=None)  # NOT NULL violation
+        db.session.add(message)
+        return [message]
 
     monkeypatch.setattr(outbox, "enqueue_for", broken)
     response, _ = submit_contact(db_client, db_walker)
