@@ -1,6 +1,7 @@
 """Where a request's time goes: pyinstrument over many requests to one route, in process.
 
     python bench/profile_pages.py [step|step_post|result|contact|api|intro|hello] [--requests 500]
+                                  [--postgresql]
 
 Runs the app in this process (no server, no network), so the profile shows only
 the app's own work per request, which is what stands between a route and the
@@ -20,7 +21,7 @@ from pyinstrument import Profiler
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from web import HEALTHY, SECRET, tokens, unique_tokens  # noqa: E402
+from web import HEALTHY, SECRET, recreate_postgres_database, tokens, unique_tokens  # noqa: E402
 
 from app import create_app  # noqa: E402
 
@@ -29,12 +30,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("route", nargs="?", default="step")
     parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument(
+        "--postgresql", action="store_true", help="on a fresh PostgreSQL database benchweb"
+    )
     options = parser.parse_args()
     folder = tempfile.mkdtemp()
+    database_url = (
+        recreate_postgres_database().replace("postgresql://", "postgresql+psycopg://")
+        if options.postgresql
+        else f"sqlite:///{folder}/profile.sqlite3"
+    )
     app = create_app(
         {
             "SECRET_KEY": SECRET,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/profile.sqlite3",
+            "SQLALCHEMY_DATABASE_URI": database_url,
             "AUTO_MIGRATE": True,
             "RATELIMIT_ENABLED": False,
             "BENCH_HELLO_ROUTE": True,

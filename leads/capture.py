@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 import metrics
@@ -61,34 +61,35 @@ def capture_lead(
 
     The transaction keeps PostgreSQL's synchronous commit: an acknowledged lead is on disk.
     """
-    lead = Lead(
-        flow_id=flow_id,
-        name=contact.name,
-        email=contact.email,
-        phone=contact.phone,
-        contact_time=contact.contact_time,
-        message=contact.message,
-        lang=lang,
-        consent_version=CONSENT_VERSION,
-        consented_at=utcnow(),
-        source=source,
-        embed_origin=embed_origin,
-        entered_by_id=entered_by_id,
-        answers=answers,
-        outcome=decision.outcome,
-        reasons=[
+    values = {
+        "flow_id": flow_id,
+        "name": contact.name,
+        "email": contact.email,
+        "phone": contact.phone,
+        "contact_time": contact.contact_time,
+        "message": contact.message,
+        "lang": lang,
+        "consent_version": CONSENT_VERSION,
+        "consented_at": utcnow(),
+        "source": source,
+        "embed_origin": embed_origin,
+        "entered_by_id": entered_by_id,
+        "answers": answers,
+        "outcome": decision.outcome,
+        "reasons": [
             {"key": r.key, "severity": r.severity, "rule": r.rule, "text": r.text}
             for r in decision.reasons
         ],
-        rulebase_version=decision.rulebase.version,
-        rulebase_sha256=decision.rulebase.sha256,
-    )
+        "rulebase_version": decision.rulebase.version,
+        "rulebase_sha256": decision.rulebase.sha256,
+    }
     try:
-        db.session.add(lead)
-        db.session.flush()
-        messages = outbox.enqueue_for(lead)
+        # A Core insert: nothing reads the lead back, and the ORM's unit of work
+        # cost a fifth of a contact POST (profiled on PostgreSQL).
+        lead_id = db.session.execute(_INSERT_LEAD, values).scalar_one()
+        messages = outbox.enqueue_for(lead_id, contact.email)
         db.session.flush()  # the messages' ids; no statement when there are none
-        captured = Captured(lead.id, True, tuple(message.id for message in messages))
+        captured = Captured(lead_id, True, tuple(message.id for message in messages))
         metrics.record("lead", decision.outcome)  # last: its row lock is held until commit
         db.session.commit()
     except IntegrityError:
@@ -101,6 +102,9 @@ def capture_lead(
         db.session.rollback()
         raise CaptureError("the lead could not be stored") from exc
     return captured
+
+
+_INSERT_LEAD = insert(Lead.__table__).returning(Lead.__table__.c.id)
 
 
 def find_by_flow(flow_id: str) -> Lead | None:

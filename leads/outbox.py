@@ -19,7 +19,7 @@ from sqlalchemy import or_, select, update
 
 from dbtypes import utcnow
 from extensions import db
-from leads.models import Lead, OutboxMessage
+from leads.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -31,28 +31,28 @@ class DeliveryError(Exception):
     """A notification could not be delivered this time (server down, refused, bad answer)."""
 
 
-def kinds_for(lead: Lead) -> list[str]:
-    """Which notifications the configuration asks for, for this lead."""
+def kinds_for(email: str) -> list[str]:
+    """Which notifications the configuration asks for, for a lead with this email address."""
     config = current_app.config
     kinds = []
     if config["SMTP_HOST"] and config["CLINIC_NOTIFY_EMAIL"]:
         kinds.append("clinic_email")
-    if config["SMTP_HOST"] and config["SEND_CONFIRMATION_EMAIL"] and lead.email:
+    if config["SMTP_HOST"] and config["SEND_CONFIRMATION_EMAIL"] and email:
         kinds.append("confirmation_email")
     if config["WEBHOOK_URL"]:
         kinds.append("webhook")
     return kinds
 
 
-def enqueue_for(lead: Lead) -> list[OutboxMessage]:
+def enqueue_for(lead_id: int, email: str) -> list[OutboxMessage]:
     """Add the lead's notifications to the caller's transaction, and return them.
 
     The caller delivers exactly these at once after its commit, by their ids, so a
     request with nothing to send never asks the outbox anything.
     """
     messages = [
-        OutboxMessage(lead_id=lead.id, kind=kind, next_attempt_at=utcnow())
-        for kind in kinds_for(lead)
+        OutboxMessage(lead_id=lead_id, kind=kind, next_attempt_at=utcnow())
+        for kind in kinds_for(email)
     ]
     db.session.add_all(messages)
     return messages

@@ -115,8 +115,8 @@ def test_a_connection_lost_mid_transaction_stores_nothing(outage, monkeypatch):
     app, relay = outage
     real_enqueue = outbox.enqueue_for
 
-    def enqueue_then_lose_the_database(lead):
-        messages = real_enqueue(lead)
+    def enqueue_then_lose_the_database(lead_id, email):
+        messages = real_enqueue(lead_id, email)
         relay.cut()  # the lead row is flushed but not committed
         return messages
 

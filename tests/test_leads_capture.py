@@ -141,8 +141,8 @@ def test_a_failure_mid_transaction_stores_nothing_and_says_so(
 ):
     from leads import outbox
 
-    def broken(lead):
-        message = OutboxMessage(lead_id=lead.id, kind=None)  # NOT NULL violation
+    def broken(lead_id, email):
+        message = OutboxMessage(lead_id=lead_id, kind=None)  # NOT NULL violation
         db.session.add(message)
         return [message]
 
