@@ -116,9 +116,11 @@ def _render_step(
     language = str(get_locale())
 
     def render(token: str) -> str:
-        shown = form or forms.form_class(questions)(
-            formdata=None, data=forms.form_data(state.answers, questions)
-        )
+        shown = form
+        if shown is None:
+            shown = forms.form_class(questions)(
+                formdata=None, data=forms.form_data(state.answers, questions)
+            )
         return render_template(
             "step.html",
             step=localized_step(flow().step(step_id), language),
