@@ -5,8 +5,9 @@ of a step page's time (bench/profile_pages.py). A question block without an
 error depends only on the question's texts in one language (the copies from
 ``localized_questions``, made once per process) and the answer already given,
 so it is rendered once and reused. A block with an error message is always
-rendered afresh. The cache is derived from code, bounded, and never needed by
-another worker, so web workers stay stateless.
+rendered afresh. The cache is derived from code, bounded (the least recently
+used block goes first), and never needed by another worker, so web workers
+stay stateless.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from flask import Flask, current_app
 from markupsafe import Markup
 
 from questionnaire.catalogue import Question
+from questionnaire.pages import LeastRecentlyUsed
 
 MAX_BLOCKS = 4096
 
@@ -29,12 +31,11 @@ def _answer_key(data: Any) -> tuple[str, ...] | str:
 
 
 class QuestionBlocks:
-    """Rendered blocks by (question, answer); emptied when full rather than grown."""
+    """Rendered blocks by (question, answer), the most recently used kept."""
 
     def __init__(self, app: Flask, max_blocks: int = MAX_BLOCKS) -> None:
         self._app = app
-        self._max_blocks = max_blocks
-        self._blocks: dict[tuple[int, tuple[str, ...] | str], tuple[Question, Markup]] = {}
+        self._blocks: LeastRecentlyUsed[tuple[Question, Markup]] = LeastRecentlyUsed(max_blocks)
 
     def _render(self, question: Question, field: Any) -> Markup:
         macros = self._app.jinja_env.get_template("_questions.html").module
@@ -44,16 +45,13 @@ class QuestionBlocks:
         if field.errors or not isinstance(question.label, str):
             # An error's text, or a question whose lazy texts follow the request's language.
             return self._render(question, field)
+        # The question is kept with its block, so its id cannot be reused by another
+        # object while the block is kept.
         key = (id(question), _answer_key(field.data))
-        cached = self._blocks.get(key)
-        if cached is not None and cached[0] is question:
-            return cached[1]
-        html = self._render(question, field)
-        if len(self._blocks) >= self._max_blocks:
-            self._blocks.clear()
-        # The question is kept with its block, so its id cannot be reused by another object.
-        self._blocks[key] = (question, html)
-        return html
+        kept_question, html = self._blocks.get_or_make(
+            key, lambda: (question, self._render(question, field))
+        )
+        return html if kept_question is question else self._render(question, field)
 
 
 def question_html(question: Question, field: Any) -> Markup:

@@ -22,12 +22,14 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from flask import Flask, current_app, request
 from flask_babel import get_locale
 
 from embed.context import current_embed
+
+V = TypeVar("V")
 
 MAX_PAGES = 256  # a page is 10 to 25 KB: a few MB per worker at most
 
@@ -37,13 +39,34 @@ TOKEN_SLOT = "tokenslot" + secrets.token_hex(16)
 TOKEN_ALPHABET = re.compile(r"[A-Za-z0-9_-]*")
 
 
+class LeastRecentlyUsed(Generic[V]):
+    """At most ``size`` values by key; the least recently used goes first. Thread-safe."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._values: OrderedDict[Hashable, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_make(self, key: Hashable, make: Callable[[], V]) -> V:
+        """The value under ``key``; ``make()`` (outside the lock) when there is none."""
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+                return value
+        value = make()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self._size:
+                self._values.popitem(last=False)
+        return value
+
+
 class RenderedPages:
     """The most recently used pages, by key."""
 
     def __init__(self, max_pages: int = MAX_PAGES) -> None:
-        self._max_pages = max_pages
-        self._pages: OrderedDict[Hashable, str] = OrderedDict()
-        self._lock = threading.Lock()
+        self._pages: LeastRecentlyUsed[str] = LeastRecentlyUsed(max_pages)
 
     def page(self, key: Hashable, token: str, render: Callable[[str], str]) -> str:
         """The page under ``key`` with ``token`` in it; ``render(slot)`` draws it when missing.
@@ -52,16 +75,7 @@ class RenderedPages:
         """
         if not TOKEN_ALPHABET.fullmatch(token):
             raise ValueError("not a sealed token")
-        with self._lock:
-            html = self._pages.get(key)
-            if html is not None:
-                self._pages.move_to_end(key)
-        if html is None:
-            html = render(TOKEN_SLOT)
-            with self._lock:
-                self._pages[key] = html
-                while len(self._pages) > self._max_pages:
-                    self._pages.popitem(last=False)
+        html = self._pages.get_or_make(key, lambda: render(TOKEN_SLOT))
         return html.replace(TOKEN_SLOT, token)
 
 
