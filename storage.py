@@ -10,16 +10,26 @@ rewriting pages through a rollback journal. ``synchronous=FULL`` keeps every
 commit on disk before it returns (a lead is acknowledged only once it is
 durable; SQLite cannot relax that per transaction, so the counters pay it too),
 and ``busy_timeout`` makes a worker wait for the write lock instead of failing.
+
+A pooled PostgreSQL connection is pinged before use only when it has sat idle
+for DATABASE_PING_AFTER_IDLE seconds (SQLAlchemy's ``pool_pre_ping`` pings on
+every checkout). A restarted server is found, and its dead connections replaced
+without an error, whenever the app has been quiet; under load, connections are
+reused within milliseconds, and the ping's round trip was a tenth of a contact
+POST's cost. A server that dies under load fails the requests in flight (503),
+and SQLAlchemy then discards every connection of the pool, so the next requests
+reconnect.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import event
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import InvalidatePoolError, SQLAlchemyError
 
 from extensions import db, migrate
 
@@ -38,11 +48,32 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+def ping_connections_left_idle(engine: Engine, idle_seconds: float) -> None:
+    """Ping a connection at checkout when it has been idle that long; replace it if dead."""
+
+    def mark_idle(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    def ping_if_idle(dbapi_connection, record, _proxy) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < idle_seconds:
+            return  # just connected, or back in the pool a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            # The server went away while the app was quiet: the pool discards every
+            # connection made before now, as pool_pre_ping does, and connects again.
+            raise InvalidatePoolError("a pooled connection was dead") from error
+
+    event.listen(engine, "checkin", mark_idle)
+    event.listen(engine, "checkout", ping_if_idle)
+
+
 def init_storage(app: Flask) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         path = Path(app.instance_path) / "screening.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    app.config.setdefault("DATABASE_PING_AFTER_IDLE", 1.0)
     import leads.models  # noqa: F401 - register the tables with the metadata
     import metrics  # noqa: F401
     import staff.models  # noqa: F401
@@ -51,6 +82,8 @@ def init_storage(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
+        else:
+            ping_connections_left_idle(db.engine, app.config["DATABASE_PING_AFTER_IDLE"])
 
     @app.teardown_appcontext
     def close_session_quietly(_error: BaseException | None) -> None:

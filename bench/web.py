@@ -319,7 +319,7 @@ def main() -> None:
     state = tokens()
     scars_body = "s={}&scar_types=rolling&scar_types=boxcar&scar_severity=moderate"
     last_body = "s={}&fitzpatrick=II&age=28"
-    contacts = max(2000, options.seconds * 1500)
+    contacts = max(4000, options.seconds * 3000)
     hello = ("hello (ceiling)", "/__bench/hello", None)
     sqlite_routes = [
         hello,

@@ -52,35 +52,51 @@ class DailyCount(db.Model):
     count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
-_TYPES = (
+# The counter parameters typed, for the text statements below and those that embed them.
+COUNTER_PARAMS = (
     bindparam("day", type_=Date()),
     bindparam("event", type_=String()),
     bindparam("detail", type_=String()),
     bindparam("shard", type_=SmallInteger()),
 )
-# Add one to a counter's shard. The same statement on PostgreSQL and SQLite (3.24+),
-# written as text because SQLAlchemy's dialect upserts (postgresql.insert,
-# sqlite.insert) are not cacheable: they were compiled again on every execution,
-# about a tenth of a contact POST's time. A text statement is compiled once.
-_UPSERT = text(
-    "INSERT INTO daily_counts (day, event, detail, shard, count) "
-    "VALUES (:day, :event, :detail, :shard, 1) "
-    "ON CONFLICT (day, event, detail, shard) DO UPDATE SET count = daily_counts.count + 1"
-).bindparams(*_TYPES)
+
+
+def upsert_from(source: str) -> str:
+    """Add one to a counter's shard; ``source`` gives the row (VALUES or a SELECT).
+
+    The same SQL on PostgreSQL and SQLite (3.24+), written as text because
+    SQLAlchemy's dialect upserts (postgresql.insert, sqlite.insert) are not
+    cacheable: they were compiled again on every execution, about a tenth of a
+    contact POST's time. A text statement is compiled once.
+    """
+    return (
+        f"INSERT INTO daily_counts (day, event, detail, shard, count) {source} "  # nosec B608
+        "ON CONFLICT (day, event, detail, shard) DO UPDATE SET count = daily_counts.count + 1"
+    )
+
+
+# The source row of an upsert inside a larger PostgreSQL statement: the parameters
+# cast, since a SELECT gives PostgreSQL no column to infer their types from.
+PG_COUNTER_ROW = (
+    "SELECT CAST(:day AS DATE), CAST(:event AS VARCHAR), CAST(:detail AS VARCHAR), "
+    "CAST(:shard AS SMALLINT), 1"
+)
+UPSERT = text(upsert_from("VALUES (:day, :event, :detail, :shard, 1)")).bindparams(*COUNTER_PARAMS)
 # The same, as a transaction of its own in one statement (autocommit) on PostgreSQL,
 # whose commit does not wait for the WAL flush: set_config(..., true) is SET LOCAL,
 # and synchronous_commit is read when the transaction commits. One round trip
 # instead of four (BEGIN, SET LOCAL, INSERT, COMMIT).
 _PG_UPSERT_ALONE = text(
-    "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)) "
-    "INSERT INTO daily_counts (day, event, detail, shard, count) "
-    "SELECT CAST(:day AS DATE), CAST(:event AS VARCHAR), CAST(:detail AS VARCHAR), "
-    "CAST(:shard AS SMALLINT), 1 FROM relaxed "
-    "ON CONFLICT (day, event, detail, shard) DO UPDATE SET count = daily_counts.count + 1"
-).bindparams(*_TYPES)
+    " ".join(
+        (
+            "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true))",
+            upsert_from(f"{PG_COUNTER_ROW} FROM relaxed"),
+        )
+    )
+).bindparams(*COUNTER_PARAMS)
 
 
-def _increment(event: str, detail: str, day: date | None) -> dict[str, object]:
+def increment(event: str, detail: str = "", day: date | None = None) -> dict[str, object]:
     """The upsert's values: this counter, in a shard chosen at random."""
     if event not in EVENTS:
         raise ValueError(f"unknown event {event!r}")
@@ -98,7 +114,7 @@ def record(event: str, detail: str = "", day: date | None = None) -> None:
     The lead counter goes this way, in the lead's own durable transaction, so the
     count of leads is exact: both are stored or neither.
     """
-    db.session.execute(_UPSERT, _increment(event, detail, day))
+    db.session.execute(UPSERT, increment(event, detail, day))
 
 
 def count_now(event: str, detail: str = "") -> None:
@@ -115,8 +131,8 @@ def count_now(event: str, detail: str = "") -> None:
         if _counter_only():
             with db.engine.connect() as connection:
                 connection.execution_options(isolation_level="AUTOCOMMIT")
-                alone = _PG_UPSERT_ALONE if connection.dialect.name == "postgresql" else _UPSERT
-                connection.execute(alone, _increment(event, detail, None))
+                alone = _PG_UPSERT_ALONE if connection.dialect.name == "postgresql" else UPSERT
+                connection.execute(alone, increment(event, detail, None))
         else:
             record(event, detail)
             db.session.commit()

@@ -120,7 +120,7 @@ def test_step_counts_are_one_statement_that_skips_the_wal_flush_on_postgresql(db
         return
     assert "set_config('synchronous_commit', 'off', true)" in statements[0]
     with db_app.app_context(), db.engine.connect() as connection:
-        connection.execute(metrics._PG_UPSERT_ALONE, metrics._increment("started", "", None))
+        connection.execute(metrics._PG_UPSERT_ALONE, metrics.increment("started"))
         assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "off"
         connection.commit()
         assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"

@@ -7,6 +7,8 @@ to the app, without stopping the server other test runs use.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import sqlalchemy
 from console_support import CONTACT, make_staff, sign_in
@@ -18,7 +20,6 @@ from tcp_proxy import TcpRelay
 import metrics
 from app import create_app
 from extensions import db
-from leads import outbox
 from leads.models import Lead, OutboxMessage
 
 
@@ -45,6 +46,9 @@ def relayed_database():
     schema.drop()
 
 
+PING_AFTER_IDLE = 0.3  # seconds; the production default is 1
+
+
 @pytest.fixture
 def outage(relayed_database, tmp_path):
     relay, url, schema = relayed_database
@@ -53,10 +57,8 @@ def outage(relayed_database, tmp_path):
             "TESTING": True,
             "SECRET_KEY": "test-secret-key",
             "SQLALCHEMY_DATABASE_URI": url,
-            "SQLALCHEMY_ENGINE_OPTIONS": {
-                "pool_pre_ping": True,
-                "connect_args": {"connect_timeout": 2},
-            },
+            "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"connect_timeout": 2}},
+            "DATABASE_PING_AFTER_IDLE": PING_AFTER_IDLE,
             "AUTO_MIGRATE": False,
             "RATELIMIT_ENABLED": False,
         },
@@ -111,19 +113,23 @@ def test_an_outage_answers_friendly_503s_and_the_app_recovers_by_itself(outage):
     assert count(app, Lead) == 2  # the one before, and the retried one: each exactly once
 
 
-def test_a_connection_lost_mid_transaction_stores_nothing(outage, monkeypatch):
+def test_a_connection_lost_as_the_lead_is_sent_stores_nothing(outage):
+    """The connection drops as the statement storing the lead goes out: 503, nothing stored."""
     app, relay = outage
-    real_enqueue = outbox.enqueue_for
+    with app.app_context():
+        engine = db.engine
 
-    def enqueue_then_lose_the_database(lead_id, email):
-        messages = real_enqueue(lead_id, email)
-        relay.cut()  # the lead row is flushed but not committed
-        return messages
+    def cut_before_the_lead(_conn, _cursor, statement, *_args):
+        if "INSERT INTO leads" in statement:
+            relay.cut()
 
-    monkeypatch.setattr(outbox, "enqueue_for", enqueue_then_lose_the_database)
+    sqlalchemy.event.listen(engine, "before_cursor_execute", cut_before_the_lead)
     client = app.test_client()
     token = completed_token(app)
-    response = client.post("/check/contact", data={**CONTACT, "s": token})
+    try:
+        response = client.post("/check/contact", data={**CONTACT, "s": token})
+    finally:
+        sqlalchemy.event.remove(engine, "before_cursor_execute", cut_before_the_lead)
     assert response.status_code == 503
     assert "We could not confirm your request" in response.get_data(as_text=True)
 
@@ -135,9 +141,42 @@ def test_a_connection_lost_mid_transaction_stores_nothing(outage, monkeypatch):
             metrics.totals(*[metrics.utcnow().date()] * 2).get(("lead", "book_consultation"))
             is None
         )
-    monkeypatch.setattr(outbox, "enqueue_for", real_enqueue)
     assert client.post("/check/contact", data={**CONTACT, "s": token}).status_code == 303
     assert count(app, Lead) == 1
+
+
+def _restart_while_idle(app, relay, idle: float) -> int:
+    """A contact POST, then the server "restarts" while the app is quiet, then another."""
+    client = app.test_client()
+    first = client.post("/check/contact", data={**CONTACT, "s": completed_token(app)})
+    assert first.status_code == 303
+    relay.cut()  # every pooled connection is now dead
+    relay.restore()
+    time.sleep(idle)
+    return client.post("/check/contact", data={**CONTACT, "s": completed_token(app)}).status_code
+
+
+def test_a_restart_while_the_app_was_quiet_costs_nobody_an_error(outage):
+    """A connection idle past DATABASE_PING_AFTER_IDLE is pinged, found dead and replaced."""
+    app, relay = outage
+    assert _restart_while_idle(app, relay, idle=PING_AFTER_IDLE + 0.2) == 303
+    assert count(app, Lead) == 2
+
+
+def test_a_connection_reused_at_once_is_not_pinged(outage):
+    """Within the idle time no ping is sent: a dead connection fails that one request (503).
+
+    The failure discards the pool's connections, so the next request reconnects.
+    """
+    app, relay = outage
+    assert _restart_while_idle(app, relay, idle=0) == 503
+    assert (
+        app.test_client()
+        .post("/check/contact", data={**CONTACT, "s": completed_token(app)})
+        .status_code
+        == 303
+    )
+    assert count(app, Lead) == 2
 
 
 def test_a_connection_lost_after_the_commit_still_acknowledges_the_request(outage, monkeypatch):

@@ -139,14 +139,10 @@ def test_a_forged_or_missing_token_stores_nothing(db_app, db_client):
 def test_a_failure_mid_transaction_stores_nothing_and_says_so(
     db_app, db_client, db_walker, monkeypatch
 ):
+    """The lead is written, then its notification is refused (NOT NULL): none of it stays."""
     from leads import outbox
 
-    def broken(lead_id, email):
-        message = OutboxMessage(lead_id=lead_id, kind=None)  # NOT NULL violation
-        db.session.add(message)
-        return [message]
-
-    monkeypatch.setattr(outbox, "enqueue_for", broken)
+    monkeypatch.setattr(outbox, "kinds_for", lambda email: ["clinic_email", None])
     response, _ = submit_contact(db_client, db_walker)
     assert response.status_code == 503
     assert "We could not confirm your request" in response.get_data(as_text=True)
