@@ -1,7 +1,7 @@
 """Where a request's time goes: pyinstrument over many requests to one route, in process.
 
     python bench/profile_pages.py [step|step_post|result|contact|api|intro|hello] [--requests 500]
-                                  [--postgresql]
+                                  [--postgresql] [--all]
 
 Runs the app in this process (no server, no network), so the profile shows only
 the app's own work per request, which is what stands between a route and the
@@ -33,6 +33,7 @@ def main() -> None:
     parser.add_argument(
         "--postgresql", action="store_true", help="on a fresh PostgreSQL database benchweb"
     )
+    parser.add_argument("--all", action="store_true", help="show every frame, libraries too")
     options = parser.parse_args()
     folder = tempfile.mkdtemp()
     database_url = (
@@ -83,7 +84,7 @@ def main() -> None:
     with profiler:
         for _ in range(options.requests):
             send()
-    print(profiler.output_text(unicode=True, color=False, show_all=bool(__import__("os").environ.get("SHOW_ALL"))))
+    print(profiler.output_text(unicode=True, color=False, show_all=options.all))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import random
 from datetime import date
 
 from sqlalchemy import (
+    Connection,
     Date,
     Integer,
     SmallInteger,
@@ -121,18 +122,21 @@ def count_now(event: str, detail: str = "") -> None:
     """Add one to a counter and commit at once; a counting failure never breaks the questionnaire.
 
     When the request's session holds nothing else, the count is one autocommitted
-    statement on a connection of the pool; on PostgreSQL its commit does not wait
-    for the WAL flush (``synchronous_commit`` off for that transaction only), so a
-    server crash may lose the last fraction of a second of anonymous counts. Never
-    a lead: its transaction keeps the synchronous commit. Work of the caller's
+    statement on a connection of the pool, whose commit does not wait for the disk:
+    on PostgreSQL ``synchronous_commit`` is off for that transaction only, on SQLite
+    (WAL mode) ``synchronous`` is NORMAL for that statement only. A crash of the
+    server or the machine may lose the last fraction of a second of anonymous counts.
+    Never a lead: its transaction keeps the synchronous commit. Work of the caller's
     already under way is committed with the count, durably, as before.
     """
     try:
         if _counter_only():
             with db.engine.connect() as connection:
                 connection.execution_options(isolation_level="AUTOCOMMIT")
-                alone = _PG_UPSERT_ALONE if connection.dialect.name == "postgresql" else UPSERT
-                connection.execute(alone, increment(event, detail, None))
+                if connection.dialect.name == "postgresql":
+                    connection.execute(_PG_UPSERT_ALONE, increment(event, detail, None))
+                else:
+                    _sqlite_count_unsynced(connection, increment(event, detail, None))
         else:
             record(event, detail)
             db.session.commit()
@@ -140,6 +144,19 @@ def count_now(event: str, detail: str = "") -> None:
         with contextlib.suppress(SQLAlchemyError):
             db.session.rollback()
         log.exception("could not record the anonymous %s counter", event)
+
+
+def _sqlite_count_unsynced(connection: Connection, values: dict[str, object]) -> None:
+    """The upsert with its commit left to the next checkpoint's fsync, then FULL again.
+
+    In WAL mode a NORMAL commit is appended to the log without an fsync; the next
+    FULL commit (a lead's) or checkpoint syncs the log, and this count with it.
+    """
+    connection.exec_driver_sql("PRAGMA synchronous = NORMAL")
+    try:
+        connection.execute(UPSERT, values)
+    finally:
+        connection.exec_driver_sql("PRAGMA synchronous = FULL")
 
 
 def _counter_only() -> bool:
