@@ -198,6 +198,8 @@ def notification_settings() -> dict[str, Any]:
         "WEBHOOK_TIMEOUT": _int("WEBHOOK_TIMEOUT", 10),
         "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 12),
         "OUTBOX_BACKOFF_SECONDS": _int("OUTBOX_BACKOFF_SECONDS", 60),
+        # How long a claimed message is left to its sender before another may try it.
+        "OUTBOX_LEASE_SECONDS": _int("OUTBOX_LEASE_SECONDS", 300),
     }
 
 
@@ -225,3 +227,9 @@ def check_safe(config: dict[str, Any]) -> None:
         raise ConfigError("WEBHOOK_URL must be an http:// or https:// address")
     if config.get("WEBHOOK_URL") and not config.get("WEBHOOK_SECRET"):
         raise ConfigError("WEBHOOK_SECRET must be set when WEBHOOK_URL is set")
+    longest_send = max(config.get("SMTP_TIMEOUT", 0), config.get("WEBHOOK_TIMEOUT", 0))
+    if config.get("OUTBOX_LEASE_SECONDS", 300) <= 2 * longest_send:
+        # A lease that ends while its sender may still be sending lets a second one send too.
+        raise ConfigError(
+            "OUTBOX_LEASE_SECONDS must be more than twice SMTP_TIMEOUT and WEBHOOK_TIMEOUT"
+        )

@@ -163,7 +163,7 @@ class Client(threading.Thread):
                 self.tally.acknowledged_at.append(time.monotonic())
             elif status == 503:
                 self.tally.refused_503[name] = token
-                if "Your request was not stored" not in page:
+                if "We could not confirm your request" not in page:
                     self.tally.unfriendly_503 += 1
 
 
@@ -258,6 +258,9 @@ def main() -> int:
             "WEBHOOK_SECRET": "load-webhook-secret",
             "WEBHOOK_TIMEOUT": "3",
             "OUTBOX_BACKOFF_SECONDS": "1",
+            # A sender killed, or cut off from PostgreSQL, mid-send keeps its claim this long:
+            # short enough for the drain below to see those messages sent.
+            "OUTBOX_LEASE_SECONDS": "30",
         }
     bin_dir = Path(sys.executable).parent
     subprocess.run([str(bin_dir / "flask"), "db", "upgrade"], cwd=ROOT, env=environment, check=True,

@@ -1,7 +1,9 @@
 """The outbox: notifications written with their lead, delivered now or retried later.
 
-A message is claimed with a conditional UPDATE (a lease), so two workers, or a
-web request and the cron job, never send the same message at once. A failure
+A message is claimed with a conditional UPDATE (a lease of OUTBOX_LEASE_SECONDS),
+so two workers, or a web request and the cron job, never send the same message
+at once; a sender killed or cut off from the database mid-send holds its claim
+until the lease ends, and the cron job then sends it. A failure
 schedules the next attempt with exponential backoff; after OUTBOX_MAX_ATTEMPTS
 the message is marked "dead" and shown to admins. A failed notification never
 touches its lead.
@@ -23,7 +25,6 @@ from leads.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=6)
 
 
@@ -75,7 +76,7 @@ def _claim(message_id: int) -> bool:
             OutboxMessage.next_attempt_at <= now,
             or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
         )
-        .values(claimed_until=now + LEASE)
+        .values(claimed_until=now + timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"]))
     )
     db.session.commit()
     return result.rowcount == 1

@@ -58,3 +58,13 @@ def test_a_webhook_that_is_not_http_stops_start_up(monkeypatch):
     monkeypatch.setenv("WEBHOOK_SECRET", "s")
     with pytest.raises(ConfigError, match="WEBHOOK_URL"):
         create_app({"TESTING": True})
+
+
+def test_a_lease_shorter_than_a_send_could_take_stops_start_up(monkeypatch):
+    """A claim must outlast its sender's timeouts, or a second sender could send it again."""
+    monkeypatch.setenv("WEBHOOK_TIMEOUT", "10")
+    monkeypatch.setenv("OUTBOX_LEASE_SECONDS", "15")
+    with pytest.raises(ConfigError, match="OUTBOX_LEASE_SECONDS"):
+        create_app({"TESTING": True})
+    monkeypatch.setenv("OUTBOX_LEASE_SECONDS", "21")
+    assert create_app({"TESTING": True}).config["OUTBOX_LEASE_SECONDS"] == 21

@@ -205,3 +205,25 @@ def test_a_claimed_message_is_not_sent_twice(app_factory, webhook):
         db.session.commit()
         assert deliver_due().sent == []
     assert webhook.requests == []
+
+
+def test_a_message_whose_sender_died_is_sent_once_its_lease_ends(app_factory, webhook):
+    """A worker killed mid-send keeps its claim for OUTBOX_LEASE_SECONDS, then the cron sends."""
+    app = notify_app(app_factory, webhook=webhook, OUTBOX_LEASE_SECONDS=30)
+    webhook.stop()
+    client = app.test_client()
+    submit_contact(client, Walker(client))
+    webhook.start()
+    make_due(app)
+    with app.app_context():
+        from leads import outbox
+
+        message_id = db.session.scalars(select(OutboxMessage.id)).one()
+        assert outbox._claim(message_id)  # the sender that then died
+        claimed_until = db.session.get(OutboxMessage, message_id).claimed_until
+        assert timedelta(seconds=29) < claimed_until - utcnow() <= timedelta(seconds=30)
+        assert deliver_due().sent == []  # still held
+        db.session.execute(update(OutboxMessage).values(claimed_until=utcnow()))
+        db.session.commit()  # the lease has ended
+        assert deliver_due().sent == [message_id]
+    assert len(webhook.requests) == 1
