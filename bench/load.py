@@ -1,6 +1,6 @@
 """Load and faults: many people completing the check and asking to be contacted, at once.
 
-    python bench/load.py [--clients 200] [--seconds 60] [--workers 4] [--threads 2]
+    python bench/load.py [--clients 200] [--seconds 60] [--workers 4] [--threads 1]
                          [--kill-worker] [--stop-postgres SECONDS] [--stop-notifications]
 
 Starts gunicorn (the README's settings) on a dedicated PostgreSQL database
@@ -225,7 +225,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--kill-worker", action="store_true")
     parser.add_argument("--stop-postgres", type=float, default=0, metavar="SECONDS")
     parser.add_argument("--stop-notifications", action="store_true")

@@ -26,7 +26,7 @@ export APP_ENV=staging SECRET_KEY="wapiti-$(date +%s)-not-a-real-secret-key-xxxx
   SESSION_COOKIE_SECURE=0 DATABASE_URL="sqlite:///$work/scan.sqlite3" AUTO_MIGRATE=0 \
   RATELIMIT_ENABLED=0
 .venv/bin/flask --app app db upgrade >/dev/null 2>&1  # once, before the workers start
-.venv/bin/gunicorn --workers 2 --threads 2 --bind "127.0.0.1:$port" --log-level warning \
+.venv/bin/gunicorn --workers 2 --bind "127.0.0.1:$port" --log-level warning \
   'app:create_app()' &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$work"' EXIT

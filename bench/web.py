@@ -1,7 +1,7 @@
 """Web benchmark: the app under gunicorn, driven by wrk on loopback, against a "hello" ceiling.
 
     python bench/web.py [--seconds 5] [--rounds 3] [--connections 32] [--workers 4]
-                        [--threads 2] [--only "step page,contact POST"]
+                        [--threads 1] [--only "step page,contact POST"]
 
 Starts gunicorn with the worker settings the README recommends, serving the app
 with an extra bare ``/__bench/hello`` route (the ceiling for this stack on this
@@ -309,7 +309,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=3, help="paired hello/route runs per route")
     parser.add_argument("--only", help="comma-separated route names to run (hello always runs)")
     options = parser.parse_args()
