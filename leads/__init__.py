@@ -7,6 +7,9 @@ commands.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import phonenumbers
 from flask import Flask, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -16,6 +19,11 @@ from embed import EMBED_LEADS_BLUEPRINT
 from extensions import config_limit, limiter
 
 _questionnaire_limited = False
+
+
+class PhoneRegion(NamedTuple):
+    name: str  # "United States", "Estados Unidos"
+    code: int  # 1
 
 
 def init_app(app: Flask) -> None:
@@ -51,9 +59,21 @@ def init_app(app: Flask) -> None:
             html = rendered[language] = Markup(html)  # noqa: S704  # nosec B704
         return html
 
+    def phone_region() -> PhoneRegion:
+        """The default phone region as people call it in this language, and its calling code."""
+        region = app.config["PHONE_DEFAULT_REGION"].upper()
+        return PhoneRegion(
+            name=get_locale().territories.get(region, region),
+            code=phonenumbers.country_code_for_region(region),
+        )
+
     @app.context_processor
     def contact_form_helpers():
-        return {"blank_contact_fields": blank_contact_fields, "consent_text": consent_text}
+        return {
+            "blank_contact_fields": blank_contact_fields,
+            "consent_text": consent_text,
+            "phone_region": phone_region,
+        }
 
     @app.errorhandler(429)
     def too_many_requests(_error):

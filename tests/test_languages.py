@@ -120,3 +120,25 @@ def test_dates_and_numbers_follow_the_language(app):
             env = app.jinja_env
             assert env.filters["local_date"](when) == date_text
             assert env.filters["local_number"](12345.5) == number_text
+
+
+def _phone_hint(html: str) -> str:
+    return re.search(r'id="contact-phone-hint">([^<]+)<', html).group(1)
+
+
+def test_the_phone_hint_names_the_default_region_in_words_and_its_code(tmp_path):
+    """People know "United States (+1)", not "US": the hint follows the setting and language."""
+    from support import Walker, sqlite_app
+
+    for region, english, spanish in (
+        ("US", "United States (+1)", "Estados Unidos (+1)"),
+        ("GB", "United Kingdom (+44)", "Reino Unido (+44)"),
+    ):
+        app = sqlite_app(tmp_path / region, PHONE_DEFAULT_REGION=region)
+        client = app.test_client()
+        url = Walker(client).complete(HEALTHY)
+        hint = _phone_hint(client.get(url).get_data(as_text=True))
+        assert f"a number in {english}." in hint
+        assert _phone_hint(client.get(url + "&lang=es").get_data(as_text=True)).endswith(
+            f"un número de {spanish}. Para otro país, empiece por + y su prefijo internacional."
+        )
