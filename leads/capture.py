@@ -155,16 +155,18 @@ SELECT lead.id, ARRAY(SELECT id FROM messages ORDER BY id) FROM lead
 
 
 def _store_in_one_statement(
-    connection: Connection, row: dict, kinds: list[str], counter: dict
+    connection: Connection, row: dict[str, object], kinds: list[str], counter: dict[str, object]
 ) -> tuple[int, tuple[int, ...]]:
+    """PostgreSQL: one round trip; autocommit, since the statement is its own transaction."""
     connection.execution_options(isolation_level="AUTOCOMMIT")
     lead_id, message_ids = connection.execute(_PG_STORE, {**row, **counter, "kinds": kinds}).one()
     return lead_id, tuple(message_ids)
 
 
 def _store_in_a_transaction(
-    connection: Connection, row: dict, kinds: list[str], counter: dict
+    connection: Connection, row: dict[str, object], kinds: list[str], counter: dict[str, object]
 ) -> tuple[int, tuple[int, ...]]:
+    """SQLite (no data-modifying CTEs): the same inserts, all or none."""
     with connection.begin():
         lead_id = connection.execute(_INSERT_LEAD, row).scalar_one()
         message_ids = tuple(

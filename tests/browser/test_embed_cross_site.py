@@ -53,9 +53,6 @@ def wait_until_fitted(page, app_url: str) -> int:
             frame = app_frame(page, app_url)
             frame.wait_for_load_state()
             content = frame.evaluate("Math.ceil(document.body.getBoundingClientRect().height)")
-            inner_scroll = frame.evaluate(
-                "document.documentElement.scrollHeight - window.innerHeight"
-            )
         except PlaywrightError:  # the frame was between two pages: measure again
             page.wait_for_timeout(100)
             continue
@@ -63,6 +60,11 @@ def wait_until_fitted(page, app_url: str) -> int:
             f"Math.round(document.querySelector('{FRAME}').getBoundingClientRect().height)"
         )
         if abs(content - outer) <= 1:
+            # Measured now that the iframe has its new height: measured with the content,
+            # the frame's window could still have had the previous page's height.
+            inner_scroll = frame.evaluate(
+                "document.documentElement.scrollHeight - window.innerHeight"
+            )
             assert inner_scroll <= 1, "the form scrolls inside the iframe"
             return outer
         page.wait_for_timeout(100)
