@@ -190,14 +190,20 @@ def test_a_message_that_keeps_failing_is_marked_dead(app_factory, webhook):
     assert report.dead and statuses(app) == {"webhook": "dead"}
 
 
-def test_a_claimed_message_is_not_sent_twice(app_factory, webhook):
-    """A message another worker holds (leased) is skipped, not sent again."""
-    app = notify_app(app_factory, webhook=webhook)
+def webhook_waiting_for_the_cron(app_factory, webhook, **overrides):
+    """An app whose one lead's webhook failed at once and is now due again."""
+    app = notify_app(app_factory, webhook=webhook, **overrides)
     webhook.stop()
     client = app.test_client()
     submit_contact(client, Walker(client))
     webhook.start()
     make_due(app)
+    return app
+
+
+def test_a_claimed_message_is_not_sent_twice(app_factory, webhook):
+    """A message another worker holds (leased) is skipped, not sent again."""
+    app = webhook_waiting_for_the_cron(app_factory, webhook)
     with app.app_context():
         db.session.execute(
             update(OutboxMessage).values(claimed_until=utcnow() + timedelta(minutes=5))
@@ -209,12 +215,7 @@ def test_a_claimed_message_is_not_sent_twice(app_factory, webhook):
 
 def test_a_message_whose_sender_died_is_sent_once_its_lease_ends(app_factory, webhook):
     """A worker killed mid-send keeps its claim for OUTBOX_LEASE_SECONDS, then the cron sends."""
-    app = notify_app(app_factory, webhook=webhook, OUTBOX_LEASE_SECONDS=30)
-    webhook.stop()
-    client = app.test_client()
-    submit_contact(client, Walker(client))
-    webhook.start()
-    make_due(app)
+    app = webhook_waiting_for_the_cron(app_factory, webhook, OUTBOX_LEASE_SECONDS=30)
     with app.app_context():
         from leads import outbox
 
