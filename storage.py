@@ -8,8 +8,8 @@ SQLite runs in WAL mode: readers and the one writer no longer block each other,
 and a commit appends to the ``-wal`` file beside the database instead of
 rewriting pages through a rollback journal. ``synchronous=FULL`` keeps every
 commit on disk before it returns (a lead is acknowledged only once it is
-durable; SQLite cannot relax that per transaction, so the counters pay it too),
-and ``busy_timeout`` makes a worker wait for the write lock instead of failing.
+durable; only an anonymous count relaxes it, for its own statement, in
+``metrics.count_now``), and ``busy_timeout`` makes a worker wait for the write lock instead of failing.
 
 A pooled PostgreSQL connection is pinged before use only when it has sat idle
 for DATABASE_PING_AFTER_IDLE seconds (SQLAlchemy's ``pool_pre_ping`` pings on
