@@ -9,7 +9,8 @@ and a commit appends to the ``-wal`` file beside the database instead of
 rewriting pages through a rollback journal. ``synchronous=FULL`` keeps every
 commit on disk before it returns (a lead is acknowledged only once it is
 durable; only an anonymous count relaxes it, for its own statement, in
-``metrics.count_now``), and ``busy_timeout`` makes a worker wait for the write lock instead of failing.
+``metrics.count_now``), and ``busy_timeout`` makes a worker wait for the write
+lock instead of failing.
 
 A pooled PostgreSQL connection is pinged before use only when it has sat idle
 for DATABASE_PING_AFTER_IDLE seconds (SQLAlchemy's ``pool_pre_ping`` pings on
