@@ -45,20 +45,6 @@ def kinds_for(email: str) -> list[str]:
     return kinds
 
 
-def enqueue_for(lead_id: int, email: str) -> list[OutboxMessage]:
-    """Add the lead's notifications to the caller's transaction, and return them.
-
-    The caller delivers exactly these at once after its commit, by their ids, so a
-    request with nothing to send never asks the outbox anything.
-    """
-    messages = [
-        OutboxMessage(lead_id=lead_id, kind=kind, next_attempt_at=utcnow())
-        for kind in kinds_for(email)
-    ]
-    db.session.add_all(messages)
-    return messages
-
-
 @dataclass
 class DeliveryReport:
     sent: list[int] = field(default_factory=list)

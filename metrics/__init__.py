@@ -31,6 +31,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from dbtypes import utcnow
 from extensions import db
+from storage import SQLITE_SYNCHRONOUS
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +157,7 @@ def _sqlite_count_unsynced(connection: Connection, values: dict[str, object]) ->
     try:
         connection.execute(UPSERT, values)
     finally:
-        connection.exec_driver_sql("PRAGMA synchronous = FULL")
+        connection.exec_driver_sql(f"PRAGMA synchronous = {SQLITE_SYNCHRONOUS}")
 
 
 def _counter_only() -> bool:
