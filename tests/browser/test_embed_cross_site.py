@@ -44,6 +44,20 @@ def app_frame(page, app_url: str):
     raise AssertionError("the app's iframe is not on the host page")
 
 
+def inner_scroll_settles(page, frame, attempts: int = 30) -> bool:
+    """Whether the page inside the iframe stops scrolling once the iframe has its height.
+
+    The iframe is another process (cross-site): its window takes the new height a
+    moment after the host page's element does, so one early reading can still see
+    the previous page's height. A form that really scrolls never settles.
+    """
+    for _ in range(attempts):
+        if frame.evaluate("document.documentElement.scrollHeight - window.innerHeight") <= 1:
+            return True
+        page.wait_for_timeout(100)
+    return False
+
+
 def wait_until_fitted(page, app_url: str) -> int:
     """Wait until the iframe's height equals its page's content; returns that height."""
     page.wait_for_function("() => window.hostMessages.some(m => m.type === 'resize')", timeout=5000)
@@ -60,12 +74,7 @@ def wait_until_fitted(page, app_url: str) -> int:
             f"Math.round(document.querySelector('{FRAME}').getBoundingClientRect().height)"
         )
         if abs(content - outer) <= 1:
-            # Measured now that the iframe has its new height: measured with the content,
-            # the frame's window could still have had the previous page's height.
-            inner_scroll = frame.evaluate(
-                "document.documentElement.scrollHeight - window.innerHeight"
-            )
-            assert inner_scroll <= 1, "the form scrolls inside the iframe"
+            assert inner_scroll_settles(page, frame), "the form scrolls inside the iframe"
             return outer
         page.wait_for_timeout(100)
     raise AssertionError(f"iframe {outer}px never fitted its content {content}px")
