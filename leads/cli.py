@@ -39,3 +39,5 @@ def deliver_command(limit: int) -> None:
     report = outbox.deliver_due(limit=limit)
     sent, retrying, dead = len(report.sent), len(report.retrying), len(report.dead)
     click.echo(f"Sent {sent}, will retry {retrying}, gave up on {dead}.")
+    if report.skipped:
+        click.echo(f"Left {len(report.skipped)} for the next run: their server failed just now.")

@@ -7,6 +7,12 @@ until the lease ends, and the cron job then sends it. A failure
 schedules the next attempt with exponential backoff; after OUTBOX_MAX_ATTEMPTS
 the message is marked "dead" and shown to admins. A failed notification never
 touches its lead.
+
+A channel (the SMTP server, the webhook receiver) that fails is not tried again
+for the rest of that delivery run, and a new lead's messages are not sent at once
+on a channel with a message waiting for its retry: those wait for the cron job.
+A server that hangs instead of refusing holds its sender for the whole timeout,
+so without this every new lead would tie up a web worker for that long.
 """
 
 from __future__ import annotations
@@ -45,11 +51,26 @@ def kinds_for(email: str) -> list[str]:
     return kinds
 
 
+# The kinds that travel through the same server: one failing, the others would too.
+CHANNEL_OF_KIND = {"clinic_email": "smtp", "confirmation_email": "smtp", "webhook": "webhook"}
+
+
 @dataclass
 class DeliveryReport:
     sent: list[int] = field(default_factory=list)
     retrying: list[int] = field(default_factory=list)
     dead: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)  # their channel failed: left for later
+
+
+def failing_channels() -> set[str]:
+    """Channels with a message waiting for its retry: they failed, and the cron job retries them."""
+    kinds = db.session.scalars(
+        select(OutboxMessage.kind)
+        .where(OutboxMessage.status == "pending", OutboxMessage.attempts > 0)
+        .distinct()
+    )
+    return {CHANNEL_OF_KIND.get(kind, kind) for kind in kinds}
 
 
 def _claim(message_id: int) -> bool:
@@ -84,18 +105,37 @@ def deliver_due(*, limit: int = 100) -> DeliveryReport:
     return deliver(db.session.scalars(query).all())
 
 
-def deliver(message_ids: Iterable[int]) -> DeliveryReport:
-    """Deliver these messages, each only if it is still pending, due and unclaimed."""
+def deliver(message_ids: Iterable[int], *, skip_channels: Iterable[str] = ()) -> DeliveryReport:
+    """Deliver these messages, each only if it is still pending, due and unclaimed.
+
+    Messages on ``skip_channels``, or on a channel that failed earlier in this
+    call, are left pending and due, untried: the next run sends them.
+    """
     from leads.notify import send
 
+    message_ids = list(message_ids)
+    kinds = dict(
+        db.session.execute(
+            select(OutboxMessage.id, OutboxMessage.kind).where(OutboxMessage.id.in_(message_ids))
+        ).all()
+    )
+    failed = set(skip_channels)
     report = DeliveryReport()
     for message_id in message_ids:
+        kind = kinds.get(message_id)
+        if kind is None:
+            continue  # purged with its lead
+        channel = CHANNEL_OF_KIND.get(kind, kind)
+        if channel in failed:
+            report.skipped.append(message_id)
+            continue
         if not _claim(message_id):
             continue
         message = db.session.get(OutboxMessage, message_id)
         try:
             send(message)
         except Exception as error:  # any failure, expected or not, is retried later
+            failed.add(channel)
             message.attempts += 1
             message.last_error = str(error)[:1000]
             message.claimed_until = None

@@ -56,18 +56,26 @@ def _restart(reason: str) -> Response:
     return redirect(embed.flow_url("intro", notice=reason), code=303)
 
 
-def deliver_now(message_ids: Sequence[int]) -> None:
-    """Try the notifications a request just queued; whatever fails waits for `flask outbox deliver`.
+def deliver_after_response(response: Response, message_ids: Sequence[int]) -> Response:
+    """Send the notifications a request just queued once its answer has gone out.
 
-    Only these messages, by id: with no notification configured there are none,
-    and the outbox is not asked anything.
+    The person never waits for the mail server or the webhook receiver. A channel
+    with a message already waiting for its retry is not tried: a server that
+    hangs would hold this worker for the whole timeout, lead after lead. Whatever
+    is not sent now stays in the outbox for `flask outbox deliver`.
     """
-    if not message_ids:
-        return
-    try:
-        outbox.deliver(message_ids)
-    except Exception:
-        log.exception("notifications %s will be retried later", list(message_ids))
+    if message_ids:
+        app = current_app._get_current_object()
+
+        def deliver() -> None:
+            with app.app_context():
+                try:
+                    outbox.deliver(message_ids, skip_channels=outbox.failing_channels())
+                except Exception:
+                    log.exception("notifications %s will be sent later", list(message_ids))
+
+        response.call_on_close(deliver)
+    return response
 
 
 @bp.post("/check/contact")
@@ -102,11 +110,10 @@ def contact():
     except CaptureError:
         log.exception("a contact request could not be stored")
         return _not_stored(token)
-    if captured.created:
-        deliver_now(captured.message_ids)
     # "sent" marks the first display after a new request: the confirmation then tells
     # the host page (contact_requested); a replay or a double submit does not.
-    return redirect(url_for(".done", s=token, sent=1 if captured.created else None), code=303)
+    response = redirect(url_for(".done", s=token, sent=1 if captured.created else None), code=303)
+    return deliver_after_response(response, captured.message_ids)
 
 
 def _render_result(decision: rules.Decision, token: str, form: ContactForm) -> str:

@@ -15,7 +15,7 @@ import rules
 from extensions import db
 from leads.capture import CaptureError, capture_lead, find_by_flow
 from leads.forms import ContactForm
-from leads.views import deliver_now
+from leads.views import deliver_after_response
 from questionnaire import forms
 from questionnaire.state import StateError
 from staff.audit import record
@@ -104,5 +104,5 @@ def submit_intake():
     if captured.created:
         record("intake", lead_id=captured.lead_id)
         db.session.commit()
-        deliver_now(captured.message_ids)
-    return redirect(url_for(".lead_detail", lead_id=captured.lead_id), code=303)
+    response = redirect(url_for(".lead_detail", lead_id=captured.lead_id), code=303)
+    return deliver_after_response(response, captured.message_ids)

@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from services import PostgresSchema, SmtpServer, WebhookReceiver
 from support import Walker, sqlite_app
 
 from app import create_app
 from extensions import db
+
+
+class ServerLikeClient(FlaskClient):
+    """Closes each response once it is read, as gunicorn and Werkzeug's server do.
+
+    Work a view leaves for after its answer (``response.call_on_close``: the
+    notifications of a new lead) runs then, before the test goes on.
+    """
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
+Flask.test_client_class = ServerLikeClient
 
 
 @pytest.fixture

@@ -101,6 +101,28 @@ class SmtpServer:
             self.controller = None
 
 
+class HangingServer:
+    """Accepts connections and never answers: a mail server behind a firewall that drops."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.connections: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                self.connections.append(self.listener.accept()[0])
+            except OSError:  # closed
+                return
+
+    def close(self) -> None:
+        self.listener.close()
+        for connection in self.connections:
+            connection.close()
+
+
 class WebhookReceiver:
     """A real HTTP server that records every POST; it can be stopped and started again."""
 

@@ -184,14 +184,14 @@ def test_a_connection_lost_after_the_commit_still_acknowledges_the_request(outag
     from leads import views
 
     app, relay = outage
-    real_deliver = views.deliver_now
+    real_deliver = views.deliver_after_response
 
-    def deliver_then_lose_the_database(message_ids):
-        real_deliver(message_ids)
+    def deliver_then_lose_the_database(response, message_ids):
         db.session.execute(sqlalchemy.text("SELECT 1"))  # a connection is checked out
         relay.cut()  # closing the session at the end of the request now fails
+        return real_deliver(response, message_ids)
 
-    monkeypatch.setattr(views, "deliver_now", deliver_then_lose_the_database)
+    monkeypatch.setattr(views, "deliver_after_response", deliver_then_lose_the_database)
     response = app.test_client().post("/check/contact", data={**CONTACT, "s": completed_token(app)})
     assert response.status_code == 303
     relay.restore()

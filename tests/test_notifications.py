@@ -14,6 +14,7 @@ from email.header import decode_header, make_header
 
 import pytest
 from console_support import CONTACT, submit_contact
+from services import HangingServer
 from sqlalchemy import func, select, update
 from support import BY_OUTCOME, Walker, form_fields, hidden_token, token_of
 
@@ -37,7 +38,7 @@ def notify_app(app_factory, smtp=None, webhook=None, **overrides):
         }
     if webhook is not None:
         settings |= {"WEBHOOK_URL": webhook.url, "WEBHOOK_SECRET": SECRET}
-    return app_factory(**settings, **overrides)
+    return app_factory(**(settings | overrides))
 
 
 def make_due(app) -> None:
@@ -110,16 +111,17 @@ def test_smtp_down_then_back_delivers_each_email_exactly_once(app_factory, smtp)
     assert response.status_code == 303  # the lead is stored and the person told so
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Lead)) == 1
-        message = db.session.scalars(select(OutboxMessage)).first()
-        assert message.attempts == 1 and message.status == "pending"
-        assert message.next_attempt_at > utcnow() + timedelta(seconds=30)  # backed off
-        assert "SMTP" in message.last_error
+        clinic, person = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+        assert clinic.attempts == 1 and clinic.status == "pending"
+        assert clinic.next_attempt_at > utcnow() + timedelta(seconds=30)  # backed off
+        assert "SMTP" in clinic.last_error
+        # The server had just failed: the person's email was not tried, and waits for cron.
+        assert person.attempts == 0 and person.status == "pending"
 
-    with app.app_context():
-        assert deliver_due().sent == []  # nothing is due yet
     make_due(app)
     result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
-    assert "will retry 2" in result.output  # still down: retried later, attempts counted
+    # Still down: one try per run, counted and backed off; the other waits untried.
+    assert "will retry 1" in result.output and "Left 1 for the next run" in result.output
     smtp.start()
     make_due(app)
     result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
@@ -128,6 +130,40 @@ def test_smtp_down_then_back_delivers_each_email_exactly_once(app_factory, smtp)
     app.test_cli_runner().invoke(args=["outbox", "deliver"])
     assert len(smtp.messages) == 2
     assert statuses(app) == {"clinic_email": "sent", "confirmation_email": "sent"}
+
+
+def test_a_hanging_mail_server_holds_up_neither_the_person_nor_the_next_leads(
+    app_factory, webhook, smtp
+):
+    """A server that accepts and never answers costs one send its timeout, not every lead."""
+    hanging = HangingServer()
+    app = notify_app(app_factory, smtp, webhook, SMTP_PORT=hanging.port, SMTP_TIMEOUT=1)
+    client = app.test_client()
+    token = token_of(Walker(client).complete(BY_OUTCOME["book_consultation"]))
+    response = client.post("/check/contact", data={"s": token, **CONTACT}, buffered=False)
+    assert response.status_code == 303
+    assert hanging.connections == []  # the person's answer is made before anything is sent
+    assert set(statuses(app).values()) == {"pending"}
+    response.close()  # the server has sent the answer: now the notifications go
+    assert len(hanging.connections) == 1  # the clinic's email waited out the timeout
+    assert statuses(app) == {
+        "clinic_email": "pending",  # timed out, to be retried
+        "confirmation_email": "pending",  # same server: not tried
+        "webhook": "sent",  # another channel: unaffected
+    }
+
+    for _ in range(3):  # more leads while the mail server is known to be failing
+        response, _ = submit_contact(client, Walker(client))
+        assert response.status_code == 303
+    assert len(hanging.connections) == 1  # none of them waited for it
+    assert len(webhook.requests) == 4
+
+    hanging.close()
+    app.config["SMTP_PORT"] = smtp.port  # the clinic's mail server answers again
+    make_due(app)
+    result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
+    assert "Sent 8" in result.output, result.output
+    assert len(smtp.messages) == 8  # each lead's two emails, once
 
 
 def test_webhook_is_signed_and_documented_fields_are_sent(app_factory, webhook):
