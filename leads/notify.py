@@ -96,8 +96,15 @@ def send_email(email: EmailMessage) -> None:
             if config["SMTP_USER"]:
                 smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
             smtp.send_message(email)
-    except (OSError, smtplib.SMTPException) as exc:
-        raise DeliveryError(f"SMTP {host}:{port}: {exc}") from exc
+    except OSError as exc:  # smtplib.SMTPException is an OSError too
+        raise DeliveryError(f"SMTP {host}:{port}: {exc}", unreachable=_unreachable(exc)) from exc
+
+
+def _unreachable(error: OSError) -> bool:
+    """Not reached or not answering (refused, timed out, dropped), as opposed to a refusal."""
+    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    return not isinstance(error, smtplib.SMTPException)
 
 
 def webhook_body(lead: Lead, message: OutboxMessage) -> bytes:
@@ -145,6 +152,6 @@ def post_webhook(body: bytes, delivery_id: int) -> None:
     except urllib.error.HTTPError as exc:
         raise DeliveryError(f"webhook answered {exc.code}") from exc
     except (OSError, ValueError) as exc:
-        raise DeliveryError(f"webhook unreachable: {exc}") from exc
+        raise DeliveryError(f"webhook unreachable: {exc}", unreachable=True) from exc
     if not 200 <= status < 300:
         raise DeliveryError(f"webhook answered {status}")

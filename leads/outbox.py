@@ -8,11 +8,13 @@ schedules the next attempt with exponential backoff; after OUTBOX_MAX_ATTEMPTS
 the message is marked "dead" and shown to admins. A failed notification never
 touches its lead.
 
-A channel (the SMTP server, the webhook receiver) that fails is not tried again
-for the rest of that delivery run, and a new lead's messages are not sent at once
-on a channel with a message waiting for its retry: those wait for the cron job.
-A server that hangs instead of refusing holds its sender for the whole timeout,
-so without this every new lead would tie up a web worker for that long.
+A channel (the SMTP server, the webhook receiver) that cannot be reached is not
+tried again for the rest of that delivery run, and a new lead's messages are not
+sent at once on a channel with a message waiting for its retry after such a
+failure: those wait for the cron job. A server that hangs instead of refusing
+holds its sender for the whole timeout, so without this every new lead would tie
+up a web worker for that long. A message the server answered and refused (a bad
+recipient address) is retried on its own and holds up no other message.
 """
 
 from __future__ import annotations
@@ -35,7 +37,15 @@ MAX_BACKOFF = timedelta(hours=6)
 
 
 class DeliveryError(Exception):
-    """A notification could not be delivered this time (server down, refused, bad answer)."""
+    """A notification could not be delivered this time (server down, refused, bad answer).
+
+    ``unreachable``: the server was not reached or did not answer (refused,
+    timed out, cut off), so the channel's other messages would fail the same way.
+    """
+
+    def __init__(self, message: str, *, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable
 
 
 def kinds_for(email: str) -> list[str]:
@@ -60,14 +70,14 @@ class DeliveryReport:
     sent: list[int] = field(default_factory=list)
     retrying: list[int] = field(default_factory=list)
     dead: list[int] = field(default_factory=list)
-    skipped: list[int] = field(default_factory=list)  # their channel failed: left for later
+    skipped: list[int] = field(default_factory=list)  # their server was unreachable: for later
 
 
 def failing_channels() -> set[str]:
-    """Channels with a message waiting for its retry: they failed, and the cron job retries them."""
+    """Channels whose server was unreachable at a message's last try; the cron job retries them."""
     kinds = db.session.scalars(
         select(OutboxMessage.kind)
-        .where(OutboxMessage.status == "pending", OutboxMessage.attempts > 0)
+        .where(OutboxMessage.status == "pending", OutboxMessage.unreachable.is_(True))
         .distinct()
     )
     return {CHANNEL_OF_KIND.get(kind, kind) for kind in kinds}
@@ -108,8 +118,9 @@ def deliver_due(*, limit: int = 100) -> DeliveryReport:
 def deliver(message_ids: Iterable[int], *, skip_channels: Iterable[str] = ()) -> DeliveryReport:
     """Deliver these messages, each only if it is still pending, due and unclaimed.
 
-    Messages on ``skip_channels``, or on a channel that failed earlier in this
-    call, are left pending and due, untried: the next run sends them.
+    Messages on ``skip_channels``, or on a channel whose server could not be
+    reached earlier in this call, are left pending and due, untried: the next
+    run sends them.
     """
     from leads.notify import send
 
@@ -135,7 +146,9 @@ def deliver(message_ids: Iterable[int], *, skip_channels: Iterable[str] = ()) ->
         try:
             send(message)
         except Exception as error:  # any failure, expected or not, is retried later
-            failed.add(channel)
+            message.unreachable = getattr(error, "unreachable", False)
+            if message.unreachable:
+                failed.add(channel)
             message.attempts += 1
             message.last_error = str(error)[:1000]
             message.claimed_until = None
@@ -153,6 +166,7 @@ def deliver(message_ids: Iterable[int], *, skip_channels: Iterable[str] = ()) ->
             message.sent_at = utcnow()
             message.claimed_until = None
             message.last_error = ""
+            message.unreachable = False
             report.sent.append(message_id)
         db.session.commit()
     return report

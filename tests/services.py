@@ -69,7 +69,14 @@ class PostgresSchema:
 class _Collector:
     def __init__(self):
         self.messages: list[Message] = []
+        self.refused_recipients: set[str] = set()  # answered "550 no such mailbox"
         self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused_recipients:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
@@ -90,6 +97,10 @@ class SmtpServer:
     @property
     def messages(self) -> list[Message]:
         return list(self.collector.messages)
+
+    def refuse(self, address: str) -> None:
+        """Answer mail for this address with a permanent refusal (no such mailbox)."""
+        self.collector.refused_recipients.add(address)
 
     def start(self) -> None:
         self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port)

@@ -166,6 +166,30 @@ def test_a_hanging_mail_server_holds_up_neither_the_person_nor_the_next_leads(
     assert len(smtp.messages) == 8  # each lead's two emails, once
 
 
+def test_an_address_the_mail_server_refuses_holds_up_no_other_email(app_factory, smtp):
+    """A refusal is the message's own problem: the server answered, so its channel is fine."""
+    app = notify_app(app_factory, smtp)
+    smtp.refuse("typo@example.com")
+    client = app.test_client()
+    submit_contact(client, Walker(client), email="typo@example.com")  # the person mistyped
+    submit_contact(client, Walker(client), email="right@example.com")  # the next lead
+    recipients = sorted(message["X-Envelope-To"] for message in smtp.messages)
+    assert recipients == ["leads@clinic.test", "leads@clinic.test", "right@example.com"]
+
+    smtp.stop()  # down while two more leads arrive, one of them mistyped again
+    submit_contact(client, Walker(client), email="typo@example.com")
+    submit_contact(client, Walker(client), email="again@example.com")
+    smtp.start()
+    make_due(app)
+    result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
+    # The refused addresses (the oldest pending messages) are tried and refused again;
+    # every other email of the run goes out behind them.
+    assert "Sent 3, will retry 2" in result.output, result.output
+    assert "Left" not in result.output
+    recipients = sorted(message["X-Envelope-To"] for message in smtp.messages[3:])
+    assert recipients == ["again@example.com", "leads@clinic.test", "leads@clinic.test"]
+
+
 def test_webhook_is_signed_and_documented_fields_are_sent(app_factory, webhook):
     app = notify_app(app_factory, webhook=webhook)
     client = app.test_client()
