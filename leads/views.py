@@ -22,6 +22,7 @@ import embed
 import rules
 from extensions import config_limit, db, limiter, login_manager
 from leads import outbox
+from leads.after_response import run_after_body
 from leads.capture import CaptureError, capture_lead, find_by_flow
 from leads.forms import ContactForm, lead_source
 from questionnaire.result import build_result
@@ -60,22 +61,22 @@ def deliver_after_response(response: Response, message_ids: Sequence[int]) -> Re
     """Send the notifications a request just queued once its answer has gone out.
 
     The person never waits for the mail server or the webhook receiver. A channel
-    with a message already waiting for its retry is not tried: a server that
-    hangs would hold this worker for the whole timeout, lead after lead. Whatever
-    is not sent now stays in the outbox for `flask outbox deliver`.
+    whose server could not be reached at a message's last try is not tried: a
+    server that hangs would hold this worker for the whole timeout, lead after
+    lead. Whatever is not sent now stays in the outbox for `flask outbox deliver`.
     """
-    if message_ids:
-        app = current_app._get_current_object()
+    if not message_ids:
+        return response
+    app = current_app._get_current_object()
 
-        def deliver() -> None:
-            with app.app_context():
-                try:
-                    outbox.deliver(message_ids, skip_channels=outbox.failing_channels())
-                except Exception:
-                    log.exception("notifications %s will be sent later", list(message_ids))
+    def deliver() -> None:
+        with app.app_context():
+            try:
+                outbox.deliver(message_ids, skip_channels=outbox.failing_channels())
+            except Exception:
+                log.exception("notifications %s will be sent later", list(message_ids))
 
-        response.call_on_close(deliver)
-    return response
+    return run_after_body(response, deliver)
 
 
 @bp.post("/check/contact")

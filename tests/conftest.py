@@ -13,9 +13,9 @@ from extensions import db
 
 
 class ServerLikeClient(FlaskClient):
-    """Closes each response once it is read, as gunicorn and Werkzeug's server do.
+    """Reads and closes each response, as a WSGI server does (the test client's default is lazy).
 
-    Work a view leaves for after its answer (``response.call_on_close``: the
+    Work a view leaves for after its answer (``leads.after_response``: the
     notifications of a new lead) runs then, before the test goes on.
     """
 

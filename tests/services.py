@@ -11,6 +11,7 @@ import os
 import secrets
 import socket
 import threading
+import time
 from email import message_from_bytes
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -97,6 +98,13 @@ class SmtpServer:
     @property
     def messages(self) -> list[Message]:
         return list(self.collector.messages)
+
+    def wait_for(self, count: int, timeout: float = 10) -> list[Message]:
+        """The messages once ``count`` have arrived (notifications go after the answer)."""
+        deadline = time.monotonic() + timeout
+        while len(self.collector.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.messages
 
     def refuse(self, address: str) -> None:
         """Answer mail for this address with a permanent refusal (no such mailbox)."""
