@@ -5,14 +5,15 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from extensions import db
 from leads.models import OutboxMessage
 from staff.audit import record
 from staff.auth import find_staff
 from staff.blueprint import admin_required, bp
-from staff.forms import ConfirmForm, StaffAddForm
+from staff.filters import escape_like, filter_args, filters_from_query, on_days
+from staff.forms import ACTION_LABELS, AuditFilterForm, ConfirmForm, StaffAddForm
 from staff.models import AuditEvent, StaffUser
 from staff.passwords import hash_password
 
@@ -87,16 +88,39 @@ def remove_staff(person_id: int):
     return redirect(url_for(".staff_list"), code=303)
 
 
+def filtered_audit_events(form: AuditFilterForm) -> Select:
+    """The audit events matching the log's filters, newest first."""
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    who = (form.who.data or "").strip().lower()
+    if who:
+        query = query.where(
+            func.lower(AuditEvent.staff_email).like(f"%{escape_like(who)}%", escape="\\")
+        )
+    if form.action.data in ACTION_LABELS:
+        query = query.where(AuditEvent.action == form.action.data)
+    if form.lead.data:
+        query = query.where(AuditEvent.lead_id == form.lead.data)
+    return query.where(*on_days(AuditEvent.at, form.date_from.data, form.date_to.data))
+
+
 @bp.get("/admin/audit")
 @admin_required
 def audit_log():
+    """Who did what, filtered by staff member, action, lead and days (a lead's trail, say)."""
+    form = filters_from_query(AuditFilterForm)
     page = db.paginate(
-        select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
+        filtered_audit_events(form),
         page=request.args.get("page", 1, type=int),
         per_page=50,
         error_out=False,
     )
-    return render_template("staff/audit.html", page=page)
+    return render_template(
+        "staff/audit.html",
+        form=form,
+        page=page,
+        filter_args=filter_args(form),
+        action_labels=ACTION_LABELS,
+    )
 
 
 @bp.get("/admin/outbox")

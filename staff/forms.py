@@ -6,13 +6,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     EmailField,
+    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from leads.models import STATUSES
 from localization import LocalizedForm
@@ -36,6 +37,22 @@ SOURCE_LABELS = {
     "site": _l("Website"),
     "embed": _l("Embedded on a site"),
     "staff_intake": _l("Phone intake"),
+}
+
+
+LARGEST_ID = 2**31 - 1  # the id columns' INTEGER: a larger number would be a database error
+
+ACTION_LABELS = {
+    "view": _l("Viewed a lead"),
+    "update": _l("Changed a status"),
+    "note": _l("Added a note"),
+    "export": _l("Exported CSV"),
+    "delete": _l("Deleted a lead"),
+    "purge": _l("Purged old leads"),
+    "intake": _l("Phone intake"),
+    "sign_in": _l("Signed in"),
+    "sign_in_failed": _l("Failed sign-in"),
+    "staff_change": _l("Changed staff"),
 }
 
 
@@ -82,6 +99,23 @@ class LeadFilterForm(LocalizedForm):
         _l("Status"),
         choices=_choices(_l("Any status"), STATUS_LABELS),
         validators=[Optional()],
+    )
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+
+
+class AuditFilterForm(LocalizedForm):
+    """The audit log's filters, read from the query string (GET, so no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    who = StringField(_l("Staff email"), validators=[Optional(), Length(max=254)])
+    action = SelectField(
+        _l("Action"), choices=_choices(_l("Any action"), ACTION_LABELS), validators=[Optional()]
+    )
+    lead = IntegerField(
+        _l("Lead number"), validators=[Optional(), NumberRange(min=1, max=LARGEST_ID)]
     )
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])

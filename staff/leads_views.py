@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, time, timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -19,6 +18,7 @@ from staff import export
 from staff.answers import readable_answers
 from staff.audit import record
 from staff.blueprint import admin_required, bp
+from staff.filters import escape_like, filter_args, filters_from_query, on_days
 from staff.forms import (
     OUTCOME_LABELS,
     SOURCE_LABELS,
@@ -37,14 +37,10 @@ def filtered_leads(form: LeadFilterForm) -> Select:
         query = query.where(Lead.outcome == form.outcome.data)
     if form.status.data in STATUS_LABELS:
         query = query.where(Lead.status == form.status.data)
-    if form.date_from.data:
-        query = query.where(Lead.created_at >= datetime.combine(form.date_from.data, time(), UTC))
-    if form.date_to.data:
-        end = datetime.combine(form.date_to.data, time(), UTC) + timedelta(days=1)
-        query = query.where(Lead.created_at < end)
+    query = query.where(*on_days(Lead.created_at, form.date_from.data, form.date_to.data))
     text = (form.q.data or "").strip()
     if text:
-        like = f"%{_escape_like(text.lower())}%"
+        like = f"%{escape_like(text.lower())}%"
         conditions = [
             db.func.lower(Lead.name).like(like, escape="\\"),
             db.func.lower(Lead.email).like(like, escape="\\"),
@@ -56,37 +52,10 @@ def filtered_leads(form: LeadFilterForm) -> Select:
     return query
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _filters() -> LeadFilterForm:
-    form = LeadFilterForm(formdata=request.args)
-    form.validate()
-    for field in (form.date_from, form.date_to, form.q):
-        if field.errors:
-            field.data = None
-    return form
-
-
-def _filter_args(form: LeadFilterForm) -> dict[str, str]:
-    return {
-        name: str(value)
-        for name, value in (
-            ("q", form.q.data),
-            ("outcome", form.outcome.data),
-            ("status", form.status.data),
-            ("date_from", form.date_from.data),
-            ("date_to", form.date_to.data),
-        )
-        if value
-    }
-
-
 @bp.get("/")
 @bp.get("/leads")
 def leads():
-    form = _filters()
+    form = filters_from_query(LeadFilterForm)
     page = db.paginate(
         filtered_leads(form),
         page=request.args.get("page", 1, type=int),
@@ -97,7 +66,7 @@ def leads():
         "staff/leads.html",
         form=form,
         page=page,
-        filter_args=_filter_args(form),
+        filter_args=filter_args(form),
         labels={"outcome": OUTCOME_LABELS, "status": STATUS_LABELS, "source": SOURCE_LABELS},
     )
 
@@ -108,9 +77,9 @@ def _per_page() -> int:
 
 @bp.get("/leads.csv")
 def export_csv():
-    form = _filters()
+    form = filters_from_query(LeadFilterForm)
     rows = db.session.scalars(filtered_leads(form)).all()
-    record("export", detail=f"{len(rows)} leads; filters {_filter_args(form)}"[:255])
+    record("export", detail=f"{len(rows)} leads; filters {filter_args(form)}"[:255])
     db.session.commit()
     return export.csv_response(rows)
 

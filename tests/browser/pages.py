@@ -269,6 +269,8 @@ PAGES: list[PageState] = [
     PageState("staff-intake-errors", staff_intake_errors),
     PageState("staff-admin-staff", staff("/staff/admin/staff")),
     PageState("staff-audit", staff("/staff/admin/audit")),
+    PageState("staff-audit-filtered", staff("/staff/admin/audit?action=view&who=admin")),
+    PageState("es-staff-audit", staff("/staff/admin/audit"), lang="es"),
     PageState("staff-notifications", staff("/staff/admin/outbox")),
     PageState("staff-embed-snippets", staff("/staff/embed")),
     PageState("es-staff-leads", staff("/staff/leads"), lang="es"),

@@ -1,0 +1,50 @@
+"""Reading a console list's filters from the query string, and the conditions they make."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
+
+from flask import request
+from sqlalchemy import ColumnElement
+from sqlalchemy.orm import InstrumentedAttribute
+from wtforms import Form
+
+FilterForm = TypeVar("FilterForm", bound=Form)
+
+
+def filters_from_query(form_class: type[FilterForm]) -> FilterForm:
+    """A list's filter form read from the query string.
+
+    A value that does not read (a date like 2026-13-45, an unknown choice) is
+    dropped rather than answered with an error page: the list shows unfiltered
+    by it, and the form shows it empty.
+    """
+    form = form_class(formdata=request.args)
+    form.validate()
+    for field in form:
+        if field.errors:
+            field.data = None
+    return form
+
+
+def filter_args(form: Form) -> dict[str, str]:
+    """The filters in use, as query arguments for links to other pages of the same list."""
+    return {field.name: str(field.data) for field in form if field.data}
+
+
+def on_days(
+    column: InstrumentedAttribute, first: date | None, last: date | None
+) -> list[ColumnElement[bool]]:
+    """Conditions for a timestamp on or after the first day and on or before the last (UTC)."""
+    conditions = []
+    if first:
+        conditions.append(column >= datetime.combine(first, time(), UTC))
+    if last:
+        conditions.append(column < datetime.combine(last, time(), UTC) + timedelta(days=1))
+    return conditions
+
+
+def escape_like(text: str) -> str:
+    """The text with LIKE's wildcards taken literally (use with escape="\\")."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
