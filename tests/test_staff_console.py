@@ -55,6 +55,17 @@ def test_the_list_shows_leads_newest_first_with_filters(db_app, console):
     assert "No leads match" in console.get("/staff/leads?status=booked").get_data(True)
 
 
+def test_a_new_clinics_empty_list_says_where_leads_come_from(db_app):
+    make_staff(db_app, "first@clinic.test", role="admin")
+    client = db_app.test_client()
+    sign_in(client, "first@clinic.test")
+    page = client.get("/staff/leads").get_data(as_text=True)
+    assert "No leads yet" in page and 'href="/staff/intake"' in page
+    assert "No leads match" not in page
+    filtered = client.get("/staff/leads?status=booked").get_data(as_text=True)
+    assert "No leads match" in filtered and "No leads yet" not in filtered
+
+
 @pytest.mark.parametrize(
     ("query", "found"),
     [("person not_suitable", True), ("ZOE@EXAMPLE", True), ("7946 0958", True), ("nobody", False)],
