@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import phonenumbers
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -56,17 +57,41 @@ def normalise_phone(text: str, region: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def example_numbers(region: str) -> tuple[str, str]:
+    """A sample number of the clinic's region, written locally and internationally.
+
+    The error message's example must be one the form accepts: a number without +
+    is read in this region, so a UK example was refused on a US clinic's form.
+    """
+    number = phonenumbers.example_number(region) or phonenumbers.example_number("US")
+    return (
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL),
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
+    )
+
+
 class PhoneNumber:
-    """A real phone number, in local or international format (+44 20 7946 0958)."""
+    """A real phone number of at most ``MAX_LENGTH`` characters, local or international."""
+
+    MAX_LENGTH = 40
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
-        if not (field.data or "").strip():
+        text = (field.data or "").strip()
+        if not text:
             return
+        region = current_app.config["PHONE_DEFAULT_REGION"]
         try:
-            normalise_phone(field.data, current_app.config["PHONE_DEFAULT_REGION"])
+            if len(text) > self.MAX_LENGTH:
+                raise ValueError("too long")
+            normalise_phone(text, region)
         except ValueError:
+            local, international = example_numbers(region.upper())
             raise ValidationError(
-                _l("Enter a phone number, like 020 7946 0958 or +44 20 7946 0958.")
+                _(
+                    "Enter a phone number, like %(local)s or %(international)s.",
+                    local=local,
+                    international=international,
+                )
             ) from None
 
 
@@ -98,7 +123,6 @@ class ContactForm(LocalizedForm):
         _l("Phone number"),
         validators=[
             Optional(),
-            Length(max=40, message=_l("Enter a phone number, like +44 20 7946 0958.")),
             PhoneNumber(),
         ],
     )

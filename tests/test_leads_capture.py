@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
 from console_support import CONTACT, submit_contact
 from sqlalchemy import func, select
-from support import BY_OUTCOME, HEALTHY, token_of
+from support import BY_OUTCOME, HEALTHY, Walker, token_of
 
 import metrics
 import rules
@@ -103,6 +104,28 @@ def test_international_phone_formats_are_accepted(db_app, db_client, db_walker):
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
     with db_app.app_context():
         assert db.session.scalars(select(Lead.phone)).one() == "+12125550123"
+
+
+@pytest.mark.parametrize("region", ["US", "GB", "ES"])
+def test_the_phone_errors_examples_are_numbers_the_form_accepts(app_factory, region):
+    """The clinic's region decides how a number without + is read; the example follows it."""
+    app = app_factory(PHONE_DEFAULT_REGION=region)
+    client = app.test_client()
+    refused, _ = submit_contact(client, Walker(client), phone="12")
+    assert refused.status_code == 422
+    examples = re.search(r"Enter a phone number, like (.+?) or (\+.+?)\.<", refused.get_data(True))
+    assert examples, "the error gives a local and an international example"
+    for example in examples.groups():
+        client = app.test_client()
+        accepted, _ = submit_contact(client, Walker(client), phone=html.unescape(example))
+        assert accepted.status_code == 303, (region, example)
+
+
+def test_a_phone_number_longer_than_40_characters_is_refused(db_client, db_walker):
+    padded = "+1" + " " * 30 + "212 555 0123"  # a real number, but 44 characters
+    response, _ = submit_contact(db_client, db_walker, phone=padded)
+    assert response.status_code == 422
+    assert "Enter a phone number, like" in response.get_data(as_text=True)
 
 
 def test_a_double_submit_or_replay_keeps_one_lead(db_app, db_client, db_walker):
