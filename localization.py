@@ -41,6 +41,23 @@ from wtforms.i18n import messages_path
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "es": "Español"}
 
 
+#: The page a POST's answer shows again, to switch its language. Matching the POST's
+#: path against GET routes is not enough: /check/contact reads as a step called
+#: "contact" and gave a 404, losing the person's result.
+_PAGE_OF_POST = {
+    "questionnaire.submit_step": "questionnaire.step",
+    "embed.submit_step": "embed.step",
+    "leads.contact": "questionnaire.result",
+    "embed_leads.contact": "embed.result",
+}
+
+
+def page_of_post(**args: str) -> str | None:
+    """The address of the page this public POST answers for (a step, the result), or None."""
+    endpoint = _PAGE_OF_POST.get(request.endpoint or "")
+    return url_for(endpoint, **(request.view_args or {}), **args) if endpoint else None
+
+
 def language_url(code: str, token: str | None = None) -> str:
     """This page in language ``code``, keeping its query and the answers token.
 
@@ -53,8 +70,9 @@ def language_url(code: str, token: str | None = None) -> str:
     args["lang"] = code
     if request.endpoint and request.url_rule is not None and "GET" in request.url_rule.methods:
         return url_for(request.endpoint, **(request.view_args or {}), **args)
-    if request.endpoint == "questionnaire.submit_step" and request.view_args:
-        return url_for("questionnaire.step", **request.view_args, **args)
+    shown_again = page_of_post(**args)
+    if shown_again:
+        return shown_again
     try:  # a page rendered from a POST whose address also answers GET (staff phone intake)
         endpoint, values = current_app.url_map.bind("").match(request.path, method="GET")
     except HTTPException:

@@ -139,7 +139,11 @@ def test_too_many_tries_are_refused_inside_the_iframe(app_factory):
     codes = [client.post(contact_action(html), data={"s": token}).status_code for _ in range(2)]
     assert codes == [422, 429]
     page = assert_embedded(client.post(contact_action(html), data={"s": token}))
-    assert re.search(r'href="/embed/\?[^"]*">Go to the start of the check', page)
+    back = re.search(r'href="(/embed/check/result\?[^"]*)">Go back to where you were', page)
+    assert back, "the way back to the result stays inside the iframe"
+    result = client.get(back.group(1).replace("&amp;", "&"))
+    assert result.status_code == 200
+    assert token in back.group(1) and ORIGIN_PARAM in back.group(1)
 
 
 def test_an_expired_or_forged_token_sends_the_person_back_to_the_start_of_the_embed(embed_app):

@@ -93,6 +93,17 @@ def test_switch_on_a_step_shown_with_errors_keeps_earlier_answers(client):
     assert re.search(r'value="rolling"\s+checked', scars)
 
 
+def test_switch_on_the_contact_form_shown_with_errors_goes_to_the_result(client, walker):
+    token = token_of(walker.complete(HEALTHY))
+    failed = client.post("/check/contact", data={"s": token, "name": ""})
+    assert failed.status_code == 422
+    spanish = client.get(_switch_links(failed.get_data(as_text=True))["es"])
+    assert spanish.status_code == 200
+    html = spanish.get_data(as_text=True)
+    assert '<html lang="es">' in html and 'id="contact"' in html
+    assert hidden_token(html)  # the answers came along: the form can be sent from here
+
+
 def test_result_and_reasons_in_spanish(client, walker):
     url = walker.complete({**HEALTHY, "pregnant_or_breastfeeding": True})
     html = client.get(url + "&lang=es").get_data(as_text=True)

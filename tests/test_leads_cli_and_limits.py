@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -104,6 +105,21 @@ def test_public_posts_are_rate_limited_per_client(app_factory, storage):
         connection.flushdb()
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Lead)) == 0
+
+
+def test_too_many_tries_lead_back_to_the_result_not_to_the_start(app_factory):
+    app = app_factory(RATELIMIT_CONTACT="1 per minute")
+    client = app.test_client()
+    token = token_of(Walker(client).complete(HEALTHY))
+    assert client.post("/check/contact", data={"s": token}).status_code == 422
+    refused = client.post("/check/contact", data={"s": token})
+    assert refused.status_code == 429
+    page = refused.get_data(as_text=True)
+    back = re.search(r'<a class="button" href="([^"]+)">Go back to where you were', page)
+    assert back and back.group(1).startswith("/check/result?"), page
+    result = client.get(back.group(1).replace("&amp;", "&"))
+    assert result.status_code == 200
+    assert 'id="contact"' in result.get_data(as_text=True)  # the result, with its contact form
 
 
 def test_wizard_step_posts_are_limited_too(app_factory):
