@@ -131,6 +131,11 @@ def tel_href(phone: str) -> str:
     return "tel:" + _DIALLABLE.sub("", phone or "")
 
 
+def phone_link(phone: str) -> Markup:
+    """The number as a link that dials it on a phone, kept on one line."""
+    return Markup('<a class="phone" href="{}">{}</a>').format(tel_href(phone), phone)
+
+
 def phone_display(phone: str | None) -> str:
     """An E.164 number grouped for reading (``+44 20 7946 0958``); anything else as it is."""
     if not phone:
@@ -218,4 +223,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_datetime, "local_datetime")
     app.add_template_filter(local_number, "local_number")
     app.add_template_filter(phone_display, "phone_display")
-    app.add_template_filter(tel_href, "tel_href")
+    app.add_template_filter(phone_link, "phone_link")

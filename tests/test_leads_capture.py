@@ -128,6 +128,13 @@ def test_a_phone_number_longer_than_40_characters_is_refused(db_client, db_walke
     assert "Enter a phone number, like" in response.get_data(as_text=True)
 
 
+def test_the_confirmation_says_how_to_change_it_with_a_number_that_dials(db_client, db_walker):
+    response, _ = submit_contact(db_client, db_walker)
+    page = db_client.get(response.headers["Location"]).get_data(as_text=True)
+    dial = '<a class="phone" href="tel:+15550100199">'
+    assert f"To change or delete what you sent, call {dial}" in page
+
+
 def test_a_double_submit_or_replay_keeps_one_lead(db_app, db_client, db_walker):
     first, token = submit_contact(db_client, db_walker)
     again = db_client.post("/check/contact", data={"s": token, **CONTACT, "name": "Other"})

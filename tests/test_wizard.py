@@ -68,6 +68,13 @@ def test_each_outcome_is_reached_and_shown_with_its_next_step(client, walker, ou
         assert BOOKING not in page and REVIEW not in page
 
 
+@pytest.mark.parametrize("outcome", ["book_consultation", "clinician_review"])
+def test_the_clinics_number_on_the_result_dials_when_tapped(client, walker, outcome):
+    page = client.get(walker.complete(BY_OUTCOME[outcome])).get_data(as_text=True)
+    next_step = page[page.index("Or call us on") :]
+    assert next_step.startswith('Or call us on <a class="phone" href="tel:+15550100199">')
+
+
 @pytest.mark.parametrize("example", load_examples(), ids=lambda e: e["id"])
 def test_worked_examples_through_the_wizard(client, walker, example):
     page = client.get(walker.complete(example["answers"])).get_data(as_text=True)
