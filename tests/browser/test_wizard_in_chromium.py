@@ -93,6 +93,28 @@ SPANISH_HEADLINES = {
 
 
 @pytest.mark.browser
+def test_a_printed_result_keeps_the_reasons_and_leaves_out_the_form(browser, live_server):
+    """The see-a-dermatologist result asks people to take it with them: printing must work."""
+    page = browser.new_page()
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Start the check").click()
+    for number, step in enumerate(STEPS, start=1):
+        answer_step(page, step.id, BY_OUTCOME["see_dermatologist"])
+        page.get_by_role(
+            "button", name="See my result" if number == len(STEPS) else "Continue"
+        ).click()
+    page.emulate_media(media="print")
+    assert page.get_by_role("heading", level=1).is_visible()
+    assert page.locator(".reasons li").first.is_visible()
+    assert page.locator(".sources").is_visible()
+    for left_out in (".contact", ".language-switch", ".actions", ".trace"):
+        assert page.locator(left_out).first.is_hidden(), left_out
+    page.emulate_media(media="screen")
+    assert page.locator(".contact").is_visible()  # only the printout leaves it out
+    page.close()
+
+
+@pytest.mark.browser
 def test_complete_the_check_in_spanish(browser, live_server):
     """A Spanish-speaking browser gets the whole flow in Spanish, without choosing anything."""
     context = browser.new_context(
