@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Sequence
+from dataclasses import astuple
 
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -23,7 +24,7 @@ import rules
 from extensions import config_limit, db, limiter, login_manager
 from leads import outbox
 from leads.after_response import run_after_body
-from leads.capture import CaptureError, capture_lead, find_by_flow
+from leads.capture import CaptureError, Contact, capture_lead, find_by_flow
 from leads.forms import ContactForm, lead_source
 from questionnaire.result import build_result
 from questionnaire.state import FlowState, StateError
@@ -112,9 +113,21 @@ def contact():
         log.exception("a contact request could not be stored")
         return _not_stored(token)
     # "sent" marks the first display after a new request: the confirmation then tells
-    # the host page (contact_requested); a replay or a double submit does not.
-    response = redirect(url_for(".done", s=token, sent=1 if captured.created else None), code=303)
+    # the host page (contact_requested); a replay or a double submit does not. "kept"
+    # says a second request with other details changed nothing, so the person knows.
+    sent = 1 if captured.created else None
+    kept = None if captured.created else _kept_other_details(state.flow_id, form.contact())
+    response = redirect(url_for(".done", s=token, sent=sent, kept=kept), code=303)
     return deliver_after_response(response, captured.message_ids)
+
+
+def _kept_other_details(flow_id: str, sent: Contact) -> int | None:
+    """1 when this check's stored request has other contact details than the ones just sent."""
+    stored = find_by_flow(flow_id)
+    if stored is None:
+        return None
+    before = (stored.name, stored.email, stored.phone, stored.contact_time, stored.message)
+    return 1 if before != astuple(sent) else None
 
 
 def _render_result(decision: rules.Decision, token: str, form: ContactForm) -> str:
@@ -157,5 +170,6 @@ def done():
         "leads/confirmation.html",
         lead=lead,
         just_sent=request.args.get("sent") == "1",
+        kept_earlier=request.args.get("kept") == "1",
         settled_url=url_for(".done", s=request.args.get("s")),
     )

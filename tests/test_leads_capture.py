@@ -137,14 +137,30 @@ def test_the_confirmation_says_how_to_change_it_with_a_number_that_dials(db_clie
 
 def test_a_double_submit_or_replay_keeps_one_lead(db_app, db_client, db_walker):
     first, token = submit_contact(db_client, db_walker)
-    again = db_client.post("/check/contact", data={"s": token, **CONTACT, "name": "Other"})
+    again = db_client.post("/check/contact", data={"s": token, **CONTACT})
     assert again.status_code == 303
     # The same confirmation, without the "just sent" flag: no second contact_requested event.
     assert first.headers["Location"].endswith("&sent=1")
     assert again.headers["Location"] == first.headers["Location"].removesuffix("&sent=1")
     assert lead_count(db_app) == 1
     page = db_client.get(again.headers["Location"]).get_data(as_text=True)
-    assert "Zoë Example" in page
+    assert "Zoë Example" in page and "already sent a request" not in page
+
+
+def test_sending_other_details_again_says_they_were_not_saved(db_app, db_client, db_walker):
+    """A corrected email sent after the first request must not vanish without a word."""
+    _first, token = submit_contact(db_client, db_walker)
+    corrected = {**CONTACT, "name": "Zoe Other", "email": "zoe.other@example.com"}
+    again = db_client.post("/check/contact", data={"s": token, **corrected})
+    assert again.status_code == 303 and "kept=1" in again.headers["Location"]
+    page = db_client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "You had already sent a request from this check" in page
+    assert 'call <a class="phone" href="tel:' in page
+    # What the clinic has, so the person can see what to correct.
+    assert "zoe@example.com" in page and "+44 20 7946 0958" in page
+    assert "zoe.other@example.com" not in page
+    with db_app.app_context():
+        assert db.session.scalars(select(Lead.email)).all() == ["zoe@example.com"]
 
 
 def test_posted_answers_are_never_trusted(db_app, db_client, db_walker):
