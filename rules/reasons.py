@@ -91,9 +91,10 @@ REASON_TEXTS: MappingProxyType[str, str] = MappingProxyType(
         ),
         # --- clinician_review ---------------------------------------------
         "isotretinoin_recent": N_(
-            "You stopped isotretinoin within the last 6 months. Experts disagree about "
-            "how long to wait after a course before a treatment like this, so a clinician "
-            "will go through the timing with you before anything is booked."
+            "You stopped isotretinoin within the last 6 months, or you are not sure when "
+            "you stopped. Experts disagree about how long to wait after a course before "
+            "a treatment like this, so a clinician will go through the timing with you "
+            "before anything is booked."
         ),
         "bleeding_risk": N_(
             "Microneedling causes tiny pinpoint bleeding and sometimes bruising, so a "

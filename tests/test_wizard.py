@@ -75,6 +75,12 @@ def test_the_clinics_number_on_the_result_dials_when_tapped(client, walker, outc
     assert next_step.startswith('Or call us on <a class="phone" href="tel:+15550100199">')
 
 
+def test_the_isotretinoin_reason_fits_the_not_sure_choice(client, walker):
+    """The choice says "choose this too if you are not sure": the reason must not say you know."""
+    page = client.get(walker.complete({**HEALTHY, "isotretinoin": "within_6_months"}))
+    assert "or you are not sure when you stopped" in page.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("example", load_examples(), ids=lambda e: e["id"])
 def test_worked_examples_through_the_wizard(client, walker, example):
     page = client.get(walker.complete(example["answers"])).get_data(as_text=True)
