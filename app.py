@@ -179,7 +179,9 @@ def _register_error_pages(app: Flask) -> None:
         back_url = localization.page_of_post(**{**request.args, "s": token}) if token else None
         if back_url is None:
             return page(429, _("Too many requests"), _("Please wait a moment and try again."))
-        message = _("Please wait a minute, then go back and try again. Your answers to the check are kept.")
+        message = _(
+            "Please wait a minute, then go back and try again. Your answers to the check are kept."
+        )
         return render_template(
             "error.html", code=429, title=_("Too many requests"), message=message, token=token,
             back_url=back_url, back_label=_("Go back to where you were"),

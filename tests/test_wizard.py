@@ -75,6 +75,16 @@ def test_the_clinics_number_on_the_result_dials_when_tapped(client, walker, outc
     assert next_step.startswith('Or call us on <a class="phone" href="tel:+15550100199">')
 
 
+@pytest.mark.parametrize("keloids", [True, False])
+def test_not_now_with_a_reason_time_does_not_cure_also_sends_to_a_dermatologist(
+    client, walker, keloids
+):
+    answers = {**BY_OUTCOME["not_suitable_now"], "keloid_history": keloids}
+    page = client.get(walker.complete(answers)).get_data(as_text=True)
+    assert HEADLINES["not_suitable_now"] in page
+    assert ("need a dermatologist’s advice, not just time" in page) is keloids
+
+
 def test_the_isotretinoin_reason_fits_the_not_sure_choice(client, walker):
     """The choice says "choose this too if you are not sure": the reason must not say you know."""
     page = client.get(walker.complete({**HEALTHY, "isotretinoin": "within_6_months"}))
