@@ -58,6 +58,17 @@ def page_of_post(**args: str) -> str | None:
     return url_for(endpoint, **(request.view_args or {}), **args) if endpoint else None
 
 
+def address_after_post(token: str | None) -> str | None:
+    """For a page drawn in answer to a public POST, the plain address of that page.
+
+    static/after-post.js puts it in the browser's history in place of the POST,
+    so going Back to the page later loads it instead of asking to resend the form.
+    """
+    if request.method != "POST" or not token:
+        return None
+    return page_of_post(**{**request.args, "s": token})
+
+
 def language_url(code: str, token: str | None = None) -> str:
     """This page in language ``code``, keeping its query and the answers token.
 
@@ -216,6 +227,7 @@ def init_app(app: Flask) -> None:
                 for code in languages
             ],
             "language_url": language_url,
+            "address_after_post": address_after_post,
             "language_names": LANGUAGE_NAMES,
         }
 

@@ -87,6 +87,33 @@ def test_errors_take_focus_and_back_keeps_answers(browser, live_server):
     context.close()
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("where", ["step", "contact form"])
+def test_back_to_a_page_shown_with_errors_loads_it_without_resending(browser, live_server, where):
+    """The browser's Back button on a page drawn from a POST asked to resend the form."""
+    page = browser.new_page()
+    page.goto(live_server.url + "/check/start")
+    if where == "contact form":
+        for number, step in enumerate(STEPS, start=1):
+            answer_step(page, step.id, BY_OUTCOME["book_consultation"])
+            page.get_by_role(
+                "button", name="See my result" if number == len(STEPS) else "Continue"
+            ).click()
+        page.get_by_role("button", name="Ask the clinic to contact me").click()
+        plain_address = "/check/result?s="
+    else:
+        page.get_by_role("button", name="Continue").click()
+        plain_address = "/check/scars?s="
+    assert page.locator("#error-summary, #contact-error-summary").first.is_visible()
+    page.wait_for_function(f"location.href.indexOf({plain_address!r}) > 0")
+    page.goto(live_server.url + "/")  # anywhere else, then Back
+    response = page.go_back()
+    assert response is not None and response.status == 200
+    assert response.request.method == "GET"
+    assert plain_address in page.url
+    page.close()
+
+
 SPANISH_HEADLINES = {
     "not_suitable_now": "No conviene hacerse el tratamiento con microagujas en este momento",
 }
