@@ -127,10 +127,10 @@ class ContactForm(LocalizedForm):
         ],
     )
     contact_time = RadioField(
-        _l("When should we call?"),
+        _l("If we call you, when suits you best?"),
         choices=[SelectChoice(value, CONTACT_TIME_LABELS[value]) for value in CONTACT_TIMES],
         default="any",
-        validators=[InputRequired(_l("Choose when we should call."))],
+        validators=[InputRequired(_l("Choose when a call suits you best."))],
     )
     message = TextAreaField(
         _l("Anything you'd like to tell us (optional)"),
