@@ -51,13 +51,13 @@ def add_staff():
     return redirect(url_for(".staff_list"), code=303)
 
 
-def _other_staff(person_id: int) -> StaffUser:
+def _other_staff(person_id: int, posted: bool = True) -> StaffUser:
     person = db.session.get(StaffUser, person_id)
     if person is None:
         abort(404)
     if person.id == current_user.id:
         abort(400)  # an admin cannot lock themselves out
-    if not ConfirmForm().validate():
+    if posted and not ConfirmForm().validate():
         abort(400)
     return person
 
@@ -74,6 +74,27 @@ def disable_staff(person_id: int):
     label = _("enabled") if person.active else _("disabled")
     flash(_("%(email)s is now %(state)s.", email=person.email, state=label))
     return redirect(url_for(".staff_list"), code=303)
+
+
+@bp.get("/admin/staff/<int:person_id>/remove")
+@admin_required
+def confirm_remove_staff(person_id: int):
+    """Ask before removing: "Remove" in the list only leads here."""
+    person = _other_staff(person_id, posted=False)
+    return render_template(
+        "staff/confirm.html",
+        title=_("Remove %(email)s?", email=person.email),
+        paragraphs=[
+            _("Their account is deleted and they can no longer sign in. It cannot be undone."),
+            _(
+                "Their notes stay, signed “(removed account)”. To stop them signing in but "
+                "keep their name on their notes, disable the account instead."
+            ),
+        ],
+        action=url_for(".remove_staff", person_id=person.id),
+        confirm_label=_("Yes, remove %(email)s", email=person.email),
+        cancel_url=url_for(".staff_list"),
+    )
 
 
 @bp.post("/admin/staff/<int:person_id>/remove")

@@ -154,6 +154,29 @@ def add_note(lead_id: int):
     return redirect(url_for(".lead_detail", lead_id=lead.id, _anchor="notes"), code=303)
 
 
+@bp.get("/leads/<int:lead_id>/delete")
+@admin_required
+def confirm_delete(lead_id: int):
+    """Ask before deleting: the button on the lead's page only leads here."""
+    lead = _lead_or_404(lead_id)
+    record("view", lead_id=lead.id)
+    db.session.commit()
+    return render_template(
+        "staff/confirm.html",
+        title=_("Delete lead #%(id)d for good?", id=lead.id),
+        paragraphs=[
+            _(
+                "This deletes %(name)s’s details, answers, result and notes. It cannot be "
+                "undone. The audit log keeps only the lead number.",
+                name=lead.name,
+            ),
+        ],
+        action=url_for(".delete", lead_id=lead.id),
+        confirm_label=_("Yes, delete lead #%(id)d", id=lead.id),
+        cancel_url=url_for(".lead_detail", lead_id=lead.id),
+    )
+
+
 @bp.post("/leads/<int:lead_id>/delete")
 @admin_required
 def delete(lead_id: int):

@@ -245,7 +245,16 @@ def test_admin_adds_disables_and_removes_staff(db_app, console):
     post_with_csrf(console, "/staff/admin/staff", f"/staff/admin/staff/{new_id}/disable", {})
     assert new.get("/staff/leads").status_code == 302  # their session ended
     assert sign_in(new, "new@example.com", "a long password").status_code == 401
-    post_with_csrf(console, "/staff/admin/staff", f"/staff/admin/staff/{new_id}/remove", {})
+    # "Remove" only asks; the account goes when the question is answered.
+    listing = console.get("/staff/admin/staff").get_data(as_text=True)
+    ask = f"/staff/admin/staff/{new_id}/remove"
+    assert f'href="{ask}"' in listing and f'action="{ask}"' not in listing
+    question = console.get(ask).get_data(as_text=True)
+    assert "Remove new@example.com?" in question and 'href="/staff/admin/staff"' in question
+    with db_app.app_context():
+        assert db.session.get(StaffUser, new_id) is not None
+    assert re.search(rf'<form method="post" action="{ask}"', question)
+    post_with_csrf(console, ask, ask, {})
     with db_app.app_context():
         assert db.session.get(StaffUser, new_id) is None
     audit = console.get("/staff/admin/audit").get_data(as_text=True)
@@ -256,7 +265,14 @@ def test_admin_deletes_one_persons_data_on_request(db_app, console):
     the_id = lead_id(db_app, "clinician_review")
     url = f"/staff/leads/{the_id}"
     post_with_csrf(console, url, f"{url}/notes", {"text": "asked for deletion"})
-    response = post_with_csrf(console, url, f"{url}/delete", {})
+    # The lead's page only links to a question; nothing is deleted until it is answered.
+    detail = console.get(url).get_data(as_text=True)
+    assert f'href="{url}/delete"' in detail and f'action="{url}/delete"' not in detail
+    question = console.get(f"{url}/delete").get_data(as_text=True)
+    assert f"Delete lead #{the_id} for good?" in question and f'href="{url}"' in question
+    with db_app.app_context():
+        assert db.session.get(Lead, the_id) is not None
+    response = post_with_csrf(console, f"{url}/delete", f"{url}/delete", {})
     assert response.status_code == 303
     with db_app.app_context():
         assert db.session.get(Lead, the_id) is None
@@ -273,3 +289,4 @@ def test_staff_cannot_delete_leads(db_app, console):
     the_id = lead_id(db_app, "clinician_review")
     url = f"/staff/leads/{the_id}"
     assert post_with_csrf(client, url, f"{url}/delete", {}).status_code == 403
+    assert client.get(f"{url}/delete").status_code == 403  # nor see the question

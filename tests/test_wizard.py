@@ -107,7 +107,8 @@ def test_every_reason_is_shown_with_its_rule(client, walker):
         "diabetes": "controlled",
     }
     page = client.get(walker.complete(answers)).get_data(as_text=True)
-    assert "What to expect for your scars" in page and "What to expect for your skin and health" in page
+    assert "What to expect for your scars" in page
+    assert "What to expect for your skin and health" in page
     for key in (
         "ice_pick_limited_benefit",
         "scar_type_unclear",

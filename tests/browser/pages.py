@@ -13,6 +13,7 @@ the browser showing that state.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -179,6 +180,19 @@ def staff_lead_detail(page, server) -> None:
     page.wait_for_load_state("load")
 
 
+def staff_lead_delete_question(page, server) -> None:
+    staff_lead_detail(page, server)
+    page.get_by_role("link", name=re.compile(r"^Delete lead #\d+")).click()
+    page.wait_for_selector("form.confirm-actions")
+
+
+def staff_remove_question(page, server) -> None:
+    once(server, "staff-to-remove", lambda: make_staff(server.app, "to.remove@clinic.test"))
+    staff("/staff/admin/staff", with_lead=False)(page, server)
+    page.get_by_role("link", name="Remove… to.remove@clinic.test").click()
+    page.wait_for_selector("form.confirm-actions")
+
+
 def staff_sign_in_failed(page, server) -> None:
     page.goto(server.url + "/staff/sign-in")
     page.locator("#email").fill("nobody@clinic.test")
@@ -264,10 +278,12 @@ PAGES: list[PageState] = [
     PageState("staff-leads-filtered", staff("/staff/leads?outcome=clinician_review&q=Zo")),
     PageState("staff-leads-none-match", staff("/staff/leads?q=no-such-person")),
     PageState("staff-lead-detail", staff_lead_detail),
+    PageState("staff-lead-delete-question", staff_lead_delete_question),
     PageState("staff-dashboard", staff("/staff/dashboard")),
     PageState("staff-intake", staff("/staff/intake", with_lead=False)),
     PageState("staff-intake-errors", staff_intake_errors),
     PageState("staff-admin-staff", staff("/staff/admin/staff")),
+    PageState("staff-remove-question", staff_remove_question),
     PageState("staff-audit", staff("/staff/admin/audit")),
     PageState("staff-audit-filtered", staff("/staff/admin/audit?action=view&who=admin")),
     PageState("es-staff-audit", staff("/staff/admin/audit"), lang="es"),

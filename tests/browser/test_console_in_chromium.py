@@ -117,3 +117,32 @@ def test_ask_to_be_contacted_then_staff_work_the_lead(browser, lead_server, arti
     page.get_by_role("link", name="Phone intake").click()
     page.screenshot(path=artifacts / f"console-intake-{tag}.png", full_page=True)
     staff.close()
+
+
+@pytest.mark.browser
+def test_a_long_unbroken_name_keeps_the_console_on_screen(browser, lead_server):
+    """One lead with a 60-character name and email pushed every row's status off-screen."""
+    server, _smtp = lead_server
+    person = browser.new_page()
+    finish_questionnaire(person, server.url, BY_OUTCOME["book_consultation"])
+    long_name = "Maximilianaalexandrinacatalinaguadalupefernandezdelacruz"
+    person.get_by_label("Your name").fill(long_name)
+    person.get_by_label("Email address").fill(f"{long_name.lower()}@example-clinic-domain.com")
+    person.locator("label[for='contact-consent']").click()
+    person.get_by_role("button", name="Ask the clinic to contact me").click()
+    assert "your request is stored" in person.get_by_role("heading", level=1).inner_text()
+    person.close()
+
+    for width in (1280, 390):
+        staff = browser.new_context(viewport={"width": width, "height": 900})
+        page = staff.new_page()
+        page.goto(server.url + "/staff/leads")
+        page.get_by_label("Email").fill("admin@example.com")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        table = page.locator(".table-scroll").first
+        if width == 1280:  # wide enough: every column shows without scrolling the table
+            assert table.evaluate("e => e.scrollWidth <= e.clientWidth"), width
+        page.get_by_role("link", name=long_name).click()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, width
+        staff.close()
