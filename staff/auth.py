@@ -81,6 +81,9 @@ def sign_in():
                 record("sign_in_failed", actor=user)
                 db.session.commit()
             error = _("The email or password is not right.")
+            if user and not user.active and verify_password(user.password_hash, form.password.data):
+                # Only someone who knows the password learns this: they can ask an admin.
+                error = _("This account is disabled. Ask a clinic admin to enable it.")
             status = 401
     elif form.is_submitted():
         status = 422

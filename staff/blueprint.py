@@ -7,6 +7,7 @@ added later is protected without anyone remembering a decorator.
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user
@@ -36,7 +37,10 @@ def require_staff():
     if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:
         if request.method == "GET":
             return redirect(url_for("staff.sign_in", next=request.full_path.rstrip("?")))
-        abort(401)
+        # A form sent after the session ended: say so at sign-in, and come back to its page.
+        page = urlsplit(request.referrer or "")
+        came_from = f"{page.path}?{page.query}" if page.query else page.path
+        return redirect(url_for("staff.sign_in", next=came_from or None, unsent=1), code=303)
     if request.method == "POST":
         csrf.protect()
     return None
