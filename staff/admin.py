@@ -12,7 +12,13 @@ from leads.models import OutboxMessage
 from staff.audit import record
 from staff.auth import find_staff
 from staff.blueprint import admin_required, bp
-from staff.filters import escape_like, filter_args, filters_from_query, on_days
+from staff.filters import (
+    escape_like,
+    filter_args,
+    filters_from_query,
+    on_days,
+    past_the_last_page,
+)
 from staff.forms import ACTION_LABELS, AuditFilterForm, ConfirmForm, StaffAddForm
 from staff.models import AuditEvent, StaffUser
 from staff.passwords import hash_password
@@ -135,6 +141,9 @@ def audit_log():
         per_page=50,
         error_out=False,
     )
+    last = past_the_last_page(page)
+    if last is not None:
+        return redirect(url_for(".audit_log", **filter_args(form), page=last if last > 1 else None))
     return render_template(
         "staff/audit.html",
         form=form,

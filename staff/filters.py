@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 
 from flask import request
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import InstrumentedAttribute
 from wtforms import Form
@@ -48,3 +49,10 @@ def on_days(
 def escape_like(text: str) -> str:
     """The text with LIKE's wildcards taken literally (use with escape="\\")."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def past_the_last_page(page: Pagination) -> int | None:
+    """The last page's number when a link asks for a page beyond it (the list shrank)."""
+    if page.page > 1 and page.page > page.pages:
+        return page.pages or 1
+    return None

@@ -18,7 +18,13 @@ from staff import export
 from staff.answers import readable_answers
 from staff.audit import record
 from staff.blueprint import admin_required, bp
-from staff.filters import escape_like, filter_args, filters_from_query, on_days
+from staff.filters import (
+    escape_like,
+    filter_args,
+    filters_from_query,
+    on_days,
+    past_the_last_page,
+)
 from staff.forms import (
     OUTCOME_LABELS,
     SOURCE_LABELS,
@@ -62,6 +68,9 @@ def leads():
         per_page=_per_page(),
         error_out=False,
     )
+    last = past_the_last_page(page)
+    if last is not None:
+        return redirect(url_for(".leads", **filter_args(form), page=last if last > 1 else None))
     return render_template(
         "staff/leads.html",
         form=form,

@@ -66,6 +66,19 @@ def test_a_new_clinics_empty_list_says_where_leads_come_from(db_app):
     assert "No leads match" in filtered and "No leads yet" not in filtered
 
 
+def test_a_page_past_the_end_of_a_list_goes_to_its_last_page(db_app, console):
+    """An old link to page 99 showed "Page 99 of 2" and no rows."""
+    db_app.config["LEADS_PER_PAGE"] = 3  # four leads: two pages
+    response = console.get("/staff/leads?page=99&status=new")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/staff/leads?status=new&page=2"
+    assert console.get("/staff/leads?page=99&status=booked").headers["Location"] == (
+        "/staff/leads?status=booked"  # nothing matches: the first (empty) page
+    )
+    audit = console.get("/staff/admin/audit?page=999")
+    assert audit.status_code == 302 and "page=999" not in audit.headers["Location"]
+
+
 @pytest.mark.parametrize(
     ("query", "found"),
     [("person not_suitable", True), ("ZOE@EXAMPLE", True), ("7946 0958", True), ("nobody", False)],
