@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, func, select
@@ -19,7 +19,14 @@ from staff.filters import (
     on_days,
     past_the_last_page,
 )
-from staff.forms import ACTION_LABELS, AuditFilterForm, ConfirmForm, StaffAddForm
+from staff.forms import (
+    ACTION_LABELS,
+    NOTIFICATION_KIND_LABELS,
+    NOTIFICATION_STATE_LABELS,
+    AuditFilterForm,
+    ConfirmForm,
+    StaffAddForm,
+)
 from staff.models import AuditEvent, StaffUser
 from staff.passwords import hash_password
 
@@ -162,4 +169,13 @@ def outbox_status():
         .order_by(OutboxMessage.id.desc())
         .limit(200)
     ).all()
-    return render_template("staff/outbox.html", messages=messages)
+    config = current_app.config
+    return render_template(
+        "staff/outbox.html",
+        messages=messages,
+        kind_labels=NOTIFICATION_KIND_LABELS,
+        state_labels=NOTIFICATION_STATE_LABELS,
+        clinic_email=config["CLINIC_NOTIFY_EMAIL"] if config["SMTP_HOST"] else "",
+        confirmations=bool(config["SMTP_HOST"] and config["SEND_CONFIRMATION_EMAIL"]),
+        webhook=config["WEBHOOK_URL"],
+    )

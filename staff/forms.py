@@ -42,6 +42,17 @@ SOURCE_LABELS = {
 
 LARGEST_ID = 2**31 - 1  # the id columns' INTEGER: a larger number would be a database error
 
+NOTIFICATION_KIND_LABELS = {
+    "clinic_email": _l("Email to the clinic"),
+    "confirmation_email": _l("Confirmation email to the person"),
+    "webhook": _l("Webhook"),
+}
+
+NOTIFICATION_STATE_LABELS = {
+    "pending": _l("Waiting to be sent"),
+    "dead": _l("Gave up"),
+}
+
 ACTION_LABELS = {
     "view": _l("Viewed a lead"),
     "update": _l("Changed a status"),

@@ -288,3 +288,27 @@ def test_a_message_whose_sender_died_is_sent_once_its_lease_ends(app_factory, we
         db.session.commit()  # the lease has ended
         assert deliver_due().sent == [message_id]
     assert len(webhook.requests) == 1
+
+
+def test_the_notifications_page_says_what_is_set_up_and_what_waits(app_factory, smtp):
+    """It said "Every notification was delivered." when nothing was set up to send any."""
+    from console_support import make_staff, sign_in
+
+    bare = app_factory()
+    make_staff(bare, "admin@clinic.test", role="admin")
+    client = bare.test_client()
+    sign_in(client, "admin@clinic.test")
+    page = client.get("/staff/admin/outbox").get_data(as_text=True)
+    assert "New leads are not emailed to anyone" in page and "No webhook is set" in page
+    assert "no notifications are set up" in page and "Every notification was delivered" not in page
+
+    app = notify_app(app_factory, smtp)
+    smtp.stop()
+    public = app.test_client()
+    submit_contact(public, Walker(public))
+    client = app.test_client()  # the same database: the same admin
+    sign_in(client, "admin@clinic.test")
+    page = client.get("/staff/admin/outbox").get_data(as_text=True)
+    assert "New leads are emailed to leads@clinic.test." in page
+    assert "<td>Email to the clinic</td><td>Waiting to be sent</td>" in page
+    assert "clinic_email" not in page
