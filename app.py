@@ -142,10 +142,16 @@ def _register_template_helpers(app: Flask) -> None:
         }
 
 
+#: Refusals a signed-in member of staff can meet: shown inside the console, not the check.
+CONSOLE_REFUSALS = frozenset({400, 403, 404, 405})
+
+
 def _register_error_pages(app: Flask) -> None:
     def page(code: int, title: str, message: str):
         if request.path.startswith("/api/"):
             return api.error_response(code, message)
+        if request.path.startswith("/staff/") and code in CONSOLE_REFUSALS:
+            return render_template("staff/error.html", title=title, message=message), code
         return render_template("error.html", code=code, title=title, message=message), code
 
     from flask_babel import gettext as _
@@ -157,7 +163,15 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def form_expired(_error):
         """A console form without its CSRF token (expired session, or a forged request)."""
-        return page(400, _("Not available"), _("The form expired. Please try again."))
+        return page(
+            400,
+            _("The form expired"),
+            _("What you sent was not saved. Go back, reload the page and send it again."),
+        )
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return page(403, _("Not available"), _("Only a clinic admin can use this page."))
 
     @app.errorhandler(404)
     def not_found(_error):

@@ -308,7 +308,9 @@ def test_console_posts_without_or_with_a_forged_csrf_token_are_refused(console, 
         data = {"text": "note", "status": "booked"} | ({"csrf_token": token} if token else {})
         response = console.post(url, data=data)
         assert response.status_code == 400, (url, token, response.status_code)
-        assert "The form expired. Please try again." in response.get_data(as_text=True)
+        page = response.get_data(as_text=True)
+        assert "What you sent was not saved. Go back, reload the page" in page
+        assert "Back to the leads" in page  # inside the console, not the patients' check
 
 
 def test_sign_in_with_random_bytes_is_refused_not_crashed(app):
@@ -321,4 +323,4 @@ def test_sign_in_with_random_bytes_is_refused_not_crashed(app):
     )
     # The undecodable body is dropped, and with it the CSRF token.
     assert response.status_code == 400
-    assert "The form expired. Please try again." in response.get_data(as_text=True)
+    assert "What you sent was not saved" in response.get_data(as_text=True)

@@ -174,7 +174,10 @@ def test_admin_pages_refuse_staff_without_the_admin_role(db_app):
     client = db_app.test_client()
     sign_in(client)
     for url in ("/staff/admin/staff", "/staff/admin/audit", "/staff/admin/outbox"):
-        assert client.get(url).status_code == 403
+        refused = client.get(url)
+        assert refused.status_code == 403
+        assert "Only a clinic admin can use this page." in refused.get_data(as_text=True)
+        assert "Back to the leads" in refused.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x"])

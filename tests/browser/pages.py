@@ -288,6 +288,7 @@ PAGES: list[PageState] = [
     PageState("staff-audit-filtered", staff("/staff/admin/audit?action=view&who=admin")),
     PageState("es-staff-audit", staff("/staff/admin/audit"), lang="es"),
     PageState("staff-notifications", staff("/staff/admin/outbox")),
+    PageState("staff-lead-not-found", staff("/staff/leads/999999", with_lead=False)),
     PageState("staff-embed-snippets", staff("/staff/embed")),
     PageState("es-staff-leads", staff("/staff/leads"), lang="es"),
     PageState("es-staff-lead-detail", staff_lead_detail, lang="es"),
