@@ -7,8 +7,9 @@ sealed token carries the intake's flow id, so a double submit makes one lead.
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 import rules
@@ -104,5 +105,7 @@ def submit_intake():
     if captured.created:
         record("intake", lead_id=captured.lead_id)
         db.session.commit()
+        flash(_("Lead #%(id)d created from the call. The result below is what the caller "
+                "should be told.", id=captured.lead_id))  # fmt: skip
     response = redirect(url_for(".lead_detail", lead_id=captured.lead_id), code=303)
     return deliver_after_response(response, captured.message_ids)

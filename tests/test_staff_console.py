@@ -220,6 +220,10 @@ def test_phone_intake_uses_the_same_rules_and_marks_the_staff_member(db_app, con
         assert lead.source == "staff_intake"
         assert lead.entered_by.email == "admin@clinic.test"
     assert ("intake", lead.id) in audit_actions(db_app)
+    detail = console.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"Lead #{lead.id} created from the call." in detail
+    assert "<tr><td>See dermatologist</td>" in detail  # the severity in words, not its key
+    assert "<td>see_dermatologist</td>" not in detail
 
 
 def test_phone_intake_names_every_missing_answer(db_app, console):
