@@ -14,6 +14,7 @@ from flask_babel import Babel, get_locale
 from flask_compress import Compress
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import api
@@ -189,7 +190,10 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many_requests(_error):
         """Too many tries: wait, then go back to the step or result, answers and all."""
-        token = request.form.get("s") if request.method == "POST" else None
+        try:
+            token = request.form.get("s") if request.method == "POST" else None
+        except HTTPException:  # a body too large or malformed to read: no way back offered
+            token = None
         back_url = localization.page_of_post(**{**request.args, "s": token}) if token else None
         if back_url is None:
             return page(429, _("Too many requests"), _("Please wait a moment and try again."))

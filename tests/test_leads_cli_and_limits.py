@@ -122,6 +122,14 @@ def test_too_many_tries_lead_back_to_the_result_not_to_the_start(app_factory):
     assert 'id="contact"' in result.get_data(as_text=True)  # the result, with its contact form
 
 
+def test_an_oversized_body_past_the_limit_is_refused_not_crashed(app_factory):
+    app = app_factory(RATELIMIT_CONTACT="1 per minute")
+    client = app.test_client()
+    client.post("/check/contact", data={"s": "x"})
+    huge = client.post("/check/contact", data={"s": "x", "message": "m" * 200_000})
+    assert huge.status_code in (413, 429)
+
+
 def test_wizard_step_posts_are_limited_too(app_factory):
     app = app_factory(RATELIMIT_PUBLIC_POST="3 per minute")
     client = app.test_client()
