@@ -55,7 +55,15 @@ _PAGE_OF_POST = {
 def page_of_post(**args: str) -> str | None:
     """The address of the page this public POST answers for (a step, the result), or None."""
     endpoint = _PAGE_OF_POST.get(request.endpoint or "")
-    return url_for(endpoint, **(request.view_args or {}), **args) if endpoint else None
+    return _address(endpoint, request.view_args, args) if endpoint else None
+
+
+def _address(endpoint: str, path_values: dict | None, query: dict[str, str]) -> str:
+    """url_for with the path's own values winning over a query argument of the same name.
+
+    A query such as ?step_id=x beside the route's <step_id> had made url_for fail (a 500).
+    """
+    return url_for(endpoint, **{**query, **(path_values or {})})
 
 
 def address_after_post(token: str | None) -> str | None:
@@ -80,7 +88,7 @@ def language_url(code: str, token: str | None = None) -> str:
         args["s"] = token
     args["lang"] = code
     if request.endpoint and request.url_rule is not None and "GET" in request.url_rule.methods:
-        return url_for(request.endpoint, **(request.view_args or {}), **args)
+        return _address(request.endpoint, request.view_args, args)
     shown_again = page_of_post(**args)
     if shown_again:
         return shown_again
@@ -88,7 +96,7 @@ def language_url(code: str, token: str | None = None) -> str:
         endpoint, values = current_app.url_map.bind("").match(request.path, method="GET")
     except HTTPException:
         return url_for("questionnaire.intro", lang=code)
-    return url_for(endpoint, **values, **args)
+    return _address(endpoint, values, args)
 
 
 @functools.lru_cache(maxsize=16)

@@ -78,3 +78,15 @@ def test_an_oversized_body_gets_413(client):
     response = client.post("/check/scars", data={"s": "x", "scar_types": "a" * (70 * 1024)})
     assert response.status_code == 413
     assert "too large" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name", ["step_id", "lang", "s"])
+def test_a_query_argument_named_like_a_path_value_is_no_crash(client, walker, name):
+    """?step_id=x beside /check/<step_id> made the language switch's url_for fail (a 500)."""
+    app = client.application
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: a crash would be a 500
+    start = client.get("/check/start").headers["Location"]
+    token = start.split("s=")[1]
+    assert client.get(f"{start}&{name}=zzz").status_code < 500
+    shown_again = client.post(f"/check/scars?{name}=zzz", data={"s": token})
+    assert shown_again.status_code < 500
