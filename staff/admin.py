@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -177,5 +179,6 @@ def outbox_status():
         state_labels=NOTIFICATION_STATE_LABELS,
         clinic_email=config["CLINIC_NOTIFY_EMAIL"] if config["SMTP_HOST"] else "",
         confirmations=bool(config["SMTP_HOST"] and config["SEND_CONFIRMATION_EMAIL"]),
-        webhook=config["WEBHOOK_URL"],
+        # Only the host: a webhook's path often carries its secret (as Slack's do).
+        webhook=urlsplit(config["WEBHOOK_URL"]).netloc if config["WEBHOOK_URL"] else "",
     )

@@ -290,7 +290,7 @@ def test_a_message_whose_sender_died_is_sent_once_its_lease_ends(app_factory, we
     assert len(webhook.requests) == 1
 
 
-def test_the_notifications_page_says_what_is_set_up_and_what_waits(app_factory, smtp):
+def test_the_notifications_page_says_what_is_set_up_and_what_waits(app_factory, smtp, webhook):
     """It said "Every notification was delivered." when nothing was set up to send any."""
     from console_support import make_staff, sign_in
 
@@ -302,7 +302,7 @@ def test_the_notifications_page_says_what_is_set_up_and_what_waits(app_factory, 
     assert "New leads are not emailed to anyone" in page and "No webhook is set" in page
     assert "no notifications are set up" in page and "Every notification was delivered" not in page
 
-    app = notify_app(app_factory, smtp)
+    app = notify_app(app_factory, smtp, webhook)
     smtp.stop()
     public = app.test_client()
     submit_contact(public, Walker(public))
@@ -312,3 +312,6 @@ def test_the_notifications_page_says_what_is_set_up_and_what_waits(app_factory, 
     assert "New leads are emailed to leads@clinic.test." in page
     assert "<td>Email to the clinic</td><td>Waiting to be sent</td>" in page
     assert "clinic_email" not in page
+    host, path = webhook.url.split("/", 3)[2], "/" + webhook.url.split("/", 3)[3]
+    assert f"Each new lead is also sent to {host}." in page
+    assert path not in page  # a webhook's path may hold its secret
