@@ -194,7 +194,7 @@ def _register_error_pages(app: Flask) -> None:
             token = request.form.get("s") if request.method == "POST" else None
         except HTTPException:  # a body too large or malformed to read: no way back offered
             token = None
-        back_url = localization.page_of_post(**{**request.args, "s": token}) if token else None
+        back_url = localization.address_after_post(token)
         if back_url is None:
             return page(429, _("Too many requests"), _("Please wait a moment and try again."))
         message = _(

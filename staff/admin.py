@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import Select, func, select
 
 from extensions import db
+from leads import outbox
 from leads.models import OutboxMessage
 from staff.audit import record
 from staff.auth import find_staff
@@ -172,13 +173,14 @@ def outbox_status():
         .limit(200)
     ).all()
     config = current_app.config
+    kinds = outbox.kinds_for("someone@example.com")  # what a lead with an email would get
     return render_template(
         "staff/outbox.html",
         messages=messages,
         kind_labels=NOTIFICATION_KIND_LABELS,
         state_labels=NOTIFICATION_STATE_LABELS,
-        clinic_email=config["CLINIC_NOTIFY_EMAIL"] if config["SMTP_HOST"] else "",
-        confirmations=bool(config["SMTP_HOST"] and config["SEND_CONFIRMATION_EMAIL"]),
+        clinic_email=config["CLINIC_NOTIFY_EMAIL"] if "clinic_email" in kinds else "",
+        confirmations="confirmation_email" in kinds,
         # Only the host: a webhook's path often carries its secret (as Slack's do).
-        webhook=urlsplit(config["WEBHOOK_URL"]).netloc if config["WEBHOOK_URL"] else "",
+        webhook=urlsplit(config["WEBHOOK_URL"]).netloc if "webhook" in kinds else "",
     )
