@@ -23,21 +23,17 @@ from flask_babel import gettext as _
 import rules
 from api.openapi import openapi_document
 from api.questionnaire import questionnaire_json
-from extensions import config_limit, limiter
-from questionnaire.flow import DEFAULT_FLOW, Flow
+from core.extensions import config_limit, limiter
+from questionnaire.service import flow as _flow
+from web.errors import error_json as error_response
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Limited per client like every public endpoint (RATELIMIT_API); a 429 here is JSON in the
-# contract's error shape (app.py). CORS preflights are not counted: they do no work.
+# contract's error shape (web/errors.py). CORS preflights are not counted: they do no work.
 limiter.limit(config_limit("RATELIMIT_API"), methods=["GET", "POST"])(bp)
 
 API_MAX_BODY = 64 * 1024  # a full answers object is under 1 KiB
 API_VERSION = "1.0.0"
-
-
-def error_response(status: int, message: str, field: str = "") -> tuple[Response, int]:
-    """The contract's error shape (section 6) for a request-level problem."""
-    return jsonify({"errors": [{"field": field, "message": message}]}), status
 
 
 def _number(text: str) -> int | float:
@@ -46,10 +42,6 @@ def _number(text: str) -> int | float:
     if value.is_integer() and abs(value) <= 2**53:
         return int(value)
     return value
-
-
-def _flow() -> Flow:
-    return current_app.extensions.get("questionnaire_flow", DEFAULT_FLOW)
 
 
 def _lang() -> str:

@@ -21,9 +21,8 @@ from pyinstrument import Profiler
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from web import HEALTHY, SECRET, recreate_postgres_database, tokens, unique_tokens  # noqa: E402
-
 from app import create_app  # noqa: E402
+from web import HEALTHY, SECRET, recreate_postgres_database, tokens, unique_tokens  # noqa: E402
 
 
 def main() -> None:

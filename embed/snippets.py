@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from flask_babel import gettext as _
 from markupsafe import escape
 
-from embed.context import FONT_STACKS, parse_accent
+from web.embed_mode import FONT_STACKS, parse_accent
 
 #: Height of the plain iframe, which cannot resize itself (fits most steps on a phone).
 PLAIN_IFRAME_HEIGHT = 1600

@@ -7,7 +7,7 @@ it is darkened just enough to reach 4.5:1 against white, keeping its hue.
 
 from __future__ import annotations
 
-from embed.context import FONT_STACKS
+from web.embed_mode import FONT_STACKS
 
 MIN_CONTRAST = 4.5
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, request, send_from_directory
 
-from embed.context import parse_accent, parse_font
 from embed.theme import stylesheet
+from web.embed_mode import parse_accent, parse_font
 
 bp = Blueprint("embed_assets", __name__)
 

@@ -1,8 +1,9 @@
 """Leads: a person's request to be contacted, stored with consent, and the clinic notified.
 
-``init_app`` registers the public contact routes (on the site and under /embed),
-the rate limits on public POSTs, and the ``flask leads`` and ``flask outbox``
-commands.
+Other packages enter through ``leads.service`` and ``leads.models``. ``init_app``
+gives the templates the contact form's helpers and adds ``flask outbox``; the
+factory registers the contact routes (``leads.views.bp``), on the site and
+under /embed.
 """
 
 from __future__ import annotations
@@ -12,13 +13,9 @@ from typing import NamedTuple
 import phonenumbers
 from flask import Flask, render_template
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from markupsafe import Markup
 
-from embed import EMBED_LEADS_BLUEPRINT
-from extensions import config_limit, limiter
-
-_questionnaire_limited = False
+from web import render_cache
 
 
 class PhoneRegion(NamedTuple):
@@ -30,34 +27,22 @@ def init_app(app: Flask) -> None:
     from leads import cli
     from leads.consent import consent_text
     from leads.forms import ContactForm
-    from leads.views import bp
 
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    limiter.init_app(app)
-    _limit_questionnaire_posts()
-    app.register_blueprint(bp)
-    # Again under /embed: inside a clinic's iframe the form posts there (see embed.contact_url).
-    app.register_blueprint(bp, url_prefix="/embed", name=EMBED_LEADS_BLUEPRINT)
-    app.cli.add_command(cli.leads_cli)
     app.cli.add_command(cli.outbox_cli)
 
-    app.extensions["blank_contact_fields"] = {}
-
     def blank_contact_fields() -> Markup:
-        """An empty contact form's fields, rendered once per language.
+        """An empty contact form's fields, kept once per language (web/render_cache.py).
 
         Every result page shows them, and the same for everyone in a language:
         the labels are lazy strings, each a Babel lookup, and building the form
         and drawing its fields was a third of a result page (profiled).
         """
-        rendered = app.extensions["blank_contact_fields"]
-        language = str(get_locale())
-        html = rendered.get(language)
-        if html is None:
+
+        def render() -> Markup:
             html = render_template("leads/_contact_fields.html", form=ContactForm(formdata=None))
-            # Autoescaped template output, so safe as HTML:
-            html = rendered[language] = Markup(html)  # noqa: S704  # nosec B704
-        return html
+            return Markup(html)  # noqa: S704  # nosec B704 - autoescaped template output
+
+        return render_cache.kept("contact_fields", str(get_locale()), render)
 
     def phone_region() -> PhoneRegion:
         """The default phone region as people call it in this language, and its calling code."""
@@ -74,26 +59,3 @@ def init_app(app: Flask) -> None:
             "consent_text": consent_text,
             "phone_region": phone_region,
         }
-
-    @app.errorhandler(429)
-    def too_many_requests(_error):
-        return (
-            render_template(
-                "error.html",
-                code=429,
-                title=_("Too many tries"),
-                message=_("You have sent this too many times. Please wait a minute and try again."),
-            ),
-            429,
-        )
-
-
-def _limit_questionnaire_posts() -> None:
-    """Every public POST is rate-limited per client; the wizard's step POSTs too."""
-    global _questionnaire_limited
-    if _questionnaire_limited:
-        return
-    from questionnaire.views import bp as questionnaire_bp
-
-    limiter.limit(config_limit("RATELIMIT_PUBLIC_POST"), methods=["POST"])(questionnaire_bp)
-    _questionnaire_limited = True

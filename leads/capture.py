@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from sqlalchemy import ARRAY, Connection, String, bindparam, insert, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-import metrics
 import rules
-from dbtypes import utcnow
-from extensions import db
+from core import counters
+from core.dbtypes import utcnow
+from core.extensions import db
 from leads import outbox
 from leads.consent import CONSENT_VERSION
-from leads.models import Lead, OutboxMessage
+from leads.models import Contact, Lead, OutboxMessage
 
 
 class CaptureError(RuntimeError):
@@ -42,15 +42,6 @@ class Captured:
     lead_id: int
     created: bool
     message_ids: tuple[int, ...] = ()  # the notifications this request queued
-
-
-@dataclass(frozen=True)
-class Contact:
-    name: str
-    email: str
-    phone: str  # E.164, or "" when not given
-    contact_time: str
-    message: str
 
 
 def capture_lead(
@@ -95,7 +86,7 @@ def capture_lead(
         "status": "new",
     }
     kinds = outbox.kinds_for(contact.email)
-    counter = metrics.increment("lead", decision.outcome)
+    counter = counters.increment("lead", decision.outcome)
     try:
         with db.engine.connect() as connection:
             try:
@@ -140,7 +131,7 @@ WITH lead AS (
     ORDER BY kinds.position
     RETURNING id
 ), counted AS (
-    {metrics.upsert_from(metrics.PG_COUNTER_ROW + " FROM lead")}
+    {counters.upsert_from(counters.PG_COUNTER_ROW + " FROM lead")}
 )
 SELECT lead.id, ARRAY(SELECT id FROM messages ORDER BY id) FROM lead
 """  # noqa: S608 # nosec B608
@@ -148,7 +139,7 @@ SELECT lead.id, ARRAY(SELECT id FROM messages ORDER BY id) FROM lead
     .bindparams(
         *(bindparam(c.name, type_=c.type) for c in _LEAD_COLUMNS),
         bindparam("kinds", type_=ARRAY(String)),
-        *metrics.COUNTER_PARAMS,
+        *counters.COUNTER_PARAMS,
     )
     .columns(id=_LEADS.c.id.type, message_ids=ARRAY(_OUTBOX.c.id.type))
 )
@@ -177,7 +168,7 @@ def _store_in_a_transaction(
             ).scalar_one()
             for kind in kinds
         )  # fmt: skip
-        connection.execute(metrics.UPSERT, counter)  # last: its row lock is held until commit
+        connection.execute(counters.UPSERT, counter)  # last: its row lock is held until commit
     return lead_id, message_ids
 
 

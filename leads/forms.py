@@ -22,18 +22,8 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-import embed
-from leads.capture import Contact
-from leads.models import CONTACT_TIMES
-from localization import LocalizedForm
-from questionnaire.state import FlowState
-
-CONTACT_TIME_LABELS = {
-    "morning": _l("Morning"),
-    "afternoon": _l("Afternoon"),
-    "evening": _l("Evening"),
-    "any": _l("Any time"),
-}
+from leads.models import CONTACT_TIME_LABELS, CONTACT_TIMES, Contact
+from web.language import LocalizedForm
 
 # The order in which errors are listed, and the id each one links to.
 FIELD_ANCHORS = {
@@ -180,17 +170,3 @@ class ContactForm(LocalizedForm):
             for name, anchor in FIELD_ANCHORS.items()
             for message in self[name].errors
         ]
-
-
-def lead_source(state: FlowState) -> tuple[str, str]:
-    """("embed", host origin) for a flow started in a clinic's iframe, else ("site", "").
-
-    The origin comes from the sealed state token (checked against
-    EMBED_ALLOWED_ORIGINS when the flow started, and again now), never from
-    the URL or a posted field: posting a site flow's token to /embed/ does not
-    make an embedded lead.
-    """
-    context = embed.embed_of(state)
-    if context is not None and context.origin:
-        return "embed", context.origin
-    return "site", ""

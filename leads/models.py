@@ -7,18 +7,37 @@ questionnaire's random ``flow_id`` is unique: a double submit never makes two le
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dbtypes import UTCDateTime, utcnow
-from extensions import db
+from core.dbtypes import UTCDateTime, utcnow
+from core.extensions import db
 
 STATUSES = ("new", "contacted", "booked", "not_a_fit", "closed")
 SOURCES = ("site", "embed", "staff_intake")
 CONTACT_TIMES = ("morning", "afternoon", "evening", "any")
+CONTACT_TIME_LABELS = {  # as the form and the emails name them
+    "morning": _l("Morning"),
+    "afternoon": _l("Afternoon"),
+    "evening": _l("Evening"),
+    "any": _l("Any time"),
+}
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How a person asked to be reached: what the contact form gives the capture."""
+
+    name: str
+    email: str
+    phone: str  # E.164, or "" when not given
+    contact_time: str
+    message: str
 
 
 class Lead(db.Model):

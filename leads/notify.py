@@ -23,13 +23,23 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from leads.forms import CONTACT_TIME_LABELS
-from leads.models import Lead, OutboxMessage
-from leads.outbox import DeliveryError
+from leads.models import CONTACT_TIME_LABELS, Lead, OutboxMessage
 
 SIGNATURE_HEADER = "X-Screening-Signature"
 TIMESTAMP_HEADER = "X-Screening-Timestamp"
 DELIVERY_HEADER = "X-Screening-Delivery"
+
+
+class DeliveryError(Exception):
+    """A notification could not be delivered this time (server down, refused, bad answer).
+
+    ``unreachable``: the server was not reached or did not answer (refused,
+    timed out, cut off), so the channel's other messages would fail the same way.
+    """
+
+    def __init__(self, message: str, *, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable
 
 
 def send(message: OutboxMessage) -> None:

@@ -27,25 +27,14 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import or_, select, update
 
-from dbtypes import utcnow
-from extensions import db
+from core.dbtypes import utcnow
+from core.extensions import db
 from leads.models import OutboxMessage
+from leads.notify import send
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=6)
-
-
-class DeliveryError(Exception):
-    """A notification could not be delivered this time (server down, refused, bad answer).
-
-    ``unreachable``: the server was not reached or did not answer (refused,
-    timed out, cut off), so the channel's other messages would fail the same way.
-    """
-
-    def __init__(self, message: str, *, unreachable: bool = False) -> None:
-        super().__init__(message)
-        self.unreachable = unreachable
 
 
 def kinds_for(email: str) -> list[str]:
@@ -122,8 +111,6 @@ def deliver(message_ids: Iterable[int], *, skip_channels: Iterable[str] = ()) ->
     reached earlier in this call, are left pending and due, untried: the next
     run sends them.
     """
-    from leads.notify import send
-
     message_ids = list(message_ids)
     kinds = dict(
         db.session.execute(

@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 
-from dbtypes import utcnow
-from extensions import db
+from core.dbtypes import utcnow
+from core.extensions import db
 from leads.models import Lead, LeadNote, OutboxMessage
 
 

@@ -12,22 +12,25 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Sequence
 from dataclasses import astuple
 
-from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-import embed
 import rules
-from extensions import config_limit, db, limiter, login_manager
-from leads import outbox
-from leads.after_response import run_after_body
-from leads.capture import CaptureError, Contact, capture_lead, find_by_flow
-from leads.forms import ContactForm, lead_source
+from core.extensions import config_limit, db, limiter, login_manager
+from leads.service import (
+    CaptureError,
+    Contact,
+    ContactForm,
+    deliver_after_response,
+    find_by_flow,
+    request_contact,
+)
 from questionnaire.result import build_result
-from questionnaire.state import FlowState, StateError
+from questionnaire.service import FlowState, NotDecided, StateError, decide, flow, open_state
+from web import embed_mode
 
 log = logging.getLogger(__name__)
 
@@ -35,49 +38,14 @@ bp = Blueprint("leads", __name__)
 
 
 def _state(token: str | None) -> FlowState:
-    state = current_app.extensions["state_codec"].loads(token)
-    if state.lang:
-        g.flow_lang = state.lang
-    embed.activate(state)  # a flow started in a clinic's iframe stays in it
+    state = open_state(token)
+    embed_mode.activate(state)  # a flow started in a clinic's iframe stays in it
     return state
-
-
-def _decide(state: FlowState) -> tuple[dict[str, object], rules.Decision] | None:
-    flow = current_app.extensions["questionnaire_flow"]
-    if flow.first_unanswered(state.answers) is not None:
-        return None
-    answers = flow.completed_answers(state.answers)
-    try:
-        return answers, rules.evaluate(answers, lang=str(get_locale()))
-    except rules.AnswersError:
-        return None
 
 
 def _restart(reason: str) -> Response:
     """Back to the intro, in the iframe when the form was posted inside one."""
-    return redirect(embed.flow_url("intro", notice=reason), code=303)
-
-
-def deliver_after_response(response: Response, message_ids: Sequence[int]) -> Response:
-    """Send the notifications a request just queued once its answer has gone out.
-
-    The person never waits for the mail server or the webhook receiver. A channel
-    whose server could not be reached at a message's last try is not tried: a
-    server that hangs would hold this worker for the whole timeout, lead after
-    lead. Whatever is not sent now stays in the outbox for `flask outbox deliver`.
-    """
-    if not message_ids:
-        return response
-    app = current_app._get_current_object()
-
-    def deliver() -> None:
-        with app.app_context():
-            try:
-                outbox.deliver(message_ids, skip_channels=outbox.failing_channels())
-            except Exception:
-                log.exception("notifications %s will be sent later", list(message_ids))
-
-    return run_after_body(response, deliver)
+    return redirect(embed_mode.flow_url("intro", notice=reason), code=303)
 
 
 @bp.post("/check/contact")
@@ -89,25 +57,18 @@ def contact():
         state = _state(token)
     except StateError as error:
         return _restart(error.reason)
-    decided = _decide(state)
-    if decided is None:
+    try:
+        decided = decide(state.answers, lang=str(get_locale()))
+    except NotDecided:
         return _restart("invalid")
-    answers, decision = decided
     form = ContactForm(formdata=request.form)
     if not form.validate():
         if find_by_flow(state.flow_id) is not None:  # a replay of a stored request
             return redirect(url_for(".done", s=token), code=303)
-        return _render_result(decision, token, form), 422
-    source, origin = lead_source(state)
+        return _render_result(decided.decision, token, form), 422
     try:
-        captured = capture_lead(
-            flow_id=state.flow_id,
-            answers=answers,
-            decision=decision,
-            contact=form.contact(),
-            lang=state.lang or str(get_locale()),
-            source=source,
-            embed_origin=origin,
+        captured = request_contact(
+            state, decided, form.contact(), lang=state.lang or str(get_locale())
         )
     except CaptureError:
         log.exception("a contact request could not be stored")
@@ -131,11 +92,10 @@ def _kept_other_details(flow_id: str, sent: Contact) -> int | None:
 
 
 def _render_result(decision: rules.Decision, token: str, form: ContactForm) -> str:
-    flow = current_app.extensions["questionnaire_flow"]
     return render_template(
         "result.html",
         result=build_result(decision),
-        change_url=embed.flow_url("step", step_id=flow.steps[0].id, s=token),
+        change_url=embed_mode.flow_url("step", step_id=flow().steps[0].id, s=token),
         token=token,
         contact_form=form,
     )
@@ -165,7 +125,7 @@ def done():
         return _restart(error.reason)
     lead = find_by_flow(state.flow_id)
     if lead is None:
-        return redirect(embed.flow_url("result", s=request.args.get("s")), code=303)
+        return redirect(embed_mode.flow_url("result", s=request.args.get("s")), code=303)
     return render_template(
         "leads/confirmation.html",
         lead=lead,

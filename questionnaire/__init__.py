@@ -1,1 +1,18 @@
-"""The patient-facing questionnaire: questions as data, forms, flow and views."""
+"""The patient-facing questionnaire: questions as data, forms, flow, the sealed state and views.
+
+Other packages enter through ``questionnaire.service`` ("open the state, decide")
+and the data it hands out; the factory registers ``questionnaire.views.bp``, on
+the site and under /embed.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Check the catalogue against the rules, set up the sealed tokens and the question blocks."""
+    from questionnaire import blocks, service
+
+    service.init_app(app)
+    blocks.init_app(app)

@@ -16,8 +16,9 @@ from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, ValidationError
 
-from localization import LocalizedForm
 from questionnaire.catalogue import Question
+from web import render_cache
+from web.language import LocalizedForm
 
 AGE_MIN, AGE_MAX = 12, 120
 
@@ -52,23 +53,23 @@ def _field_for(question: Question) -> Field:
     return StringField(question.label, validators=[required, AgeValidator()])
 
 
-_FORM_CLASSES: dict[tuple[int, ...], tuple[tuple[Question, ...], type[StepForm]]] = {}
-
-
 def form_class(questions: Sequence[Question]) -> type[StepForm]:
     """A form class holding exactly these questions (built once per set of questions).
 
     Keyed by the question objects' identity: hashing a Question hashes its lazy,
     translated labels, which cost more than building the key (profiled with
-    bench/profile_pages.py). The cache keeps the questions alive, so an id is
-    never reused for other questions while its entry exists.
+    bench/profile_pages.py). The render cache keeps the questions alive with
+    their class, so an id is never reused for other questions while it is kept.
     """
     questions = tuple(questions)
-    key = tuple(map(id, questions))
-    cached = _FORM_CLASSES.get(key)
-    if cached is None:
-        cached = _FORM_CLASSES[key] = (questions, _build_form_class(questions))
-    return cached[1]
+    kept, built = render_cache.kept(
+        "form_classes",
+        tuple(map(id, questions)),
+        lambda: (questions, _build_form_class(questions)),
+    )
+    if any(a is not b for a, b in zip(kept, questions, strict=True)):
+        return _build_form_class(questions)
+    return built
 
 
 def _build_form_class(questions: tuple[Question, ...]) -> type[StepForm]:

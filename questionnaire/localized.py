@@ -1,10 +1,9 @@
-"""The catalogue's texts resolved in one language, once per process and language.
+"""The catalogue's texts resolved in one language, kept in the render cache.
 
 Questions hold lazy strings so that one catalogue serves every language, but
 resolving a lazy string is a Babel lookup and a step page reads each text several
 times (profiled with bench/profile_pages.py: most of a step page's time). The
-resolved copies are immutable and derived from code, so caching them per language
-in process memory keeps web workers stateless.
+resolved copies are immutable and derived from code (web/render_cache.py).
 """
 
 from __future__ import annotations
@@ -13,10 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from questionnaire.catalogue import Choice, Question, Step
-
-# (language, ids of the questions) -> (the questions, kept alive so ids stay unique; copies)
-_QUESTIONS: dict[tuple[str, tuple[int, ...]], tuple[tuple[Question, ...], tuple[Question, ...]]]
-_QUESTIONS = {}
+from web import render_cache
 
 
 def _text(value: object) -> str | None:
@@ -40,21 +36,21 @@ def _question(question: Question) -> Question:
 def localized_questions(questions: Sequence[Question], language: str) -> tuple[Question, ...]:
     """These questions with every text resolved in ``language`` (the request's locale)."""
     questions = tuple(questions)
+    # Keyed by identity; the originals are kept with their copies, so an id stays unique.
     key = (language, tuple(map(id, questions)))
-    cached = _QUESTIONS.get(key)
-    if cached is None:
-        cached = _QUESTIONS[key] = (questions, tuple(_question(q) for q in questions))
-    return cached[1]
-
-
-_STEPS: dict[tuple[str, int], tuple[Step, Step]] = {}
+    kept, copies = render_cache.kept(
+        "localized_questions", key, lambda: (questions, tuple(_question(q) for q in questions))
+    )
+    if any(a is not b for a, b in zip(kept, questions, strict=True)):
+        return tuple(_question(q) for q in questions)
+    return copies
 
 
 def localized_step(step: Step, language: str) -> Step:
     """A step with its title and introduction resolved in ``language``."""
-    key = (language, id(step))
-    cached = _STEPS.get(key)
-    if cached is None:
-        copy = replace(step, title=str(step.title), intro=_text(step.intro))
-        cached = _STEPS[key] = (step, copy)
-    return cached[1]
+    kept, copy = render_cache.kept(
+        "localized_steps",
+        (language, id(step)),
+        lambda: (step, replace(step, title=str(step.title), intro=_text(step.intro))),
+    )
+    return copy if kept is step else replace(step, title=str(step.title), intro=_text(step.intro))

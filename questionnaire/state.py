@@ -30,7 +30,7 @@ class FlowState:
     """One person's progress: a random flow id and the answers given so far.
 
     ``embed`` holds the embed settings (host origin, accent, font) of a flow
-    started inside a clinic's page, as plain strings; see ``embed.context``.
+    started inside a clinic's page, as plain strings; see ``web.embed_mode``.
     """
 
     flow_id: str

@@ -5,7 +5,7 @@ the next page's URL, so Back, Refresh and the browser's history all keep the
 answers, and no worker holds any state between requests.
 
 The blueprint is registered twice: here, and under /embed for a clinic's iframe
-(see the embed package). Views and templates build URLs with relative
+(see app.py and web/embed_mode.py). Views and templates build URLs with relative
 endpoints (".step") so each person stays in the mode they started in.
 
 The sealed token is also the request-forgery protection, and one token is enough
@@ -25,7 +25,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    g,
     redirect,
     render_template,
     request,
@@ -33,27 +32,21 @@ from flask import (
 )
 from flask_babel import get_locale
 
-import metrics
-import rules
-from embed.context import EMBED_BLUEPRINT, activate, current_embed
-from questionnaire import forms, pages
+from core import counters
+from core.extensions import config_limit, limiter
+from questionnaire import forms
 from questionnaire.catalogue import Question
-from questionnaire.flow import DEFAULT_FLOW, Flow
 from questionnaire.localized import localized_questions, localized_step
 from questionnaire.result import build_result
-from questionnaire.state import FlowState, StateCodec, StateError
+from questionnaire.service import FlowState, NotDecided, StateError, codec, decide, flow, open_state
+from web import render_cache
+from web.embed_mode import EMBED_BLUEPRINT, activate, current_embed
 
 bp = Blueprint("questionnaire", __name__)
+# Every public POST is rate-limited per client, the wizard's step POSTs too.
+limiter.limit(config_limit("RATELIMIT_PUBLIC_POST"), methods=["POST"])(bp)
 
 NOTICES = {"expired", "invalid", "missing"}
-
-
-def flow() -> Flow:
-    return current_app.extensions.get("questionnaire_flow", DEFAULT_FLOW)
-
-
-def codec() -> StateCodec:
-    return current_app.extensions["state_codec"]
 
 
 def _restart(reason: str) -> Response:
@@ -64,12 +57,7 @@ def _restart(reason: str) -> Response:
 def _load_state(token: str | None) -> FlowState:
     """Open the token; a ?lang= from the language switch replaces the flow's language,
     so the next token carries the newly chosen one."""
-    state = codec().loads(token)
-    chosen = request.values.get("lang")
-    if chosen in current_app.config["LANGUAGES"]:
-        state.lang = chosen
-    if state.lang:
-        g.flow_lang = state.lang
+    state = open_state(token, request.values.get("lang"))
     if request.blueprint == EMBED_BLUEPRINT:
         activate(state)
     return state
@@ -84,7 +72,7 @@ def intro() -> str:
     def render(_no_token: str) -> str:
         return render_template("intro.html", notice=notice, first_step=flow().steps[0])
 
-    return pages.page(pages.request_key("intro", notice), "", render)
+    return render_cache.page(render_cache.request_key("intro", notice), "", render)
 
 
 @bp.get("/check/start")
@@ -97,8 +85,8 @@ def start() -> Response:
         embed=embed.as_values() if embed else None,
     )
     first = flow().visible_steps(state.answers)[0]
-    metrics.count_now("started")
-    metrics.count_now("step", first.id)
+    counters.count_now("started")
+    counters.count_now("step", first.id)
     return redirect(url_for(".step", step_id=first.id, s=codec().dumps(state)), code=303)
 
 
@@ -110,7 +98,7 @@ def _render_step(
     started: bool = False,
 ) -> str:
     """The step page; without a form (a GET), refilled from the answers and drawn once
-    per content (questionnaire/pages.py); with a form, showing its errors."""
+    per content (web/render_cache.py); with a form, showing its errors."""
     position, total = flow().progress(step_id, state.answers)
     previous = flow().neighbour(step_id, state.answers, -1)
     language = str(get_locale())
@@ -141,10 +129,10 @@ def _render_step(
     answers_shown = tuple(
         (q.id, q.id in state.answers, repr(state.answers.get(q.id))) for q in questions
     )
-    key = pages.request_key(
+    key = render_cache.request_key(
         "step", step_id, position, total, previous and previous.id, started, answers_shown
     )
-    return pages.page(key, token, render)
+    return render_cache.page(key, token, render)
 
 
 @bp.get("/check/<step_id>")
@@ -190,17 +178,17 @@ def submit_step(step_id: str):
     if following is None:
         _count_completed(state)
         return redirect(url_for(".result", s=token), code=303)
-    metrics.count_now("step", following.id)
+    counters.count_now("step", following.id)
     return redirect(url_for(".step", step_id=following.id, s=token), code=303)
 
 
 def _count_completed(state: FlowState) -> None:
     """The anonymous "completed" counter, by outcome (no person, no flow id)."""
     try:
-        outcome = rules.evaluate(flow().completed_answers(state.answers)).outcome
-    except rules.AnswersError:
+        outcome = decide(state.answers).decision.outcome
+    except NotDecided:
         return
-    metrics.count_now("completed", outcome)
+    counters.count_now("completed", outcome)
 
 
 @bp.get("/check/result")
@@ -210,14 +198,13 @@ def result() -> str | Response:
         state = _load_state(request.args.get("s"))
     except StateError as error:
         return _restart(error.reason)
-    pending = flow().first_unanswered(state.answers)
-    if pending is not None:
-        return redirect(url_for(".step", step_id=pending.id, s=codec().dumps(state)), code=303)
-    answers = flow().completed_answers(state.answers)
     try:
-        decision = rules.evaluate(answers, lang=str(get_locale()))
-    except rules.AnswersError:
-        return _restart("invalid")
+        decision = decide(state.answers, lang=str(get_locale())).decision
+    except NotDecided as unfinished:
+        if unfinished.pending is None:
+            return _restart("invalid")
+        token = codec().dumps(state)
+        return redirect(url_for(".step", step_id=unfinished.pending.id, s=token), code=303)
 
     def render(token: str) -> str:
         return render_template(
@@ -228,4 +215,5 @@ def result() -> str | Response:
         )
 
     # The page shows the decision only (and the token): drawn once per decision.
-    return pages.page(pages.request_key("result", decision), codec().dumps(state), render)
+    key = render_cache.request_key("result", decision)
+    return render_cache.page(key, codec().dumps(state), render)

@@ -12,17 +12,10 @@ microneedling.toml; `python -m rules check` proves them complete and safe
 over every possible answers object.
 """
 
-from .engine import (
-    Decision,
-    Reason,
-    Rule,
-    RuleBase,
-    RulebaseInfo,
-    RuleFileError,
-    default_rulebase,
-    evaluate,
-    load_rulebase,
-)
+from .compiled import RuleBase
+from .contract import Decision, Reason, Rule, RulebaseInfo, RuleFileError
+from .engine import default_rulebase, evaluate
+from .parser import load_rulebase
 from .schema import FIELDS, OUTCOMES, REASON_SEVERITY, FieldSpec
 from .validation import AnswersError, validate
 

@@ -27,8 +27,11 @@ import json
 import sys
 from pathlib import Path
 
-from .engine import RULES_PATH, RuleBase, RuleFileError, load_rulebase
+from .compiled import RuleBase
+from .contract import RuleFileError
+from .engine import RULES_PATH
 from .i18n import N_, gettext
+from .parser import load_rulebase
 from .validation import AnswersError
 from .verify import SAFETY_PATH, verify
 

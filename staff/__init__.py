@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from extensions import csrf, login_manager
+from core.extensions import csrf, login_manager
 
 
 def init_app(app: Flask) -> None:
     from staff import admin, auth, dashboard, embed_page, intake, leads_views  # noqa: F401 - routes
     from staff.blueprint import bp
-    from staff.cli import staff_cli
+    from staff.cli import leads_cli, staff_cli
 
     login_manager.init_app(app)
     login_manager.login_view = "staff.sign_in"
@@ -20,3 +20,4 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.register_blueprint(bp)
     app.cli.add_command(staff_cli)
+    app.cli.add_command(leads_cli)

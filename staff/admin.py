@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, func, select
 
-from extensions import db
-from leads import outbox
+from core.extensions import db
 from leads.models import OutboxMessage
+from leads.service import outbox
 from staff.audit import record
 from staff.auth import find_staff
 from staff.blueprint import admin_required, bp

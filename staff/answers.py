@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import gettext as _
 
-from questionnaire.flow import DEFAULT_FLOW, Flow
+from questionnaire.service import flow as _flow
 
 
 @dataclass(frozen=True)
@@ -16,10 +15,6 @@ class AnswerLine:
     question: str
     answer: str
     asked: bool
-
-
-def _flow() -> Flow:
-    return current_app.extensions.get("questionnaire_flow", DEFAULT_FLOW)
 
 
 def readable_answers(answers: dict[str, object]) -> list[AnswerLine]:

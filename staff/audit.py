@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from extensions import db
+from core.extensions import db
 from staff.models import AuditEvent, StaffUser
 
 ACTIONS = (

@@ -10,8 +10,8 @@ from flask_babel import ngettext
 from flask_login import login_user, logout_user
 from sqlalchemy import func, select
 
-from dbtypes import utcnow
-from extensions import config_limit, db, limiter, login_manager
+from core.dbtypes import utcnow
+from core.extensions import config_limit, db, limiter, login_manager
 from staff import lockout
 from staff.audit import record
 from staff.blueprint import LANGUAGE_KEY, bp

@@ -9,10 +9,11 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, g, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
 
-from extensions import csrf
+from core.extensions import csrf
+from web.language import use_language
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -29,7 +30,7 @@ def keep_chosen_language():
     if chosen in current_app.config["LANGUAGES"]:
         session[LANGUAGE_KEY] = chosen
     if session.get(LANGUAGE_KEY) in current_app.config["LANGUAGES"]:
-        g.flow_lang = session[LANGUAGE_KEY]  # select_locale (app.py) reads it after ?lang=
+        use_language(session[LANGUAGE_KEY])
 
 
 @bp.before_request

@@ -1,16 +1,21 @@
-"""`flask staff create EMAIL` and `flask staff set-password EMAIL`: the first accounts."""
+"""`flask staff create EMAIL` and `flask staff set-password EMAIL`: the first accounts;
+`flask leads purge`: personal data past retention, deleted and written to the audit log."""
 
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
-from extensions import db
+from core.extensions import db
+from leads.service import purge_older_than
+from staff.audit import record
 from staff.auth import find_staff
 from staff.models import StaffUser
 from staff.passwords import hash_password, password_problem
 
 staff_cli = AppGroup("staff", help="Console accounts.")
+leads_cli = AppGroup("leads", help="Personal data of people who asked to be contacted.")
 
 
 def _ask_password() -> str:
@@ -60,3 +65,20 @@ def set_password(email: str) -> None:
     user.session_version += 1
     db.session.commit()
     click.echo(f"Password set for {user.email}.")
+
+
+@leads_cli.command("purge")
+@click.option(
+    "--older-than",
+    "days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Delete leads older than this many days (default: RETENTION_DAYS, 365).",
+)
+def purge_command(days: int | None) -> None:
+    """Delete personal data past retention; anonymous counts are kept."""
+    days = current_app.config["RETENTION_DAYS"] if days is None else days
+    deleted = purge_older_than(days)
+    record("purge", detail=f"{deleted} leads older than {days} days", actor=None)
+    db.session.commit()
+    click.echo(f"Deleted {deleted} lead(s) older than {days} days.")

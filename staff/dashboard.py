@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 
-import metrics
-from dbtypes import utcnow
-from localization import local_date
+from core import counters
+from core.dbtypes import utcnow
+from questionnaire.service import flow as questionnaire_flow
 from staff.blueprint import bp
 from staff.charts import daily_columns, horizontal_bars
 from staff.forms import OUTCOME_LABELS
+from web.formatting import local_date
 
 MAX_DAYS = 366
 
@@ -27,12 +28,12 @@ def _period() -> tuple[date, date]:
 @bp.get("/dashboard")
 def dashboard():
     start, end = _period()
-    totals = metrics.totals(start, end)
+    totals = counters.totals(start, end)
 
     def total(event: str, detail: str | None = None) -> int:
         return sum(v for (e, d), v in totals.items() if e == event and detail in (None, d))
 
-    flow = current_app.extensions["questionnaire_flow"]
+    flow = questionnaire_flow()
     funnel = [
         (_("Started"), total("started")),
         *((_("Reached: %(step)s", step=step.title), total("step", step.id)) for step in flow.steps),
@@ -43,7 +44,9 @@ def dashboard():
         (str(label), total("completed", key), total("lead", key))
         for key, label in OUTCOME_LABELS.items()
     ]
-    daily = {event: metrics.by_day(event, start, end) for event in ("started", "completed", "lead")}
+    daily = {
+        event: counters.by_day(event, start, end) for event in ("started", "completed", "lead")
+    }
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
     table = [(day, *(daily[event].get(day, 0) for event in daily)) for day in days]
     return render_template(

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from flask import Response
 
-from dbtypes import utcnow
+from core.dbtypes import utcnow
 from leads.models import Lead
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

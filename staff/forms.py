@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from leads.models import STATUSES
-from localization import LocalizedForm
+from web.language import LocalizedForm
 
 STATUS_LABELS = {
     "new": _l("New"),

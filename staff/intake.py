@@ -7,28 +7,25 @@ sealed token carries the intake's flow id, so a double submit makes one lead.
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-import rules
-from extensions import db
-from leads.capture import CaptureError, capture_lead, find_by_flow
-from leads.forms import ContactForm
-from leads.views import deliver_after_response
+from core.extensions import db
+from leads.service import (
+    CaptureError,
+    ContactForm,
+    deliver_after_response,
+    find_by_flow,
+    request_contact,
+)
 from questionnaire import forms
-from questionnaire.state import StateError
+from questionnaire.service import NotDecided, StateError, decide
+from questionnaire.service import codec as _codec
+from questionnaire.service import flow as _flow
 from staff.audit import record
 from staff.blueprint import bp
-
-
-def _flow():
-    return current_app.extensions["questionnaire_flow"]
-
-
-def _codec():
-    return current_app.extensions["state_codec"]
 
 
 def _step_forms(formdata, answers: dict[str, object]):
@@ -85,20 +82,14 @@ def submit_intake():
     contact_ok = contact_form.validate()
     if any(form.errors for _s, _q, form in step_forms) or not contact_ok:
         return _render(token, step_forms, contact_form, 422)
-    completed = _flow().completed_answers(answers)
+    lang = state.lang or str(get_locale())
     try:
-        decision = rules.evaluate(completed, lang=state.lang or str(get_locale()))
-    except rules.AnswersError:
+        decided = decide(answers, lang=lang)
+    except NotDecided:
         return _render(token, step_forms, contact_form, 422)
     try:
-        captured = capture_lead(
-            flow_id=state.flow_id,
-            answers=completed,
-            decision=decision,
-            contact=contact_form.contact(),
-            lang=state.lang or str(get_locale()),
-            source="staff_intake",
-            entered_by_id=current_user.id,
+        captured = request_contact(
+            state, decided, contact_form.contact(), lang=lang, entered_by_id=current_user.id
         )
     except CaptureError:
         return render_template("staff/not_stored.html"), 503

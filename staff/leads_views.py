@@ -9,11 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, or_, select
 
-from extensions import db
-from leads.consent import consent_text
-from leads.forms import CONTACT_TIME_LABELS
+from core.extensions import db
 from leads.models import Lead, LeadNote
-from leads.purge import delete_lead
+from leads.service import CONTACT_TIME_LABELS, consent_text, delete_lead
 from staff import export
 from staff.answers import readable_answers
 from staff.audit import record

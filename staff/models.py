@@ -8,8 +8,8 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dbtypes import UTCDateTime, utcnow
-from extensions import db
+from core.dbtypes import UTCDateTime, utcnow
+from core.extensions import db
 
 ROLES = ("staff", "admin")
 

@@ -9,7 +9,7 @@ from services import PostgresSchema, SmtpServer, WebhookReceiver
 from support import Walker, sqlite_app
 
 from app import create_app
-from extensions import db
+from core.extensions import db
 
 
 class ServerLikeClient(FlaskClient):

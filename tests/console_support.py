@@ -6,7 +6,7 @@ import re
 
 from support import BY_OUTCOME
 
-from extensions import db
+from core.extensions import db
 from staff.models import StaffUser
 from staff.passwords import hash_password
 

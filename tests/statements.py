@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
-from extensions import db
+from core.extensions import db
 
 
 @contextmanager

@@ -80,7 +80,7 @@ def test_reading_the_questionnaire_counts_too(client):
 
 
 def test_the_default_limit_is_generous_and_configurable(monkeypatch):
-    import config
+    from core import config
 
     assert config.from_environment()["RATELIMIT_API"] == "120 per minute"
     monkeypatch.setenv("RATELIMIT_API", "10 per second")

@@ -9,8 +9,8 @@ from console_support import make_staff, sign_in, submit_contact
 from sqlalchemy import select
 from support import Walker
 
-from dbtypes import utcnow
-from extensions import db
+from core.dbtypes import utcnow
+from core.extensions import db
 from leads.models import Lead
 
 ROW = re.compile(r"<tr><td>.*?</tr>", re.S)

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from statements import recorded_statements
 from support import HEALTHY, Walker
 
-from dbtypes import utcnow
-from extensions import db
+from core.dbtypes import utcnow
+from core.extensions import db
 from leads.models import Lead, OutboxMessage
 
 
@@ -51,7 +51,7 @@ def test_a_new_request_sends_only_its_inserts(db_app):
     assert tables_written(statements) == STORE_STATEMENTS[dialect]
     assert lead_count(db_app) == 1
     with db_app.app_context():
-        from metrics import totals
+        from core.counters import totals
 
         assert totals(utcnow().date(), utcnow().date()) == {("lead", "book_consultation"): 1}
 
@@ -120,6 +120,6 @@ def test_a_double_submit_at_the_same_moment_stores_one_lead(db_app, attempt):
     assert new.endswith("&sent=1") and again == new.removesuffix("&sent=1")
     assert lead_count(db_app) == 1
     with db_app.app_context():
-        from metrics import totals
+        from core.counters import totals
 
         assert totals(utcnow().date(), utcnow().date()) == {("lead", "book_consultation"): 1}

@@ -11,11 +11,11 @@ from sqlalchemy import func, select, text
 from statements import recorded_statements
 from support import HEALTHY
 
-import metrics
-from dbtypes import utcnow
-from extensions import db
-from metrics import DailyCount
-from storage import MIGRATIONS
+from core import counters
+from core.counters import DailyCount
+from core.database import MIGRATIONS
+from core.dbtypes import utcnow
+from core.extensions import db
 
 
 def _today():
@@ -49,24 +49,24 @@ def test_concurrent_counts_are_exact_and_spread_over_shards(db_app):
 
     def count() -> None:
         for _ in range(each):
-            metrics.count_now("step", "skin")
+            counters.count_now("step", "skin")
 
     _run_at_once(db_app, workers, count)
     with db_app.app_context():
-        assert metrics.totals(*_today()) == {("step", "skin"): workers * each}
-        assert metrics.by_day("step", *_today()) == {utcnow().date(): workers * each}
+        assert counters.totals(*_today()) == {("step", "skin"): workers * each}
+        assert counters.by_day("step", *_today()) == {utcnow().date(): workers * each}
         shards = db.session.scalars(select(DailyCount.shard)).all()
     assert len(shards) == len(set(shards)) > 1  # one row per shard written, more than one
-    assert all(0 <= shard < metrics.SHARDS for shard in shards)
+    assert all(0 <= shard < counters.SHARDS for shard in shards)
 
 
 def test_concurrent_lead_counts_in_their_own_transactions_are_exact(db_app):
-    """metrics.record adds to the caller's transaction: counted when it commits, not before."""
+    """counters.record adds to the caller's transaction: counted when it commits, not before."""
     workers, each = 6, 20
 
     def count_in_transactions() -> None:
         for n in range(each):
-            metrics.record("lead", "book_consultation")
+            counters.record("lead", "book_consultation")
             if n % 2:
                 db.session.commit()
             else:
@@ -74,7 +74,7 @@ def test_concurrent_lead_counts_in_their_own_transactions_are_exact(db_app):
 
     _run_at_once(db_app, workers, count_in_transactions)
     with db_app.app_context():
-        assert metrics.totals(*_today()) == {("lead", "book_consultation"): workers * each // 2}
+        assert counters.totals(*_today()) == {("lead", "book_consultation"): workers * each // 2}
 
 
 def test_totals_and_the_dashboard_add_up_every_shard(db_app):
@@ -82,7 +82,7 @@ def test_totals_and_the_dashboard_add_up_every_shard(db_app):
 
     today, _ = _today()
     with db_app.app_context():
-        for shard, count in ((0, 2), (5, 3), (metrics.SHARDS - 1, 1234)):
+        for shard, count in ((0, 2), (5, 3), (counters.SHARDS - 1, 1234)):
             db.session.add(DailyCount(day=today, event="started", shard=shard, count=count))
             db.session.add(
                 DailyCount(
@@ -91,11 +91,11 @@ def test_totals_and_the_dashboard_add_up_every_shard(db_app):
             )
         db.session.add(DailyCount(day=today - timedelta(days=1), event="started", count=7))
         db.session.commit()
-        assert metrics.totals(today, today) == {
+        assert counters.totals(today, today) == {
             ("started", ""): 1239,
             ("lead", "clinician_review"): 1239,
         }
-        assert metrics.by_day("started", today - timedelta(days=1), today) == {
+        assert counters.by_day("started", today - timedelta(days=1), today) == {
             today - timedelta(days=1): 7,
             today: 1239,
         }
@@ -115,31 +115,31 @@ def test_step_counts_are_one_statement_that_skips_the_wal_flush_on_postgresql(db
     (SQLite's counterpart, a NORMAL-sync statement, is in test_storage_sqlite.py.)
     """
     with recorded_statements(db_app) as statements, db_app.app_context():
-        metrics.count_now("started")
-        assert metrics.totals(*_today()) == {("started", ""): 1}  # committed by itself
+        counters.count_now("started")
+        assert counters.totals(*_today()) == {("started", ""): 1}  # committed by itself
     assert statements[-1].startswith("SELECT")  # the totals, after the count
     if database == "sqlite":
         return
     assert len(statements) == 2  # the count, the totals
     assert "set_config('synchronous_commit', 'off', true)" in statements[0]
     with db_app.app_context(), db.engine.connect() as connection:
-        connection.execute(metrics._PG_UPSERT_ALONE, metrics.increment("started"))
+        connection.execute(counters._PG_UPSERT_ALONE, counters.increment("started"))
         assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "off"
         connection.commit()
         assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
         connection.commit()
-        assert metrics.totals(*_today()) == {("started", ""): 2}
+        assert counters.totals(*_today()) == {("started", ""): 2}
 
 
 def test_a_count_inside_other_work_keeps_the_synchronous_commit(db_app):
     """count_now completes a transaction under way (as it always did), durably."""
     with recorded_statements(db_app) as statements, db_app.app_context():
-        metrics.record("lead", "see_dermatologist")  # a statement already in the transaction
-        metrics.count_now("started")
+        counters.record("lead", "see_dermatologist")  # a statement already in the transaction
+        counters.count_now("started")
         db.session.add(DailyCount(day=utcnow().date(), event="completed", shard=99, count=1))
-        metrics.count_now("started")  # an object waiting to be flushed
+        counters.count_now("started")  # an object waiting to be flushed
         db.session.rollback()
-        assert metrics.totals(*_today()) == {
+        assert counters.totals(*_today()) == {
             ("lead", "see_dermatologist"): 1,
             ("started", ""): 2,
             ("completed", ""): 1,

@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from support import HEALTHY
 from tcp_proxy import TcpRelay
 
-import metrics
 from app import create_app
-from extensions import db
+from core import counters
+from core.extensions import db
 from leads.models import Lead, OutboxMessage
 
 
@@ -138,7 +138,7 @@ def test_a_connection_lost_as_the_lead_is_sent_stores_nothing(outage):
     assert count(app, OutboxMessage) == 0
     with app.app_context():
         assert (
-            metrics.totals(*[metrics.utcnow().date()] * 2).get(("lead", "book_consultation"))
+            counters.totals(*[counters.utcnow().date()] * 2).get(("lead", "book_consultation"))
             is None
         )
     assert client.post("/check/contact", data={**CONTACT, "s": token}).status_code == 303

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from support import HEALTHY, form_fields, hidden_token
 
-import config
 from app import create_app
+from core import config
 from embed import snippets
 from embed.theme import contrast_with_white, readable_accent
 from questionnaire.catalogue import STEPS

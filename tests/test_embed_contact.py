@@ -18,7 +18,7 @@ from sqlalchemy import select
 from support import BY_OUTCOME, hidden_token
 from test_embed import HOST, complete_embedded
 
-from extensions import db
+from core.extensions import db
 from leads.capture import CaptureError
 from leads.models import Lead
 
@@ -119,12 +119,12 @@ def test_form_errors_are_shown_again_inside_the_iframe(embed_app):
 
 
 def test_a_request_that_could_not_be_stored_says_so_inside_the_iframe(embed_app, monkeypatch):
-    import leads.views
+    import leads.service
 
     def broken(**_kwargs):
         raise CaptureError("database down")
 
-    monkeypatch.setattr(leads.views, "capture_lead", broken)
+    monkeypatch.setattr(leads.service, "capture_lead", broken)
     client = embed_app.test_client()
     html, token = embedded_result(client)
     response = client.post(contact_action(html), data={"s": token, **CONTACT})

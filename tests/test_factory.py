@@ -3,7 +3,7 @@
 import pytest
 
 from app import create_app
-from config import DEV_SECRET_KEY, ConfigError
+from core.config import DEV_SECRET_KEY, ConfigError
 
 
 def test_defaults_name_the_seed_clinic_and_its_free_consultation(monkeypatch, tmp_path):

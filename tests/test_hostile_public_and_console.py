@@ -17,7 +17,7 @@ from support import HEALTHY, sqlite_app
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import EnvironBuilder
 
-from extensions import db
+from core.extensions import db
 from leads.models import Lead
 
 HOST = "https://www.clinic.example"

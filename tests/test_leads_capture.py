@@ -10,9 +10,9 @@ from console_support import CONTACT, submit_contact
 from sqlalchemy import func, select
 from support import BY_OUTCOME, HEALTHY, Walker, token_of
 
-import metrics
 import rules
-from extensions import db
+from core import counters
+from core.extensions import db
 from leads.consent import CONSENT_VERSION
 from leads.models import Lead, OutboxMessage
 
@@ -194,12 +194,12 @@ def test_a_failure_mid_transaction_stores_nothing_and_says_so(
     assert "We could not confirm your request" in response.get_data(as_text=True)
     assert lead_count(db_app) == 0
     with db_app.app_context():
-        assert ("lead", "book_consultation") not in metrics.totals(*_today())
+        assert ("lead", "book_consultation") not in counters.totals(*_today())
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 
 
 def _today():
-    from dbtypes import utcnow
+    from core.dbtypes import utcnow
 
     today = utcnow().date()
     return today, today
@@ -208,7 +208,7 @@ def _today():
 def test_anonymous_counts_follow_the_flow_without_personal_data(db_app, db_client, db_walker):
     submit_contact(db_client, db_walker, "not_suitable_now")
     with db_app.app_context():
-        totals = metrics.totals(*_today())
+        totals = counters.totals(*_today())
     assert totals[("started", "")] == 1
     assert totals[("step", "scars")] == 1 and totals[("step", "about")] == 1
     assert totals[("completed", "not_suitable_now")] == 1

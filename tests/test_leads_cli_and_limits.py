@@ -12,10 +12,10 @@ from services import REDIS_URL
 from sqlalchemy import func, inspect, select, update
 from support import HEALTHY, Walker, token_of
 
-import metrics
 from app import create_app
-from dbtypes import utcnow
-from extensions import db
+from core import counters
+from core.dbtypes import utcnow
+from core.extensions import db
 from leads.models import Lead
 from staff.models import AuditEvent, StaffUser
 
@@ -47,7 +47,7 @@ def test_purge_deletes_personal_data_past_retention_and_keeps_counts(db_app):
     with db_app.app_context():
         assert db.session.scalars(select(Lead.outcome)).all() == ["clinician_review"]
         today = utcnow().date()
-        assert metrics.totals(today, today)[("lead", "book_consultation")] == 1
+        assert counters.totals(today, today)[("lead", "book_consultation")] == 1
         assert "purge" in db.session.scalars(select(AuditEvent.action)).all()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from extensions import db
+from core.extensions import db
 
 
 def test_the_migrated_database_matches_the_models(db_app):

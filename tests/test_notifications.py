@@ -18,8 +18,8 @@ from services import HangingServer
 from sqlalchemy import func, select, update
 from support import BY_OUTCOME, Walker, form_fields, hidden_token, token_of
 
-from dbtypes import utcnow
-from extensions import db
+from core.dbtypes import utcnow
+from core.extensions import db
 from leads.models import Lead, OutboxMessage
 from leads.outbox import deliver_due
 from questionnaire.catalogue import STEPS

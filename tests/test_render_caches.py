@@ -1,9 +1,10 @@
 """What the rendering shortcuts must never change: each person sees their own answers,
 errors and language, whatever was rendered before them in the same process.
 
-Question blocks are rendered once per language and answer (questionnaire/blocks.py),
-templates translate through a catalogue looked up once per render, and WTForms'
-own messages come from a catalogue read once per language (localization.py).
+Pages, question blocks, localized texts, form classes and the blank contact form are
+kept in the render cache (web/render_cache.py), templates translate through a catalogue
+looked up once per render (web/language.py), and WTForms' own messages come from a
+catalogue read once per language.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from support import HEALTHY, hidden_token, sqlite_app
 
 from questionnaire.catalogue import QUESTIONS, STEPS
 from questionnaire.state import FlowState
+from web import render_cache
 
 SEVERITY = next(q for q in QUESTIONS if q.id == "scar_severity")
 
@@ -150,11 +152,11 @@ def _answer(question, draw):
 
 @pytest.fixture(scope="module")
 def both_apps(tmp_path_factory):
-    """The same app twice: drawing each page once (the default), and always afresh."""
+    """The same app twice: with its render caches (the default), and drawing everything afresh."""
     settings = {"EMBED_ALLOWED_ORIGINS": HOST, "RATELIMIT_ENABLED": False}
     cached = sqlite_app(tmp_path_factory.mktemp("cached"), **settings)
-    fresh = sqlite_app(tmp_path_factory.mktemp("fresh"), PAGE_CACHE=False, **settings)
-    assert "rendered_pages" in cached.extensions and "rendered_pages" not in fresh.extensions
+    fresh = sqlite_app(tmp_path_factory.mktemp("fresh"), RENDER_CACHE=False, **settings)
+    assert render_cache.enabled(cached) and not render_cache.enabled(fresh)
     return cached, fresh
 
 

@@ -9,8 +9,8 @@ import pytest
 from console_support import PASSWORD, csrf_token, make_staff, sign_in
 from sqlalchemy import select
 
-from dbtypes import utcnow
-from extensions import db
+from core.dbtypes import utcnow
+from core.extensions import db
 from staff.models import AuditEvent, StaffUser
 
 

@@ -12,10 +12,10 @@ from console_support import CONTACT, csrf_token, make_staff, post_with_csrf, sig
 from sqlalchemy import func, select, update
 from support import BY_OUTCOME, HEALTHY, Walker, form_fields
 
-import metrics
 import rules
-from dbtypes import utcnow
-from extensions import db
+from core import counters
+from core.dbtypes import utcnow
+from core.extensions import db
 from leads.models import Lead, LeadNote
 from questionnaire.catalogue import STEPS
 from staff.export import safe_cell
@@ -194,7 +194,7 @@ def test_dashboard_draws_anonymous_counts_as_svg(db_app, console):
     assert "Asked to be contacted" in page
     with db_app.app_context():
         today = utcnow().date()
-        totals = metrics.totals(today, today)
+        totals = counters.totals(today, today)
     assert (
         totals[("completed", "clinician_review")] == 1
         and totals[("lead", "see_dermatologist")] == 1
@@ -295,7 +295,7 @@ def test_admin_deletes_one_persons_data_on_request(db_app, console):
         assert db.session.get(Lead, the_id) is None
         assert db.session.scalar(select(func.count()).select_from(LeadNote)) == 0
         today = utcnow().date()
-        assert metrics.totals(today, today)[("lead", "clinician_review")] == 1  # counts stay
+        assert counters.totals(today, today)[("lead", "clinician_review")] == 1  # counts stay
     assert ("delete", the_id) in audit_actions(db_app)
 
 

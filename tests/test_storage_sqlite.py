@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import text
 from support import sqlite_app
 
-from extensions import db
-from storage import SQLITE_BUSY_TIMEOUT_MS
+from core.database import SQLITE_BUSY_TIMEOUT_MS
+from core.extensions import db
 
 
 def test_sqlite_runs_in_wal_mode_with_full_sync_and_a_busy_timeout(tmp_path):
@@ -39,11 +39,11 @@ def test_an_anonymous_count_skips_the_fsync_and_leaves_the_connection_at_full(tm
     """Step counts may wait for the next checkpoint's fsync; nothing after them may."""
     from statements import recorded_statements
 
-    import metrics
+    from core import counters
 
     app = sqlite_app(tmp_path, AUTO_MIGRATE=True)
     with recorded_statements(app) as statements, app.app_context():
-        metrics.count_now("step", "skin")
+        counters.count_now("step", "skin")
     assert [statement.split(" (")[0] for statement in statements] == [
         "PRAGMA synchronous = NORMAL",
         "INSERT INTO daily_counts",
@@ -51,15 +51,15 @@ def test_an_anonymous_count_skips_the_fsync_and_leaves_the_connection_at_full(tm
     ]
     assert _synchronous_of_every_pooled_connection(app) == {2}
     with app.app_context():
-        today = metrics.utcnow().date()
-        assert metrics.totals(today, today) == {("step", "skin"): 1}
+        today = counters.utcnow().date()
+        assert counters.totals(today, today) == {("step", "skin"): 1}
 
 
 def test_a_failed_count_still_leaves_the_connection_at_full(tmp_path, monkeypatch):
-    import metrics
+    from core import counters
 
     app = sqlite_app(tmp_path, AUTO_MIGRATE=True)
-    monkeypatch.setattr(metrics, "UPSERT", text("INSERT INTO no_such_table VALUES (1)"))
+    monkeypatch.setattr(counters, "UPSERT", text("INSERT INTO no_such_table VALUES (1)"))
     with app.app_context():
-        metrics.count_now("step", "skin")  # logged, not raised
+        counters.count_now("step", "skin")  # logged, not raised
     assert _synchronous_of_every_pooled_connection(app) == {2}

@@ -16,7 +16,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from support import REPO_ROOT
 
-import config
+from core import config
 
 TRANSLATIONS = REPO_ROOT / "translations"
 LANGUAGES = [lang for lang in config.from_environment()["LANGUAGES"] if lang != "en"]

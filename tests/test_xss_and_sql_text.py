@@ -18,7 +18,7 @@ from console_support import CONTACT, csrf_token, make_staff, post_with_csrf, sig
 from markupsafe import escape
 from support import BY_OUTCOME, HEALTHY, Walker, form_fields, token_of
 
-from extensions import db
+from core.extensions import db
 from leads.models import Lead, LeadNote
 from leads.outbox import deliver_due
 from questionnaire.catalogue import STEPS

@@ -1,6 +1,6 @@
 """anonymous daily counters spread over shard rows
 
-Each (day, event, detail) counter becomes up to metrics.SHARDS rows, told apart
+Each (day, event, detail) counter becomes up to core.counters.SHARDS rows, told apart
 by ``shard``, so concurrent increments no longer queue on one row lock. The rows
 already counted become shard 0. Downgrading first adds every counter's shards
 into one row, so no count is lost either way.

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from support import BY_OUTCOME
 from test_wizard_in_chromium import HEADLINES, answer_step
 
-from extensions import db
+from core.extensions import db
 from leads.models import Lead
 from questionnaire.catalogue import STEPS
 

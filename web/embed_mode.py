@@ -1,4 +1,4 @@
-"""Which embed settings apply to the current request, and how they travel.
+"""Embed mode: which embed settings apply to the current request, and how they travel.
 
 A page inside a clinic's iframe needs three things besides the flow itself: the
 host page's origin (the only place its postMessage events may go), and the
@@ -16,14 +16,17 @@ Anything else is dropped, never echoed.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
-from flask import current_app, g, has_request_context, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
+from markupsafe import Markup
 
-from questionnaire.state import FlowState
+from web import zones
 
 EMBED_BLUEPRINT = "embed"
-#: The contact form's routes registered again under /embed (see leads.init_app), so a
+#: The contact form's routes registered again under /embed (see app.py), so a
 #: page they render before or without a usable token (a 429, an expired token) is
 #: still in embed mode, framable and themed.
 EMBED_LEADS_BLUEPRINT = "embed_leads"
@@ -75,7 +78,7 @@ class EmbedContext:
     font: str | None = None
 
     @classmethod
-    def from_values(cls, values: dict[str, str] | None) -> EmbedContext:
+    def from_values(cls, values: Mapping[str, str] | None) -> EmbedContext:
         values = values or {}
         return cls(
             origin=parse_origin(values.get("origin")),
@@ -93,12 +96,18 @@ class EmbedContext:
         return bool(self.accent or self.font)
 
 
-def embed_of(state: FlowState) -> EmbedContext | None:
+class StartedFlow(Protocol):
+    """What embed mode reads of a flow's sealed state (questionnaire.state.FlowState)."""
+
+    embed: Mapping[str, str] | None
+
+
+def embed_of(state: StartedFlow) -> EmbedContext | None:
     """The embed settings a flow started with, or None for a flow started on the site."""
     return EmbedContext.from_values(state.embed) if state.embed is not None else None
 
 
-def activate(state: FlowState) -> EmbedContext | None:
+def activate(state: StartedFlow) -> EmbedContext | None:
     """Render this request in embed mode when the flow was started embedded.
 
     The leads code calls this after opening the token a form posted, so its
@@ -121,7 +130,7 @@ def current_embed() -> EmbedContext | None:
         return None
     if "embed" in g:
         return g.embed
-    if request.blueprint in EMBED_BLUEPRINTS or request.path.startswith("/embed/"):
+    if request.blueprint in EMBED_BLUEPRINTS or zones.is_embed(request.path):
         g.embed = EmbedContext.from_values(request.args.to_dict())
         return g.embed
     return None
@@ -161,3 +170,30 @@ def contact_url(endpoint: str, **values: object) -> str:
     """
     blueprint = EMBED_LEADS_BLUEPRINT if current_embed() is not None else "leads"
     return url_for(f"{blueprint}.{endpoint}", **values)
+
+
+def frame_ancestors() -> tuple[str, ...]:
+    """Origins allowed to frame this response: the allowed hosts, for embed pages only."""
+    if not has_request_context() or zones.never_framed(request.path) or current_embed() is None:
+        return ()
+    return tuple(current_app.config["EMBED_ALLOWED_ORIGINS"])
+
+
+def embed_link_target() -> Markup:
+    """Links that leave the check (booking) open in the host's whole window."""
+    return Markup(' target="_top"') if current_embed() else Markup("")
+
+
+def init_app(app: Flask) -> None:
+    """Carry the embed settings on every embed URL, and give templates the mode's helpers."""
+    app.url_defaults(add_embed_url_defaults)
+
+    @app.context_processor
+    def embed_globals() -> dict[str, object]:
+        return {
+            "embed": current_embed(),
+            "embed_params": embed_params,
+            "flow_url": flow_url,
+            "contact_url": contact_url,
+            "embed_link_target": embed_link_target,
+        }

@@ -1,44 +1,56 @@
-"""Language switching and locale-aware formatting for templates.
+"""The language of each request: which one is chosen, the switch's links, and translation.
 
 The header's language switch is a pair of plain links (no JavaScript): each
 points at the page being read with ``lang=`` set, and carries the sealed
-answers token so a person's answers survive the switch. The views give an
-explicit ``?lang=`` priority over the language inside the token and seal the
-new choice into the next token (see ``select_locale`` in app.py and
-``_load_state`` in questionnaire/views.py).
+answers token so a person's answers survive the switch. An explicit ``?lang=``
+wins over the language a feature chose for the request (``use_language``: the
+one sealed in a flow's token, or the console's remembered choice), which wins
+over the browser's; the questionnaire seals a new choice into the next token
+(``questionnaire.service.open_state``).
 
-Dates and numbers are shown with Babel's formats for the chosen language; the
-filters here are what any page (the staff console too) should use for them.
+Dates and numbers are formatted in web/formatting.py.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-import re
 from typing import Any
 
-import phonenumbers
-from babel import support
-from flask import Flask, current_app, request, url_for
-from flask_babel import (
-    format_date,
-    format_datetime,
-    format_decimal,
-    format_time,
-    get_locale,
-    get_translations,
-)
+from babel import Locale, support
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import Babel, get_locale, get_translations
 from flask_wtf import FlaskForm
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
-from wtforms.i18n import messages_path
+
+from web import formatting, render_cache
 
 #: Each offered language, named in itself (a person looking for their language
 #: reads its own name), in the order the switch shows them.
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "es": "Español"}
+
+
+def use_language(code: str | None) -> None:
+    """Answer this request in ``code`` (a flow's sealed language, the console's choice),
+    unless the request names one itself with ?lang=."""
+    if code:
+        g.flow_lang = code
+
+
+def select_locale() -> Locale:
+    """An explicit ?lang= (the language switch), then ``use_language``'s, then the browser's.
+
+    Never reads the request body: the locale is needed to render the error page
+    for a body that could not be read (413, bad encoding).
+    """
+    languages = current_app.config["LANGUAGES"]
+    for candidate in (request.args.get("lang"), g.get("flow_lang")):
+        if candidate in languages:
+            return render_cache.locale(candidate)
+    return render_cache.locale(
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 #: The page a POST's answer shows again, to switch its language. Matching the POST's
@@ -99,71 +111,17 @@ def language_url(code: str, token: str | None = None) -> str:
     return _address(endpoint, values, args)
 
 
-@functools.lru_cache(maxsize=16)
-def _wtforms_catalogue(language: str) -> support.Translations:
-    return support.Translations.load(messages_path(), [language], domain="wtforms")
-
-
 class LocalizedForm(FlaskForm):
     """A form whose built-in WTForms messages are in the request's language.
 
     Flask-WTF reads WTForms' message catalogue from disk on every request
-    (profiled: a third of a result page); the catalogues never change while the
-    app runs, so each language's is read once per process.
+    (profiled: a third of a result page); ``render_cache.wtforms_catalogue``
+    reads each language's once per process.
     """
 
     class Meta:
         def get_translations(self, form):
-            return _wtforms_catalogue(str(get_locale()))
-
-
-def local_date(value: dt.date | dt.datetime | None, format: str = "medium") -> str:
-    """A date (or the date of a datetime) as the chosen language writes it."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return format_datetime(value, format)
-    return format_date(value, format)
-
-
-def local_datetime(value: dt.datetime | None) -> str:
-    """A date and time to the minute as the chosen language writes them (in the app's zone)."""
-    if value is None:
-        return ""
-    return f"{format_date(value, 'medium')} {format_time(value, 'short')}"
-
-
-def local_number(value: float | int | None, decimals: int | None = None) -> str:
-    """A number with the chosen language's decimal and grouping signs."""
-    if value is None:
-        return ""
-    if decimals is None:
-        return format_decimal(value)
-    return format_decimal(value, format="#,##0." + "0" * decimals if decimals else "#,##0")
-
-
-_DIALLABLE = re.compile(r"[^0-9+]")
-
-
-def tel_href(phone: str) -> str:
-    """A ``tel:`` link target from a phone number written for people."""
-    return "tel:" + _DIALLABLE.sub("", phone or "")
-
-
-def phone_link(phone: str) -> Markup:
-    """The number as a link that dials it on a phone, kept on one line."""
-    return Markup('<a class="phone" href="{}">{}</a>').format(tel_href(phone), phone)
-
-
-def phone_display(phone: str | None) -> str:
-    """An E.164 number grouped for reading (``+44 20 7946 0958``); anything else as it is."""
-    if not phone:
-        return ""
-    try:
-        number = phonenumbers.parse(phone, None)
-    except phonenumbers.NumberParseException:
-        return phone
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+            return render_cache.wtforms_catalogue(str(get_locale()))
 
 
 def _translations(context: Context) -> support.NullTranslations:
@@ -223,9 +181,12 @@ def install_template_gettext(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the switch helper and the formatting filters with Jinja."""
+    """Choose each request's locale, translate templates, and give them the switch."""
     languages = tuple(app.config["LANGUAGES"])
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
     install_template_gettext(app)
+    formatting.init_app(app)
 
     @app.context_processor
     def inject_languages() -> dict[str, Any]:
@@ -238,9 +199,3 @@ def init_app(app: Flask) -> None:
             "address_after_post": address_after_post,
             "language_names": LANGUAGE_NAMES,
         }
-
-    app.add_template_filter(local_date, "local_date")
-    app.add_template_filter(local_datetime, "local_datetime")
-    app.add_template_filter(local_number, "local_number")
-    app.add_template_filter(phone_display, "phone_display")
-    app.add_template_filter(phone_link, "phone_link")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask import Response, current_app, request
+from flask import Flask, Response, request
+
+from web import zones
+from web.embed_mode import frame_ancestors
 
 
 def content_security_policy(frame_ancestors: Sequence[str] = ()) -> str:
@@ -38,17 +41,17 @@ def referrer_policy(path: str) -> str:
     check refuses a POST without a same-origin Referer, so "no-referrer" there
     would make every console form fail in production.
     """
-    return SAME_ORIGIN_REFERRER if path.startswith("/staff/") else "no-referrer"
+    return SAME_ORIGIN_REFERRER if zones.is_console(path) else "no-referrer"
 
 
 def apply_security_headers(response: Response) -> Response:
     """No third-party loads, no framing, no referrer leaking the state token.
 
-    A page may be framed only when the app's "frame_ancestors" extension (the
-    embed package) names origins for this request; X-Frame-Options, which
-    cannot list origins, is then left out and CSP frame-ancestors decides.
+    A page may be framed only when embed mode names origins for this request
+    (``web.embed_mode.frame_ancestors``); X-Frame-Options, which cannot list
+    origins, is then left out and CSP frame-ancestors decides.
     """
-    framers = current_app.extensions.get("frame_ancestors", lambda: ())()
+    framers = frame_ancestors()
     headers = response.headers
     headers.setdefault("Content-Security-Policy", content_security_policy(framers))
     headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -58,7 +61,11 @@ def apply_security_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if request.path.startswith(("/check/", "/embed/check/")):
+    if zones.carries_answers(request.path):
         # Pages carry health answers in the token: never store them in shared caches.
         headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(apply_security_headers)

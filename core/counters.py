@@ -29,9 +29,9 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dbtypes import utcnow
-from extensions import db
-from storage import SQLITE_SYNCHRONOUS
+from core.database import SQLITE_SYNCHRONOUS
+from core.dbtypes import utcnow
+from core.extensions import db
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ and a commit appends to the ``-wal`` file beside the database instead of
 rewriting pages through a rollback journal. ``synchronous=FULL`` keeps every
 commit on disk before it returns (a lead is acknowledged only once it is
 durable; only an anonymous count relaxes it, for its own statement, in
-``metrics.count_now``), and ``busy_timeout`` makes a worker wait for the write
+``counters.count_now``), and ``busy_timeout`` makes a worker wait for the write
 lock instead of failing.
 
 A pooled PostgreSQL connection is pinged before use only when it has sat idle
@@ -32,11 +32,11 @@ from flask_migrate import upgrade
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import InvalidatePoolError, SQLAlchemyError
 
-from extensions import db, migrate
+from core.extensions import db, migrate
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
-# Every commit on disk when it returns; metrics.count_now relaxes it for one statement.
+# Every commit on disk when it returns; counters.count_now relaxes it for one statement.
 SQLITE_SYNCHRONOUS = "FULL"
 
 
@@ -77,10 +77,8 @@ def init_storage(app: Flask) -> None:
         path = Path(app.instance_path) / "screening.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     app.config.setdefault("DATABASE_PING_AFTER_IDLE", 1.0)
-    import leads.models  # noqa: F401 - register the tables with the metadata
-    import metrics  # noqa: F401
-    import staff.models  # noqa: F401
-
+    # Each model registers its table with db.metadata where it is defined; the factory
+    # imports every feature before this runs, so the migrations see all of them.
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

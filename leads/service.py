@@ -1,0 +1,106 @@
+"""The leads feature's door: "request contact", used by the result page's form and by
+staff phone intake alike, and what the console needs of leads besides their models.
+
+A request is stored with its decision, consent and notifications at once
+(leads/capture.py); its notifications go out after the answer has been sent,
+so the person never waits for a mail server (``deliver_after_response``). The
+service knows no request: views turn ``CaptureError`` into the "not stored" page.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from flask import Response, current_app
+
+from leads import outbox
+from leads.after_response import run_after_body
+from leads.capture import Captured, CaptureError, capture_lead, find_by_flow
+from leads.consent import consent_text
+from leads.forms import ContactForm
+from leads.models import CONTACT_TIME_LABELS, Contact
+from leads.purge import delete_lead, purge_older_than
+from questionnaire.service import Decided, FlowState
+from web.embed_mode import embed_of
+
+__all__ = [
+    "CONTACT_TIME_LABELS",
+    "CaptureError",
+    "Captured",
+    "Contact",
+    "ContactForm",
+    "consent_text",
+    "delete_lead",
+    "deliver_after_response",
+    "find_by_flow",
+    "lead_source",
+    "outbox",
+    "purge_older_than",
+    "request_contact",
+]
+
+log = logging.getLogger(__name__)
+
+
+def lead_source(state: FlowState) -> tuple[str, str]:
+    """("embed", host origin) for a flow started in a clinic's iframe, else ("site", "").
+
+    The origin comes from the sealed state token (checked against
+    EMBED_ALLOWED_ORIGINS when the flow started, and again now), never from
+    the URL or a posted field: posting a site flow's token to /embed/ does not
+    make an embedded lead.
+    """
+    context = embed_of(state)
+    if context is not None and context.origin:
+        return "embed", context.origin
+    return "site", ""
+
+
+def request_contact(
+    state: FlowState,
+    decided: Decided,
+    contact: Contact,
+    *,
+    lang: str,
+    entered_by_id: int | None = None,
+) -> Captured:
+    """Store this flow's contact request with its decision, or find the one it stored.
+
+    A request entered by a member of staff (``entered_by_id``) is a phone intake;
+    any other comes from the site or a clinic's iframe, as its sealed state says.
+    Raises CaptureError when nothing could be stored.
+    """
+    source, origin = ("staff_intake", "") if entered_by_id is not None else lead_source(state)
+    return capture_lead(
+        flow_id=state.flow_id,
+        answers=decided.answers,
+        decision=decided.decision,
+        contact=contact,
+        lang=lang,
+        source=source,
+        embed_origin=origin,
+        entered_by_id=entered_by_id,
+    )
+
+
+def deliver_after_response(response: Response, message_ids: Sequence[int]) -> Response:
+    """Send the notifications a request just queued once its answer has gone out.
+
+    The person never waits for the mail server or the webhook receiver. A channel
+    whose server could not be reached at a message's last try is not tried: a
+    server that hangs would hold this worker for the whole timeout, lead after
+    lead. Whatever is not sent now stays in the outbox for `flask outbox deliver`.
+    """
+    if not message_ids:
+        return response
+    app = current_app._get_current_object()
+
+    def deliver() -> None:
+        with app.app_context():
+            try:
+                outbox.deliver(message_ids, skip_channels=outbox.failing_channels())
+            except Exception:
+                log.exception("notifications %s will be sent later", list(message_ids))
+
+    return run_after_body(response, deliver)
