@@ -2,7 +2,7 @@
 
     python bench/cpu_per_request.py [--seconds 8] [--connections 32] [--workers 4]
 
-Starts bench/web.py's server on a fresh PostgreSQL database ``benchweb``, runs
+Starts bench/http_bench.py's server on a fresh PostgreSQL database ``benchweb``, runs
 wrk against the hello route and then the contact POST, and reads every
 process's CPU time from /proc before and after each run. Prints microseconds
 of CPU per request for each kind of process, and the machine's user, system
@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import web
+import http_bench
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -52,9 +52,9 @@ def machine_ticks() -> list[int]:
 
 
 def measure(url: str, options, script: str | None) -> None:
-    web.run_wrk(url, 2, options.connections, script)  # warm up every worker
+    http_bench.run_wrk(url, 2, options.connections, script)  # warm up every worker
     before, machine_before = cpu_by_process(), machine_ticks()
-    result = web.run_wrk(url, options.seconds, options.connections, script)
+    result = http_bench.run_wrk(url, options.seconds, options.connections, script)
     after, machine_after = cpu_by_process(), machine_ticks()
     requests = result["rps"] * options.seconds
     by_name: collections.Counter[str] = collections.Counter()
@@ -81,11 +81,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     options = parser.parse_args()
     options.threads = 1
-    port = web.free_port()
-    server = web.start_gunicorn(options, port, web.recreate_postgres_database())
+    port = http_bench.free_port()
+    server = http_bench.start_gunicorn(options, port, http_bench.recreate_postgres_database())
     try:
         measure(f"http://127.0.0.1:{port}/__bench/hello", options, None)
-        contacts = web.contact_script(options.seconds * 3000)
+        contacts = http_bench.contact_script(options.seconds * 3000)
         measure(f"http://127.0.0.1:{port}/check/contact", options, contacts)
     finally:
         server.send_signal(signal.SIGTERM)

@@ -47,8 +47,9 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from http_bench import HEALTHY, free_port, wait_until_up  # noqa: E402
+
 from questionnaire.catalogue import QUESTIONS  # noqa: E402
-from web import HEALTHY, free_port, wait_until_up  # noqa: E402
 
 SECRET = "load-secret-key-" + "x" * 32
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -5,7 +5,7 @@
 
 Runs the app in this process (no server, no network), so the profile shows only
 the app's own work per request, which is what stands between a route and the
-"hello" ceiling in bench/web.py. Prints pyinstrument's call tree.
+"hello" ceiling in bench/http_bench.py. Prints pyinstrument's call tree.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from pyinstrument import Profiler
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from http_bench import HEALTHY, SECRET, recreate_postgres_database, tokens, unique_tokens  # noqa: E402
+
 from app import create_app  # noqa: E402
-from web import HEALTHY, SECRET, recreate_postgres_database, tokens, unique_tokens  # noqa: E402
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from support import HEALTHY
 
 import rules.i18n
 from rules.engine import RULES_PATH
@@ -36,32 +37,10 @@ def examples(shared: Path) -> list[dict]:
 
 @pytest.fixture(scope="session")
 def answers() -> Callable[..., dict]:
-    """answers(**changes): an adult with atrophic scars and nothing to flag, then changes."""
+    """answers(**changes): the shared healthy answers (tests/support.py), then changes."""
 
     def make(**changes: object) -> dict:
-        base = {
-            "scar_types": ["boxcar"],
-            "scar_severity": "moderate",
-            "active_acne": "none",
-            "isotretinoin": "never",
-            "pregnant_or_breastfeeding": False,
-            "keloid_history": False,
-            "bleeding_disorder_or_anticoagulants": False,
-            "immunosuppressed": False,
-            "active_skin_infection_in_area": False,
-            "cold_sores_history": False,
-            "skin_cancer_in_area": False,
-            "radiation_to_area_within_year": False,
-            "diabetes": "none",
-            "eczema_psoriasis_rosacea_in_area": "none",
-            "recent_sunburn_or_tan": False,
-            "metal_allergy": False,
-            "anaesthetic_allergy": False,
-            "connective_tissue_disease": False,
-            "recent_facial_procedure": False,
-            "fitzpatrick": "II",
-            "age": 30,
-        }
+        base = dict(HEALTHY)
         unknown = set(changes) - set(base)
         assert not unknown, f"test typo: {unknown}"
         base.update(changes)

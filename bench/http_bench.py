@@ -1,6 +1,6 @@
 """Web benchmark: the app under gunicorn, driven by wrk on loopback, against a "hello" ceiling.
 
-    python bench/web.py [--seconds 5] [--rounds 3] [--connections 32] [--workers 4]
+    python bench/http_bench.py [--seconds 5] [--rounds 3] [--connections 32] [--workers 4]
                         [--threads 1] [--only "step page,contact POST"]
 
 Starts gunicorn with the worker settings the README recommends, serving the app
@@ -35,33 +35,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from support import HEALTHY  # noqa: E402 - the test suite's healthy answers, written once
 
 SECRET = "bench-secret-key-" + "x" * 32
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-HEALTHY = {
-    "scar_types": ["rolling", "boxcar"],
-    "scar_severity": "moderate",
-    "active_acne": "none",
-    "isotretinoin": "never",
-    "pregnant_or_breastfeeding": False,
-    "keloid_history": False,
-    "bleeding_disorder_or_anticoagulants": False,
-    "immunosuppressed": False,
-    "active_skin_infection_in_area": False,
-    "cold_sores_history": False,
-    "skin_cancer_in_area": False,
-    "radiation_to_area_within_year": False,
-    "diabetes": "none",
-    "eczema_psoriasis_rosacea_in_area": "none",
-    "recent_sunburn_or_tan": False,
-    "metal_allergy": False,
-    "anaesthetic_allergy": False,
-    "connective_tissue_disease": False,
-    "recent_facial_procedure": False,
-    "fitzpatrick": "II",
-    "age": 28,
-}
 
 
 def free_port() -> int:
