@@ -22,7 +22,7 @@ def live_server(tmp_path_factory):
         "SECRET_KEY": "browser-test-key",
         "EMBED_ALLOWED_ORIGINS": ("https://www.clinic.example",),  # the embed pages of pages.py
         # Many states send the contact and sign-in forms within a minute; the limits
-        # themselves are tested in tests/test_leads_cli_and_limits.py.
+        # themselves are tested in tests/leads/test_leads_cli_and_limits.py.
         "RATELIMIT_ENABLED": False,
     }
     app = create_app(settings, instance_path=str(folder))
