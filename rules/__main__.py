@@ -1,4 +1,4 @@
-"""Command line: `python -m rules evaluate` and `python -m rules check`.
+"""Command line: `python -m rules evaluate`, `python -m rules check` and `python -m rules diff`.
 
 evaluate [--lang LANG] [--rules PATH]
     Reads JSON on standard input.
@@ -18,6 +18,16 @@ check [--rules PATH] [--safety PATH] [--translations DIR] [--json]
     Proves the rule file over every possible answers object (contract section 7)
     and prints what was proved, or every finding with an answers object that
     shows it. Exit 0 when clean, 1 on any finding.
+
+diff OLD [NEW] [--json]
+    Compares two versions of the rule file over every answers object: the rules
+    added, removed and changed, how many answers objects go from each outcome to
+    each other one, and the reasons gained and lost, each with an answers object
+    that shows it (rules.diff; the JSON shape is in rules.diff_report). OLD and
+    NEW are files, REV:PATH (HEAD~1:rules/microneedling.toml) or a bare git
+    revision (HEAD~1: its rules/microneedling.toml); NEW defaults to the rule
+    file on disk. Exit 0 when nothing differs, 1 when something does, and 2 with
+    a message on standard error when a version cannot be read or does not parse.
 """
 
 from __future__ import annotations
@@ -25,13 +35,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 from .compiled import RuleBase
 from .contract import RuleFileError
+from .diff import diff_rulebases
+from .diff_report import diff_to_dict, format_diff
 from .engine import RULES_PATH
 from .i18n import N_, gettext
 from .parser import load_rulebase
+from .revisions import VersionError, load_version
 from .validation import AnswersError
 from .verify import SAFETY_PATH, verify
 
@@ -83,6 +97,23 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _diff(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    try:
+        old, new = load_version(args.old), load_version(args.new)
+    except (VersionError, RuleFileError) as exc:
+        print(f"rules diff: {exc}", file=sys.stderr)
+        return 2
+    diff = diff_rulebases(old, new)
+    diff.elapsed = time.perf_counter() - started  # reading the versions included
+    if args.json:
+        json.dump(diff_to_dict(diff), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(format_diff(diff))
+    return 0 if diff.same else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = argparse.ArgumentParser(
@@ -103,6 +134,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     ck.add_argument("--json", action="store_true", help="print the report as JSON")
     ck.set_defaults(run=_check)
+
+    df = commands.add_parser("diff", help="what changes between two versions of the rules")
+    df.add_argument("old", help="a rule file, REV:PATH, or a git revision such as HEAD~1")
+    df.add_argument(
+        "new", nargs="?", default=str(RULES_PATH), help="the same kinds (default: the rule file)"
+    )
+    df.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    df.set_defaults(run=_diff)
 
     args = parser.parse_args(argv)
     return args.run(args)

@@ -134,3 +134,14 @@ def write_catalogue() -> Callable[..., Path]:
         return po
 
     return write
+
+
+KELOID_OUTCOME = 'reason = "keloid_history"\noutcome = "see_dermatologist"'
+
+
+@pytest.fixture
+def keloid_softened(rules_text: str, edited: Callable[[str, str, str], Path]) -> Path:
+    """The shipped rules with R-keloid giving clinician_review instead of see_dermatologist."""
+    return edited(
+        rules_text, KELOID_OUTCOME, KELOID_OUTCOME.replace("see_dermatologist", "clinician_review")
+    )
