@@ -4,6 +4,13 @@ The embedded SQLite database is created and migrated on start-up, so a first
 run needs no manual step. PostgreSQL is migrated by the deploy step
 ``flask db upgrade`` (or on start-up when AUTO_MIGRATE=1).
 
+Every worker of every instance runs create_app, so several may find the same
+database behind its migrations at once; each Alembic run (start-up or ``flask
+db``) therefore holds ``migration_lock``: a PostgreSQL advisory lock, or an
+exclusive lock on a file beside the SQLite database. The first process
+migrates; the others wait, then find the schema at head and do nothing. A start
+with nothing to migrate only compares the version table with the scripts' head.
+
 SQLite runs in WAL mode: readers and the one writer no longer block each other,
 and a commit appends to the ``-wal`` file beside the database instead of
 rewriting pages through a rollback journal. ``synchronous=FULL`` keeps every
@@ -24,12 +31,18 @@ reconnect.
 
 from __future__ import annotations
 
+import fcntl
+import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import InvalidatePoolError, SQLAlchemyError
 
 from core.extensions import db, migrate
@@ -38,6 +51,11 @@ MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 # Every commit on disk when it returns; counters.count_now relaxes it for one statement.
 SQLITE_SYNCHRONOUS = "FULL"
+# The pg_advisory_lock key every process of this app takes around its migrations
+# (advisory locks are per database; any constant no other code of the database uses).
+MIGRATION_LOCK_KEY = 0x5C12_EE71_0000_0001
+
+logger = logging.getLogger(__name__)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -72,6 +90,65 @@ def ping_connections_left_idle(engine: Engine, idle_seconds: float) -> None:
     event.listen(engine, "checkout", ping_if_idle)
 
 
+def schema_at_head(engine: Engine) -> bool:
+    """Whether the database is at the migrations' head: a start with nothing to do skips
+    loading Alembic's environment and waiting for the lock."""
+    heads = set(ScriptDirectory(str(MIGRATIONS)).get_heads())
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_heads()
+    return len(current) == len(heads) and set(current) == heads
+
+
+@contextmanager
+def migration_lock(engine: Engine) -> Iterator[None]:
+    """Held around every Alembic run (migrations/env.py), so that workers and instances
+    starting together, or a deploy step beside them, migrate one after the other.
+
+    Alembic reads the database's revision only once the lock is held, so whoever
+    waited finds the schema at head and applies nothing. An in-memory SQLite
+    database belongs to one process and needs no lock.
+    """
+    if engine.dialect.name == "postgresql":
+        with _advisory_lock(engine):
+            yield
+    elif engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        with _file_lock(Path(f"{engine.url.database}-migrations.lock")):
+            yield
+    else:
+        yield
+
+
+@contextmanager
+def _advisory_lock(engine: Engine) -> Iterator[None]:
+    """A session-level advisory lock on a connection of its own, in autocommit so that it
+    holds no transaction open while the migrations run on another connection."""
+    key = {"key": MIGRATION_LOCK_KEY}
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        if not connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), key):
+            logger.info("waiting for another process to finish the database migrations")
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), key)
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), key)
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive flock on a file beside the SQLite database: every process that opens
+    that database sees it, and the kernel releases it if the holder dies."""
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            logger.info("waiting for another process to finish the database migrations")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def init_storage(app: Flask) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         path = Path(app.instance_path) / "screening.sqlite3"
@@ -103,4 +180,5 @@ def init_storage(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     if app.config.get("AUTO_MIGRATE"):
         with app.app_context():
-            upgrade(directory=str(MIGRATIONS))
+            if not schema_at_head(db.engine):
+                upgrade(directory=str(MIGRATIONS))  # under migration_lock (migrations/env.py)
