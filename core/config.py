@@ -13,6 +13,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - the known value production refuses
+DEV_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+#: Host names a developer's own machine answers to, trusted outside production only.
+DEV_HOSTS = ("localhost", "127.0.0.1")
 
 
 class ConfigError(RuntimeError):
@@ -166,6 +169,8 @@ def staff_settings() -> dict[str, Any]:
     secure = os.environ.get("APP_ENV", "development") != "development"
     return {
         "PERMANENT_SESSION_LIFETIME": _int("STAFF_SESSION_MINUTES", 30) * 60,
+        # A session ends this long after sign-in, however busy it has been.
+        "STAFF_SESSION_MAX_HOURS": _int("STAFF_SESSION_MAX_HOURS", 12),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", secure),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -183,7 +188,11 @@ def notification_settings() -> dict[str, Any]:
     """Email (SMTP) and webhook notifications of new leads, and their retries."""
     env = os.environ.get
     return {
-        "PUBLIC_BASE_URL": env("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # The address people and programs use: links in emails and snippets, and (unless
+        # TRUSTED_HOSTS says otherwise) the only host name served.
+        "PUBLIC_BASE_URL": env("PUBLIC_BASE_URL", DEV_PUBLIC_BASE_URL).rstrip("/"),
+        # Host names served, comma-separated; any other Host header gets a 400.
+        "TRUSTED_HOSTS": [h.strip() for h in env("TRUSTED_HOSTS", "").split(",") if h.strip()],
         "SMTP_HOST": env("SMTP_HOST", ""),
         "SMTP_PORT": _int("SMTP_PORT", 587),
         "SMTP_USER": env("SMTP_USER", ""),
@@ -221,6 +230,7 @@ def check_safe(config: dict[str, Any]) -> None:
             "SECRET_KEY must be set to a long random value when APP_ENV=production; "
             "generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
         )
+    _check_hosts(config)
     if config.get("SMTP_TLS") not in ("starttls", "ssl", "none"):
         raise ConfigError("SMTP_TLS must be starttls, ssl or none")
     if config.get("WEBHOOK_URL") and not config["WEBHOOK_URL"].startswith(("https://", "http://")):
@@ -233,3 +243,30 @@ def check_safe(config: dict[str, Any]) -> None:
         raise ConfigError(
             "OUTBOX_LEASE_SECONDS must be more than twice SMTP_TIMEOUT and WEBHOOK_TIMEOUT"
         )
+
+
+def _check_hosts(config: dict[str, Any]) -> None:
+    """Serve only the configured host names (Flask's TRUSTED_HOSTS).
+
+    A forged Host header would otherwise end up in absolute links. By default the
+    host of PUBLIC_BASE_URL, and outside production also localhost and 127.0.0.1.
+    """
+    production = config.get("APP_ENV") == "production"
+    base = config.get("PUBLIC_BASE_URL") or DEV_PUBLIC_BASE_URL
+    if production and base == DEV_PUBLIC_BASE_URL:
+        raise ConfigError(
+            "PUBLIC_BASE_URL must be set to the address people use when APP_ENV=production, "
+            "such as https://check.example-clinic.com"
+        )
+    try:
+        base_host = urlsplit(base).hostname
+    except ValueError:
+        base_host = None
+    if not base_host or urlsplit(base).scheme not in ("http", "https"):
+        raise ConfigError(f"PUBLIC_BASE_URL {base!r} is not an address like https://example.com")
+    hosts = config.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):
+        hosts = [host.strip() for host in hosts.split(",") if host.strip()]
+    if not hosts:
+        hosts = [base_host, *(() if production else DEV_HOSTS)]
+    config["TRUSTED_HOSTS"] = list(dict.fromkeys(host.lower() for host in hosts))

@@ -7,6 +7,8 @@ cookie-bound CSRF is off here.
 
 from __future__ import annotations
 
+import unicodedata
+
 import phonenumbers
 from flask import current_app
 from flask_babel import gettext as _
@@ -60,6 +62,30 @@ def example_numbers(region: str) -> tuple[str, str]:
     )
 
 
+#: Characters that reorder the text around them: a name could show as something else.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: Controls, surrogates, private-use and unassigned characters, and line/paragraph breaks.
+NOT_PLAIN_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def _not_plain(char: str) -> bool:
+    """Joiners (U+200C, U+200D) stay allowed: names in Persian or Hindi need them."""
+    return unicodedata.category(char) in NOT_PLAIN_CATEGORIES or char in BIDI_CONTROLS
+
+
+class PlainLine:
+    """One line of ordinary text: no line break, tab or other control character.
+
+    A name goes into the console, the CSV export and the audit trail; a line break
+    in it could start what looks like another field or header there.
+    """
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        text = field.data or ""
+        if any(_not_plain(char) for char in text):
+            raise ValidationError(_("Your name can only be one line, without special characters."))
+
+
 class PhoneNumber:
     """A real phone number of at most ``MAX_LENGTH`` characters, local or international."""
 
@@ -94,6 +120,7 @@ class ContactForm(LocalizedForm):
         validators=[
             InputRequired(_l("Enter your name.")),
             Length(max=120, message=_l("Your name must be 120 characters or fewer.")),
+            PlainLine(),
         ],
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
     )

@@ -6,6 +6,10 @@ working inside a cross-site iframe where cookies are blocked. Answers are health
 data, so the token is encrypted as well as signed (Fernet: AES plus HMAC, with a
 timestamp), which keeps them unreadable in URLs, histories and logs. A tampered
 or expired token is refused; it is never trusted for a decision.
+
+A token expires FLOW_TOKEN_MAX_AGE after the questionnaire began, not after it
+was last sealed: every page seals a fresh token, so a lifetime counted from the
+last one could be renewed for ever by whoever held a leaked link.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import base64
 import json
 import re
 import secrets
+import time
 import zlib
 from dataclasses import dataclass, field
 
@@ -37,6 +42,7 @@ class FlowState:
     answers: dict[str, object] = field(default_factory=dict)
     lang: str | None = None
     embed: dict[str, str] | None = None
+    started: int | None = None  # when the questionnaire began (Unix seconds); None: now
 
 
 class StateError(Exception):
@@ -63,10 +69,15 @@ class StateCodec:
 
     @staticmethod
     def new(lang: str | None = None, embed: dict[str, str] | None = None) -> FlowState:
-        return FlowState(flow_id=secrets.token_urlsafe(12), lang=lang, embed=embed or None)
+        return FlowState(
+            flow_id=secrets.token_urlsafe(12), lang=lang, embed=embed or None,
+            started=int(time.time()),
+        )  # fmt: skip
 
     def dumps(self, state: FlowState) -> str:
-        payload = {"f": state.flow_id, "a": state.answers}
+        if state.started is None:
+            state.started = int(time.time())
+        payload = {"f": state.flow_id, "a": state.answers, "t": state.started}
         if state.lang:
             payload["l"] = state.lang
         if state.embed:
@@ -98,8 +109,14 @@ class StateCodec:
             answers = payload["a"]
             lang = payload.get("l")
             embed = payload.get("e")
-        except (ValueError, KeyError, TypeError, zlib.error):
+            # A token sealed before the start was carried began no later than it was sealed.
+            started = payload.get("t") or self._fernet.extract_timestamp(token)
+        except (ValueError, KeyError, TypeError, zlib.error, InvalidToken):
             raise StateError("invalid") from None
+        if not isinstance(started, int) or isinstance(started, bool):
+            raise StateError("invalid")
+        if time.time() - started > self._max_age:
+            raise StateError("expired")
         if not isinstance(flow_id, str) or not isinstance(answers, dict):
             raise StateError("invalid")
         if embed is not None and not (
@@ -107,4 +124,4 @@ class StateCodec:
             and all(isinstance(k, str) and isinstance(v, str) for k, v in embed.items())
         ):
             raise StateError("invalid")
-        return FlowState(flow_id=flow_id, answers=answers, lang=lang, embed=embed)
+        return FlowState(flow_id=flow_id, answers=answers, lang=lang, embed=embed, started=started)

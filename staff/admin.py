@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, func, select
 
+from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import OutboxMessage
 from leads.service import outbox
+from staff import lockout, sessions
 from staff.audit import record
 from staff.auth import find_staff
 from staff.blueprint import admin_required, bp
@@ -20,6 +22,7 @@ from staff.filters import (
     filter_args,
     filters_from_query,
     on_days,
+    page_number,
     past_the_last_page,
 )
 from staff.forms import (
@@ -36,7 +39,9 @@ from staff.passwords import hash_password
 
 def _render_staff(form: StaffAddForm, status: int = 200):
     people = db.session.scalars(select(StaffUser).order_by(StaffUser.email)).all()
-    return render_template("staff/staff_list.html", people=people, form=form), status
+    now = utcnow()
+    locks = {person.id: lockout.locked_until(person.email, now) for person in people}
+    return render_template("staff/staff_list.html", people=people, locks=locks, form=form), status
 
 
 @bp.get("/admin/staff")
@@ -78,12 +83,13 @@ def _other_staff(person_id: int, posted: bool = True) -> StaffUser:
     return person
 
 
-@bp.post("/admin/staff/<int:person_id>/disable")
+@bp.post("/admin/staff/<id:person_id>/disable")
 @admin_required
 def disable_staff(person_id: int):
     person = _other_staff(person_id)
     person.active = not person.active
-    person.session_version += 1  # ends their open sessions
+    person.session_version += 1
+    sessions.end_all(person)  # ends their open sessions
     state = "enabled" if person.active else "disabled"
     record("staff_change", detail=f"{state} {person.email}")
     db.session.commit()
@@ -92,7 +98,7 @@ def disable_staff(person_id: int):
     return redirect(url_for(".staff_list"), code=303)
 
 
-@bp.get("/admin/staff/<int:person_id>/remove")
+@bp.get("/admin/staff/<id:person_id>/remove")
 @admin_required
 def confirm_remove_staff(person_id: int):
     """Ask before removing: "Remove" in the list only leads here."""
@@ -113,11 +119,12 @@ def confirm_remove_staff(person_id: int):
     )
 
 
-@bp.post("/admin/staff/<int:person_id>/remove")
+@bp.post("/admin/staff/<id:person_id>/remove")
 @admin_required
 def remove_staff(person_id: int):
     person = _other_staff(person_id)
     email = person.email
+    sessions.end_all(person)
     db.session.delete(person)
     record("staff_change", detail=f"removed {email}")
     db.session.commit()
@@ -147,7 +154,7 @@ def audit_log():
     form = filters_from_query(AuditFilterForm)
     page = db.paginate(
         filtered_audit_events(form),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=50,
         error_out=False,
     )

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from core.dbtypes import utcnow
 from core.extensions import config_limit, db, limiter, login_manager
-from staff import lockout
+from staff import lockout, sessions
 from staff.audit import record
 from staff.blueprint import LANGUAGE_KEY, bp
 from staff.forms import ConfirmForm, SignInForm
@@ -22,7 +22,11 @@ from staff.passwords import hash_password, needs_rehash, verify_password
 
 @login_manager.user_loader
 def load_user(user_id: str) -> StaffUser | None:
-    """ "<id>:<session version>": a password change ends every older session."""
+    """ "<id>:<session version>", and a live session on the server for this browser.
+
+    A password change ends every older session (the version); signing out, a
+    disabled or removed account end them on the server (staff/sessions.py).
+    """
     try:
         raw_id, raw_version = user_id.split(":", 1)
         user = db.session.get(StaffUser, int(raw_id))
@@ -31,6 +35,10 @@ def load_user(user_id: str) -> StaffUser | None:
         return None
     if user is None or user.session_version != version or not user.active:
         return None
+    live = sessions.current(user)
+    if live is None:
+        return None
+    sessions.touch(live)
     return user
 
 
@@ -41,7 +49,15 @@ def find_staff(email: str) -> StaffUser | None:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/staff") and not urlsplit(target).netloc:
+    """A console path to return to after sign-in; anything else (another host, a control
+    character that would break the Location header) goes to the leads."""
+    if (
+        target
+        and target.startswith("/staff")
+        and target.isprintable()
+        and "\\" not in target
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("staff.leads")
 
@@ -53,9 +69,11 @@ def sign_in():
     error = None
     status = 200
     if form.validate_on_submit():
-        user = find_staff(form.email.data)
-        now = utcnow()
-        wait = lockout.wait_seconds(user, now) if user else 0
+        # An unknown email takes exactly the steps a real one does (the count of tries,
+        # the password check against a dummy hash, an audit row): the same answer, the
+        # same status, about the same time.
+        email = form.email.data
+        wait = lockout.claim_try(email, utcnow())
         if wait:
             error = ngettext(
                 "Too many failed sign-ins. Try again in %(num)d second.",
@@ -63,25 +81,26 @@ def sign_in():
                 wait,
             )
             status = 429
-        elif user and user.active and verify_password(user.password_hash, form.password.data):
-            lockout.register_success(user, now)
-            if needs_rehash(user.password_hash):
-                user.password_hash = hash_password(form.password.data)
-            record("sign_in", actor=user)
-            db.session.commit()
-            _clear_session_keeping_language()
-            session.permanent = True  # PERMANENT_SESSION_LIFETIME, renewed on each request
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
         else:
-            if user is None:
-                verify_password(None, form.password.data)  # same cost as a known email
-            else:
-                lockout.register_failure(user, now)
-                record("sign_in_failed", actor=user)
+            user = find_staff(email)
+            right = verify_password(user.password_hash if user else None, form.password.data)
+            if user and user.active and right:
+                lockout.register_success(email)
+                user.last_sign_in_at = utcnow()
+                if needs_rehash(user.password_hash):
+                    user.password_hash = hash_password(form.password.data)
+                record("sign_in", actor=user)
+                _clear_session_keeping_language()
+                session.permanent = True  # the cookie; the session's life is on the server
+                sessions.start(user)
                 db.session.commit()
+                login_user(user)
+                return redirect(_safe_next(request.args.get("next")))
+            disabled = user is not None and not user.active  # read before the commit expires it
+            record("sign_in_failed", actor=user, detail="" if user else "no account has this email")
+            db.session.commit()
             error = _("The email or password is not right.")
-            if user and not user.active and verify_password(user.password_hash, form.password.data):
+            if disabled and right:
                 # Only someone who knows the password learns this: they can ask an admin.
                 error = _("This account is disabled. Ask a clinic admin to enable it.")
             status = 401
@@ -92,6 +111,8 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
+    sessions.end_this()  # a copy of this browser's cookie now signs in nobody
+    db.session.commit()
     logout_user()
     _clear_session_keeping_language()
     flash(_("You are signed out."))

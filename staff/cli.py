@@ -9,20 +9,22 @@ from flask.cli import AppGroup
 
 from core.extensions import db
 from leads.service import purge_older_than
+from staff import lockout, sessions
 from staff.audit import record
 from staff.auth import find_staff
 from staff.models import StaffUser
-from staff.passwords import hash_password, password_problem
+from staff.passwords import PROBLEMS, hash_password, password_problem
 
 staff_cli = AppGroup("staff", help="Console accounts.")
 leads_cli = AppGroup("leads", help="Personal data of people who asked to be contacted.")
 
 
-def _ask_password() -> str:
+def _ask_password(email: str, name: str = "") -> str:
     password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    problem = password_problem(password)
+    problem = password_problem(password, (email, name))
     if problem:
-        raise click.ClickException(f"The password needs {problem}.")
+        with current_app.test_request_context():  # the message is translatable
+            raise click.ClickException(str(PROBLEMS[problem]))
     return password
 
 
@@ -39,7 +41,7 @@ def create(email: str, name: str, admin: bool) -> None:
         raise click.ClickException("Give an email address.")
     if find_staff(email):
         raise click.ClickException(f"{email} already has an account; use set-password.")
-    password = _ask_password()
+    password = _ask_password(email, name)
     db.session.add(
         StaffUser(
             email=email,
@@ -59,10 +61,10 @@ def set_password(email: str) -> None:
     user = find_staff(email)
     if user is None:
         raise click.ClickException(f"No account for {email}.")
-    user.password_hash = hash_password(_ask_password())
-    user.failed_sign_ins = 0
-    user.locked_until = None
+    user.password_hash = hash_password(_ask_password(user.email, user.name))
+    lockout.register_success(user.email)  # unlocks
     user.session_version += 1
+    sessions.end_all(user)
     db.session.commit()
     click.echo(f"Password set for {user.email}.")
 

@@ -1,12 +1,12 @@
 """Embed on your site: both snippets for every allowed origin, ready to copy.
 
-The snippets name this app by the address the staff member reached the console
-at (``request.url_root``), which is the address the clinic's page must load.
+The snippets name this app by its configured public address (PUBLIC_BASE_URL),
+the one the clinic's page must load, never by the Host header of the request.
 """
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import current_app, render_template
 
 from embed.snippets import snippets_for_allowed_origins
 from staff.blueprint import bp
@@ -14,4 +14,5 @@ from staff.blueprint import bp
 
 @bp.get("/embed")
 def embed_snippets():
-    return render_template("staff/embed.html", items=snippets_for_allowed_origins(request.url_root))
+    items = snippets_for_allowed_origins(current_app.config["PUBLIC_BASE_URL"])
+    return render_template("staff/embed.html", items=items)

@@ -51,6 +51,17 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+#: The highest page number a link may ask for; a larger one is read as this (then
+#: sent to the last page), never handed to the database as an offset it cannot hold.
+MAX_PAGE = 100_000
+
+
+def page_number() -> int:
+    """The ?page= asked for, from 1 to MAX_PAGE (anything else reads as 1 or MAX_PAGE)."""
+    asked = request.args.get("page", 1, type=int)
+    return min(max(asked, 1), MAX_PAGE)
+
+
 def past_the_last_page(page: Pagination) -> int | None:
     """The last page's number when a link asks for a page beyond it (the list shrank)."""
     if page.page > 1 and page.page > page.pages:

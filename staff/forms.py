@@ -13,9 +13,17 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from leads.models import STATUSES
+from staff.passwords import PROBLEMS, password_problem
 from web.language import LocalizedForm
 
 STATUS_LABELS = {
@@ -146,11 +154,13 @@ class StaffAddForm(LocalizedForm):
     )
     password = PasswordField(
         _l("First password (at least 12 characters)"),
-        validators=[
-            InputRequired(_l("Enter a first password.")),
-            Length(min=12, message=_l("Use at least 12 characters.")),
-        ],
+        validators=[InputRequired(_l("Enter a first password."))],
     )
+
+    def validate_password(self, field: PasswordField) -> None:
+        problem = password_problem(field.data or "", (self.email.data, self.name.data))
+        if problem:
+            raise ValidationError(PROBLEMS[problem])
 
 
 class ConfirmForm(LocalizedForm):

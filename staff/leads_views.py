@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, or_, select
@@ -21,6 +21,7 @@ from staff.filters import (
     filter_args,
     filters_from_query,
     on_days,
+    page_number,
     past_the_last_page,
 )
 from staff.forms import (
@@ -62,7 +63,7 @@ def leads():
     form = filters_from_query(LeadFilterForm)
     page = db.paginate(
         filtered_leads(form),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=_per_page(),
         error_out=False,
     )
@@ -98,7 +99,7 @@ def _lead_or_404(lead_id: int) -> Lead:
     return lead
 
 
-@bp.get("/leads/<int:lead_id>")
+@bp.get("/leads/<id:lead_id>")
 def lead_detail(lead_id: int):
     lead = _lead_or_404(lead_id)
     record("view", lead_id=lead.id)
@@ -123,7 +124,7 @@ def _render_detail(lead: Lead, status_form: StatusForm, note_form: NoteForm, sta
     )
 
 
-@bp.post("/leads/<int:lead_id>/status")
+@bp.post("/leads/<id:lead_id>/status")
 def change_status(lead_id: int):
     lead = _lead_or_404(lead_id)
     form = StatusForm()
@@ -146,7 +147,7 @@ def change_status(lead_id: int):
     return redirect(url_for(".lead_detail", lead_id=lead.id), code=303)
 
 
-@bp.post("/leads/<int:lead_id>/notes")
+@bp.post("/leads/<id:lead_id>/notes")
 def add_note(lead_id: int):
     lead = _lead_or_404(lead_id)
     form = NoteForm()
@@ -161,7 +162,7 @@ def add_note(lead_id: int):
     return redirect(url_for(".lead_detail", lead_id=lead.id, _anchor="notes"), code=303)
 
 
-@bp.get("/leads/<int:lead_id>/delete")
+@bp.get("/leads/<id:lead_id>/delete")
 @admin_required
 def confirm_delete(lead_id: int):
     """Ask before deleting: the button on the lead's page only leads here."""
@@ -184,7 +185,7 @@ def confirm_delete(lead_id: int):
     )
 
 
-@bp.post("/leads/<int:lead_id>/delete")
+@bp.post("/leads/<id:lead_id>/delete")
 @admin_required
 def delete(lead_id: int):
     """Delete one person's data on their request (admins only); the audit keeps only the id."""

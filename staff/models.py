@@ -1,4 +1,5 @@
-"""Staff accounts (with their failed sign-in state) and the audit log of personal-data access."""
+"""Staff accounts, their signed-in sessions, failed sign-ins, and the audit log of
+personal-data access."""
 
 from __future__ import annotations
 
@@ -25,10 +26,6 @@ class StaffUser(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    # Failed sign-ins live in the database, so every worker sees the same lock.
-    failed_sign_ins: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    last_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Changes when the password changes, so old sessions stop working.
     session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
@@ -46,6 +43,39 @@ class StaffUser(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+
+class StaffSession(db.Model):
+    """One signed-in console session; the browser's cookie holds only its random token.
+
+    Stored by the token's sha256, so the table alone cannot sign anyone in. Signing
+    out deletes the row: a copy of the cookie taken before then signs in nobody.
+    """
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex of the token
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class SignInAttempts(db.Model):
+    """Failed sign-ins per email typed, whether or not an account has it.
+
+    Keyed by the sha256 of the email as typed (trimmed, lower-case), so an unknown
+    email is slowed and locked exactly like a real one and the answer never tells
+    them apart; the typed email itself is not stored.
+    """
+
+    __tablename__ = "sign_in_attempts"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class AuditEvent(db.Model):

@@ -44,7 +44,43 @@ def test_production_refuses_the_development_secret_key(monkeypatch, secret):
 def test_production_starts_with_a_real_secret_key(monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "a" * 64)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://check.example-clinic.com")
     assert create_app().config["APP_ENV"] == "production"
+
+
+def test_production_refuses_to_guess_its_public_address(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a" * 64)
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL"):
+        create_app()
+
+
+def test_only_the_configured_host_names_are_served(monkeypatch, tmp_path):
+    """A forged Host header gets a 400, never a page or a redirect naming it."""
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a" * 64)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://check.example-clinic.com")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'h.sqlite3'}",
+                      "AUTO_MIGRATE": True}, instance_path=str(tmp_path))  # fmt: skip
+    assert app.config["TRUSTED_HOSTS"] == ["check.example-clinic.com"]
+    client = app.test_client()
+    served = client.get("/check/start", base_url="https://check.example-clinic.com")
+    assert served.status_code == 303
+    for host in ("evil.example", "localhost", "check.example-clinic.com.evil.example"):
+        for path in ("/check/start", "/staff/sign-in", "/api/v1/questionnaire", "/nowhere"):
+            refused = client.get(path, base_url=f"https://{host}")
+            assert refused.status_code == 400, (host, path)
+            assert host not in refused.get_data(as_text=True)
+            assert "Location" not in refused.headers
+
+
+def test_trusted_hosts_can_be_listed(monkeypatch):
+    monkeypatch.setenv("TRUSTED_HOSTS", "check.example.com, .example.org")
+    assert create_app({"TESTING": True}).config["TRUSTED_HOSTS"] == [
+        "check.example.com",
+        ".example.org",
+    ]
 
 
 def test_instance_folder_is_created_on_first_run(tmp_path):

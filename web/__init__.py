@@ -14,9 +14,13 @@ from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from web import embed_mode, errors, headers, language, render_cache, static_files
+from web.body_limit import ChunkedBodyLimit
+from web.converters import RowIdConverter
 
 
 def init_app(app: Flask) -> None:
+    app.url_map.converters["id"] = RowIdConverter
+    app.wsgi_app = ChunkedBodyLimit(app.wsgi_app, lambda: app.config["MAX_CONTENT_LENGTH"])
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

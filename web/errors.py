@@ -9,7 +9,7 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from core.extensions import db, login_manager
 from web import zones
@@ -34,6 +34,15 @@ def page(code: int, title: str, message: str):
 
 
 def init_app(app: Flask) -> None:
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error):
+        """A Host header not in TRUSTED_HOSTS: no page can be drawn, since no link can be built."""
+        current_app.logger.warning(
+            "refused host %r: add it to TRUSTED_HOSTS if it is yours",
+            request.environ.get("HTTP_HOST", "")[:100],
+        )
+        return Response("This address is not served here.\n", 400, mimetype="text/plain")
+
     @app.errorhandler(400)
     def bad_request(_error):
         return page(400, _("Not available"), _("That page can't be used this way."))

@@ -98,3 +98,47 @@ def test_a_token_with_stray_characters_is_invalid_even_if_base64_would_skip_them
         with pytest.raises(StateError) as refused:
             sealer.loads(token[:10] + stray + token[10:])
         assert refused.value.reason == "invalid"
+
+
+def test_a_token_expires_its_lifetime_after_the_check_began_however_often_it_is_resealed():
+    """Every page seals a fresh token: counted from the last one, a leaked link lived for ever."""
+    sealer = codec(max_age=3600)
+    state = sealer.new()
+    state.started -= 3590  # began almost an hour ago
+    resealed = sealer.loads(sealer.dumps(sealer.loads(sealer.dumps(state))))
+    assert resealed.started == state.started  # a new token keeps the check's start
+    state.started -= 11
+    with pytest.raises(StateError) as error:
+        sealer.loads(sealer.dumps(state))  # sealed a moment ago, begun over an hour ago
+    assert error.value.reason == "expired"
+
+
+def test_a_token_sealed_before_starts_were_carried_began_when_it_was_sealed():
+    import json
+    import zlib
+
+    fernet = Fernet(_fernet_key("secret-one"))
+    raw = zlib.compress(json.dumps({"f": "old", "a": {}}).encode())
+    fresh = fernet.encrypt(raw).decode().rstrip("=")
+    assert codec().loads(fresh).started == pytest.approx(time.time(), abs=5)
+    old = fernet.encrypt_at_time(raw, int(time.time()) - 7200).decode().rstrip("=")
+    with pytest.raises(StateError) as error:
+        codec(max_age=3600).loads(old)
+    assert error.value.reason == "expired"
+
+
+def test_the_result_page_cannot_renew_an_old_check(client):
+    from support import HEALTHY, hidden_token
+
+    sealer = client.application.extensions["state_codec"]
+    lifetime = client.application.config["FLOW_TOKEN_MAX_AGE"]
+    state = sealer.new()
+    state.answers = dict(HEALTHY)
+    state.started -= lifetime - 60  # a minute of its life left
+    page = client.get("/check/result", query_string={"s": sealer.dumps(state)})
+    assert page.status_code == 200
+    renewed = sealer.loads(hidden_token(page.get_data(as_text=True)))
+    assert renewed.started == state.started
+    state.started -= 61
+    expired = client.get("/check/result", query_string={"s": sealer.dumps(state)})
+    assert expired.status_code == 303 and "notice=expired" in expired.headers["Location"]

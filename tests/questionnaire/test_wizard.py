@@ -275,7 +275,7 @@ def test_pages_are_compressed_for_browsers_that_ask(client):
 
 def test_hsts_only_over_https(client):
     assert "Strict-Transport-Security" not in client.get("/").headers
-    secure = client.get("/", base_url="https://clinic.example")
+    secure = client.get("/", base_url="https://localhost")
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
 

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from core.dbtypes import utcnow
 from core.extensions import db
-from staff.models import AuditEvent, StaffUser
+from staff.lockout import key_of
+from staff.models import AuditEvent, SignInAttempts, StaffUser
 
 
 def test_passwords_are_stored_as_argon2id(db_app):
@@ -56,8 +57,8 @@ def test_repeated_failures_are_slowed_then_locked_in_the_database(app_factory):
 
     def rewind():
         with app.app_context():
-            user = db.session.scalars(select(StaffUser)).one()
-            user.last_failed_at = utcnow() - timedelta(minutes=1)
+            tries = db.session.get(SignInAttempts, key_of("staff@clinic.test"))
+            tries.last_failed_at = utcnow() - timedelta(minutes=1)
             db.session.commit()
 
     rewind()
@@ -68,14 +69,14 @@ def test_repeated_failures_are_slowed_then_locked_in_the_database(app_factory):
     locked = sign_in(client)  # locked: even the right password is refused
     assert locked.status_code == 429
     with app.app_context():
-        user = db.session.scalars(select(StaffUser)).one()
-        assert user.locked_until > utcnow() + timedelta(minutes=14)
-        user.locked_until = utcnow() - timedelta(seconds=1)  # the lock runs out
+        tries = db.session.get(SignInAttempts, key_of("staff@clinic.test"))
+        assert tries.locked_until > utcnow() + timedelta(minutes=14)
+        tries.locked_until = utcnow() - timedelta(seconds=1)  # the lock runs out
         db.session.commit()
     assert sign_in(client).status_code == 302
     with app.app_context():
-        user = db.session.scalars(select(StaffUser)).one()
-        assert user.failed_sign_ins == 0
+        tries = db.session.get(SignInAttempts, key_of("staff@clinic.test"))
+        assert tries.failures == 0
         actions = db.session.scalars(select(AuditEvent.action)).all()
         assert actions.count("sign_in_failed") == 4 and "sign_in" in actions
 

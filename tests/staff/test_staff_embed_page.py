@@ -18,7 +18,7 @@ def test_signed_in_staff_get_both_snippets_for_every_allowed_origin(app_factory)
     assert anonymous.status_code == 302 and "/staff/sign-in" in anonymous.headers["Location"]
 
     sign_in(client)
-    page = client.get("/staff/embed")  # the snippets name the address the console is at
+    page = client.get("/staff/embed")  # the snippets name the configured public address
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     # Linked from the console's navigation, marked as the current page.
@@ -30,8 +30,8 @@ def test_signed_in_staff_get_both_snippets_for_every_allowed_origin(app_factory)
         snippet
         for origin in ORIGINS
         for snippet in (
-            '<script src="http://localhost/embed.js" async></script>',
-            '<iframe src="http://localhost/embed/?origin='
+            '<script src="http://console.test/embed.js" async></script>',
+            '<iframe src="http://console.test/embed/?origin='
             + origin.replace(":", "%3A").replace("/", "%2F")
             + '" title="Acne scar microneedling check" width="100%" height="1600" '
             'style="border:0"></iframe>',

@@ -124,6 +124,7 @@ def test_the_console_cookie_is_httponly_and_samesite_in_development(app):
 def test_the_console_cookie_is_secure_outside_development(monkeypatch, tmp_path, env):
     monkeypatch.setenv("APP_ENV", env)
     monkeypatch.setenv("SECRET_KEY", "a-real-secret-" + "k" * 40)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://localhost")
     monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
     app = create_app(
         {
