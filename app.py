@@ -16,6 +16,7 @@ import api
 import core
 import embed
 import leads
+import ops
 import questionnaire
 import staff
 import web
@@ -38,6 +39,7 @@ def create_app(
     config.check_safe(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    ops.init_app(app)  # before the rest: start-up logs in LOG_FORMAT; request ids, metrics
     questionnaire.init_app(app)  # first: a malformed rule file or catalogue stops start-up
     web.init_app(app)
     core.init_app(app)

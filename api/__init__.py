@@ -24,6 +24,7 @@ import rules
 from api.openapi import openapi_document
 from api.questionnaire import questionnaire_json
 from core.extensions import config_limit, limiter
+from questionnaire.service import evaluate
 from questionnaire.service import flow as _flow
 from web.errors import error_json as error_response
 
@@ -89,7 +90,7 @@ def assessments() -> tuple[Response, int] | Response:
     except (ValueError, RecursionError):
         return error_response(400, _("The body is not valid JSON."))
     try:
-        decision = rules.evaluate(answers, lang=_lang())
+        decision = evaluate(answers, lang=_lang())
     except rules.AnswersError as error:
         response = jsonify({"errors": error.errors})
         status = 422

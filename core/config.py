@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -108,6 +109,8 @@ def from_environment() -> dict[str, Any]:
         "EMBED_ALLOWED_ORIGINS": _origins("EMBED_ALLOWED_ORIGINS"),
         "CLINIC_LOGO_URL": _same_origin_path("CLINIC_LOGO_URL"),
         "FLOW_TOKEN_MAX_AGE": _int("FLOW_TOKEN_MAX_AGE", 4 * 60 * 60),
+        # The rule file the app proves at start-up and decides with; empty: the shipped one.
+        "RULES_FILE": env("RULES_FILE", ""),
         # Behind a load balancer: how many proxies set X-Forwarded-For/-Proto/-Host.
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "COMPRESS_ALGORITHM": ["br", "gzip"],
@@ -123,6 +126,7 @@ def from_environment() -> dict[str, Any]:
         **storage_settings(),
         **staff_settings(),
         **notification_settings(),
+        **operations_settings(),
     }
 
 
@@ -209,6 +213,49 @@ def notification_settings() -> dict[str, Any]:
         "OUTBOX_BACKOFF_SECONDS": _int("OUTBOX_BACKOFF_SECONDS", 60),
         # How long a claimed message is left to its sender before another may try it.
         "OUTBOX_LEASE_SECONDS": _int("OUTBOX_LEASE_SECONDS", 300),
+    }
+
+
+LOG_FORMATS = ("json", "text")
+
+
+def parse_networks(raw: str | Iterable[str]) -> tuple[str, ...]:
+    """Networks in CIDR notation ("10.0.0.0/8, 192.0.2.7"), normalised, or ConfigError.
+
+    A bare address is a network of one. A network with host bits set
+    ("10.0.0.1/8") is refused rather than guessed at: it is most likely a typo.
+    """
+    import ipaddress
+
+    items = raw.split(",") if isinstance(raw, str) else list(raw)
+    networks = []
+    for item in (str(item).strip() for item in items):
+        if not item:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(item)))
+        except ValueError as exc:
+            raise ConfigError(
+                f"METRICS_ALLOWED_NETWORKS: {item!r} is not a network like 10.0.0.0/8 "
+                f"or an address like 192.0.2.7 ({exc})"
+            ) from exc
+    return tuple(dict.fromkeys(networks))
+
+
+def _log_format() -> str | None:
+    raw = os.environ.get("LOG_FORMAT", "").strip().lower()
+    if raw and raw not in LOG_FORMATS:
+        raise ConfigError(f"LOG_FORMAT must be json or text, got {raw!r}")
+    return raw or None
+
+
+def operations_settings() -> dict[str, Any]:
+    """What operators watch (ops/): the log format and who may read the metrics."""
+    return {
+        # json or text; unset: json when APP_ENV=production, text otherwise (ops/logs.py).
+        "LOG_FORMAT": _log_format(),
+        # Besides loopback (always allowed), the networks that may read /internal/metrics.
+        "METRICS_ALLOWED_NETWORKS": parse_networks(os.environ.get("METRICS_ALLOWED_NETWORKS", "")),
     }
 
 

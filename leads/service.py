@@ -13,6 +13,7 @@ import logging
 from collections.abc import Sequence
 
 from flask import Response, current_app
+from flask.signals import Namespace
 
 from leads import outbox
 from leads.after_response import run_after_body
@@ -34,6 +35,7 @@ __all__ = [
     "delete_lead",
     "deliver_after_response",
     "find_by_flow",
+    "lead_created",
     "lead_source",
     "outbox",
     "purge_older_than",
@@ -41,6 +43,12 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+_signals = Namespace()
+#: Sent once a contact request is stored as a new lead (not when a repeated submit finds
+#: it stored already), by the app, with ``source=`` and ``outcome=``: nothing personal.
+#: ops counts it for the metrics; leads knows nothing of who listens.
+lead_created = _signals.signal("lead-created")
 
 
 def lead_source(state: FlowState) -> tuple[str, str]:
@@ -72,7 +80,7 @@ def request_contact(
     Raises CaptureError when nothing could be stored.
     """
     source, origin = ("staff_intake", "") if entered_by_id is not None else lead_source(state)
-    return capture_lead(
+    captured = capture_lead(
         flow_id=state.flow_id,
         answers=decided.answers,
         decision=decided.decision,
@@ -82,6 +90,11 @@ def request_contact(
         embed_origin=origin,
         entered_by_id=entered_by_id,
     )
+    if captured.created:
+        lead_created.send(
+            current_app._get_current_object(), source=source, outcome=decided.decision.outcome
+        )
+    return captured
 
 
 def deliver_after_response(response: Response, message_ids: Sequence[int]) -> Response:

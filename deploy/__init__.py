@@ -1,0 +1,1 @@
+"""The production configuration (nginx, systemd units, env file) and the loopback stack."""
