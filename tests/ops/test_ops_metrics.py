@@ -33,12 +33,14 @@ def scrape(app, **environ) -> str:
 
 
 def value(text: str, name: str, **labels: str) -> float:
-    """The sample's value (0 when the series does not exist yet)."""
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
-                return sample.value
-    return 0.0
+    """The sum of the samples with these labels (0 when none exists yet): the counter is the
+    process's, so other tests' series (another status class) may match too."""
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items())
+    )
 
 
 def test_refused_from_an_outside_address_with_the_unknown_page(app):
