@@ -11,9 +11,10 @@ sync workers each, on a fresh PostgreSQL database and Redis, with the bare
 1. wrk through nginx over HTTPS (keep-alive connections, as browsers use): the hello
    ceiling through the same nginx, the same hello straight to the instances (one wrk
    per instance at once, plain HTTP: what nginx costs), a static file nginx serves
-   itself, the intro page and a step page; the medians of several rounds, each route
-   right after a hello run through nginx of its own, and the ratio to it. Needs
-   Debian's ``wrk``.
+   itself, the intro page, a step page and the contact POST (every request a new
+   finished questionnaire, so each stores a lead), the last through nginx and straight
+   to the instances; the medians of several rounds, each route right after a hello run
+   through nginx of its own, and the ratio to it. Needs Debian's ``wrk``.
 2. the slow-client probe: ``--slow`` connections trickle one byte at a time (half of
    them the request header, half a body after complete headers), then ``--normal``
    GETs of / are sent, four at a time; it prints how many were answered within
@@ -32,6 +33,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -54,29 +56,82 @@ def step_token(secret_key: str) -> str:
     return StateCodec(secret_key, 3600).dumps(FlowState("bench", answers))
 
 
+def contact_script(secret_key: str, count: int, threads: int) -> str:
+    """A wrk Lua script whose every request posts the contact form of a new questionnaire.
+
+    ``count`` finished questionnaires, each with its own flow id (so every POST stores a
+    lead, as bench/http_bench.py's), one body per line; each of wrk's ``threads`` takes
+    its own share of the lines. A new script (new flows) for every wrk run.
+    """
+    from questionnaire.state import StateCodec
+
+    codec = StateCodec(secret_key, 3600)
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as bodies:
+        for n in range(count):
+            state = codec.new()
+            state.answers = dict(HEALTHY)
+            bodies.write(
+                f"s={codec.dumps(state)}&name=Bench+{n}&email=bench%40example.com"
+                "&contact_time=any&consent=y\n"
+            )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(
+            f"""
+local threads = 0
+function setup(thread)
+  thread:set("number", threads)
+  threads = threads + 1
+end
+function init(args)
+  bodies = {{}}
+  local n = 0
+  for line in io.lines("{bodies.name}") do
+    if n % {threads} == number then bodies[#bodies + 1] = line end
+    n = n + 1
+  end
+  next_body = 1
+end
+function request()
+  local body = bodies[next_body]
+  next_body = next_body % #bodies + 1
+  return wrk.format("POST", nil,
+    {{["Content-Type"] = "application/x-www-form-urlencoded"}}, body)
+end
+"""
+        )
+    return script.name
+
+
 def milliseconds(text: str) -> float:
     """wrk's latency ("850.00us", "16.43ms", "1.20s") in milliseconds."""
     number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def run_wrk(url: str | list[str], seconds: int, connections: int) -> dict:
-    """One wrk run; for several URLs, one wrk per URL at once (connections shared out), summed."""
+def run_wrk(url: str | list[str], seconds: int, connections: int, script=None) -> dict:
+    """One wrk run; for several URLs, one wrk per URL at once (connections shared out), summed.
+
+    ``script``, when given, makes a wrk Lua script for ``threads`` threads: called
+    once for every wrk started (each gets requests of its own).
+    """
     if isinstance(url, list):
         share = max(1, connections // len(url))
         # One thread each; Host: the instances serve PUBLIC_BASE_URL's host name only.
         options = ["-t1", f"-c{share}", f"-d{seconds}s", "--latency", "-H", f"Host: {HOST_NAME}"]
-        commands = [["wrk", *options, u] for u in url]
+        commands = [["wrk", *options, *(["-s", script(1)] if script else []), u] for u in url]
         runs = [subprocess.Popen(c, stdout=subprocess.PIPE, text=True) for c in commands]
         results = [parse_wrk(run.communicate()[0]) for run in runs]
         return {
             "rps": sum(r["rps"] for r in results),
+            "requests": sum(r["requests"] for r in results),
             "p50": max(r["p50"] for r in results),
             "p99": max(r["p99"] for r in results),
             "bad": sum(r["bad"] for r in results),
             "socket_errors": "; ".join(r["socket_errors"] for r in results if r["socket_errors"]),
         }
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if script:
+        command[1:1] = ["-s", script(2)]
     return parse_wrk(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
 
@@ -86,6 +141,7 @@ def parse_wrk(output: str) -> dict:
     socket_errors = re.search(r"Socket errors: (.*)", output)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
         "p50": milliseconds(latency["50"]),
         "p99": milliseconds(latency["99"]),
         "bad": int(errors.group(1)) if errors else 0,
@@ -96,20 +152,33 @@ def parse_wrk(output: str) -> dict:
 def throughput(stack: Stack, options) -> None:
     base = f"https://{stack.host}"
     hello = ("hello (ceiling)", base + "/__bench/hello")
-    direct = [f"http://127.0.0.1:{port}/__bench/hello" for port in stack.instance_ports]
+    direct = [f"http://127.0.0.1:{port}" for port in stack.instance_ports]
+    # Enough new questionnaires for a run at the machine's best, each flow posted once.
+    contacts = max(3000, options.seconds * 1500)
+
+    def contacts_script(threads: int) -> str:
+        return contact_script(stack.secret_key, contacts, threads)
+
     routes = [
-        ("hello, straight to the instances", direct),  # what nginx costs: the same workers
-        ("static file (nginx alone)", base + "/static/app.css"),
-        ("intro page", base + "/"),
-        ("step page", f"{base}/check/skin?s={step_token(stack.secret_key)}"),
+        # what nginx costs: the same workers, straight
+        ("hello, straight to the instances", [u + "/__bench/hello" for u in direct], None),
+        ("static file (nginx alone)", base + "/static/app.css", None),
+        ("intro page", base + "/", None),
+        ("step page", f"{base}/check/skin?s={step_token(stack.secret_key)}", None),
+        ("contact POST", base + "/check/contact", contacts_script),
+        ("contact POST, straight", [u + "/check/contact" for u in direct], contacts_script),
     ]
-    for _name, url in [hello, *routes]:  # warm-up: every worker imports and caches
-        run_wrk(url, 2, options.connections)
-    runs: dict[str, list[tuple[dict, dict]]] = {name: [] for name, _ in routes}
+    posted = 0  # contact POSTs answered, to compare with the leads stored
+    for _name, url, script in [(*hello, None), *routes]:  # warm-up: imports and caches
+        warm = run_wrk(url, 2, options.connections, script)
+        posted += warm["requests"] if script else 0
+    runs: dict[str, list[tuple[dict, dict]]] = {name: [] for name, _, _ in routes}
     for _round in range(options.rounds):
-        for name, url in routes:
+        for name, url, script in routes:
             ceiling = run_wrk(hello[1], options.seconds, options.connections)
-            runs[name].append((ceiling, run_wrk(url, options.seconds, options.connections)))
+            result = run_wrk(url, options.seconds, options.connections, script)
+            runs[name].append((ceiling, result))
+            posted += result["requests"] if script else 0
     ceilings = [ceiling for pairs in runs.values() for ceiling, _ in pairs]
     print(
         f"\nwrk -t2 -c{options.connections} -d{options.seconds}s over HTTPS through nginx, "
@@ -131,6 +200,13 @@ def throughput(stack: Stack, options) -> None:
         errors = {r["socket_errors"] for r in results} - {""}
         if errors:
             print(f"  socket errors: {'; '.join(sorted(errors))}")
+    import psycopg
+
+    with psycopg.connect(stack.database_url) as connection:
+        (leads,) = connection.execute("SELECT count(*) FROM leads").fetchone()
+    # wrk counts only the answers it read whole: a few POSTs in flight when a run stops
+    # may be stored but not counted, never the other way round.
+    print(f"contact POSTs answered: {posted}; leads stored: {leads} (each POST a new lead)")
 
 
 def probe(connect, host: str, slow: int, normal: int, window: float) -> tuple[int, float]:

@@ -154,6 +154,14 @@ def init_storage(app: Flask) -> None:
         path = Path(app.instance_path) / "screening.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     app.config.setdefault("DATABASE_PING_AFTER_IDLE", 1.0)
+    # A failed statement's exception, and so every log line and traceback made of it,
+    # never shows the values it was sent with (health answers, names, emails): SQLAlchemy
+    # writes "[SQL parameters hidden due to hide_parameters=True]" in their place. Always
+    # on, whatever other engine options the configuration gives.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+        "hide_parameters": True,
+    }
     # Each model registers its table with db.metadata where it is defined; the factory
     # imports every feature before this runs, so the migrations see all of them.
     db.init_app(app)

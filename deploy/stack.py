@@ -12,10 +12,12 @@ what a clinic installs:
   ExecStart, each on a socket bound where deploy/systemd/screening@.socket says
   (``ListenStream``, ``Backlog``). This process holds the sockets and hands each to its
   gunicorn the way systemd does (``LISTEN_FDS``), so an instance restarts without its
-  socket ever closing;
+  socket ever closing; the unit's ``Environment=`` settings and its ``RuntimeDirectory=``
+  folders (made anew, empty, at each start, under this stack's folder instead of /run);
 - nginx with deploy/nginx/screening.conf, changed only where a loopback copy must
   differ: free loopback ports, the host name ``localhost``, a self-signed certificate
-  made by openssl, these instances' ports and this checkout's static/ folder;
+  made by openssl, these instances' ports, this checkout's static/ folder and the access
+  log's path (its format is the site's own, which never logs a query string);
 - the settings of deploy/env.example (APP_ENV=production, TRUSTED_PROXIES=1, ...), with
   this stack's database, Redis, secret key and address.
 
@@ -51,6 +53,12 @@ NGINX_SITE = ROOT / "deploy" / "nginx" / "screening.conf"
 SERVICE_UNIT = ROOT / "deploy" / "systemd" / "screening@.service"
 SOCKET_UNIT = ROOT / "deploy" / "systemd" / "screening@.socket"
 ENV_EXAMPLE = ROOT / "deploy" / "env.example"
+# screening.conf's own access log (its "screening" format: no query string), and the one
+# the main configuration keeps at the http level, as Debian's nginx.conf does ("combined",
+# query strings included): only what no server of the site logs itself may land there.
+SHIPPED_ACCESS_LOG = "/var/log/nginx/screening-access.log"
+ACCESS_LOG = "nginx-access.log"
+MAIN_ACCESS_LOG = "nginx-main-access.log"
 
 SHIPPED_HOST = "check.example-clinic.com"  # the placeholder host name of screening.conf
 HOST_NAME = "localhost"  # the stack's: the certificate's name, and what clients send
@@ -195,15 +203,33 @@ class Stack:
         instance.process = None
         return code
 
+    @property
+    def run(self) -> Path:
+        """The stack's /run: each instance's RuntimeDirectory= folders are made here."""
+        return self.prefix / "run"
+
+    def runtime_folders(self, index: int) -> list[Path]:
+        return [self.run / name for name in runtime_directories(self.instances[index].port)]
+
     def start_instance(self, index: int, timeout: float = 60, wait: bool = True) -> None:
-        """Start one gunicorn on its held socket, and wait until it answers."""
+        """Start one gunicorn on its held socket, and wait until it answers.
+
+        As systemd does for screening@.service, its RuntimeDirectory= folders are made
+        anew, empty (the metrics of every worker, PROMETHEUS_MULTIPROC_DIR), and its
+        Environment= settings are set, under those of the env file (EnvironmentFile=
+        wins in systemd too).
+        """
         instance = self.instances[index]
         arguments = gunicorn_arguments(instance.port, self.workers)
+        for folder in self.runtime_folders(index):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(mode=0o700, parents=True)
+        environment = {**unit_environment(instance.port, self.run), **self.environment}
         with instance.log.open("ab") as log:
             instance.process = subprocess.Popen(  # noqa: S603 - a fixed argument list
                 [sys.executable, "-c", HAND_OVER_SOCKET, str(instance.socket.fileno()), *arguments],
                 cwd=ROOT,
-                env=self.environment,
+                env=environment,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 pass_fds=(instance.socket.fileno(),),
@@ -249,6 +275,24 @@ def socket_address(port: int) -> tuple[str, int, int]:
     return host.strip("[]"), int(port_text), backlog
 
 
+def runtime_directories(port: int) -> list[str]:
+    """screening@.service's RuntimeDirectory= folders for this port, relative to /run."""
+    names = " ".join(unit_values(SERVICE_UNIT, "RuntimeDirectory")).split()
+    return [name.replace("%i", str(port)) for name in names]
+
+
+def unit_environment(port: int, run: Path) -> dict[str, str]:
+    """screening@.service's Environment= settings for this port, /run/ moved to ``run``."""
+    settings = {}
+    for line in unit_values(SERVICE_UNIT, "Environment"):
+        for assignment in shlex.split(line.replace("%i", str(port))):
+            name, _, value = assignment.partition("=")
+            if value.startswith("/run/"):
+                value = str(run / value.removeprefix("/run/"))
+            settings[name] = value
+    return settings
+
+
 def gunicorn_arguments(port: int, workers: int) -> list[str]:
     """screening@.service's gunicorn arguments for this port, with the stack's worker count."""
     (command,) = unit_values(SERVICE_UNIT, "ExecStart")
@@ -282,10 +326,18 @@ def _swap(text: str, pattern: str, replacement: str, count: int | None = None) -
 
 
 def render_site(
-    https_port: int, http_port: int, instance_ports: list[int], certificate: Path, key: Path
+    https_port: int,
+    http_port: int,
+    instance_ports: list[int],
+    certificate: Path,
+    key: Path,
+    access_log: Path,
 ) -> str:
     """deploy/nginx/screening.conf for loopback: only ports, name, certificate and paths change."""
     text = NGINX_SITE.read_text()
+    # Every server logs in the site's own format, to the stack's folder instead of /var/log.
+    text = _swap(text, rf"access_log {re.escape(SHIPPED_ACCESS_LOG)} screening;",
+                 f"access_log {access_log} screening;", 3)  # fmt: skip
     text = _swap(text, r"^\s*listen \[::\]:.*\n", "", count=4)  # loopback: IPv4 only
     for shipped, port, tls in (("80", http_port, ""), ("443", https_port, " ssl")):
         for default in (" default_server", ""):
@@ -302,7 +354,12 @@ def render_site(
 
 
 def render_main(prefix: Path, site: Path) -> str:
-    """The main configuration around the site, as Debian's /etc/nginx/nginx.conf would be."""
+    """The main configuration around the site, as Debian's /etc/nginx/nginx.conf would be.
+
+    Like Debian's, it has an access_log of its own at the http level, in nginx's default
+    "combined" format (with the query string): the site's servers each name their own
+    log and format (screening.conf's ``log_format screening``), which replaces it.
+    """
     temp = "\n".join(
         f"    {kind}_temp_path {prefix / kind};"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -319,9 +376,7 @@ http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
     sendfile on;
-    log_format stack '$remote_addr "$request" $status up=$upstream_addr/$upstream_status '
-                     'rt=$request_time';
-    access_log {prefix / "nginx-access.log"} stack;
+    access_log {prefix / MAIN_ACCESS_LOG};
 {temp}
     include {site};
 }}
@@ -333,6 +388,26 @@ def _run(command: list[str], what: str, **options) -> subprocess.CompletedProces
     if result.returncode != 0:
         raise StackError(f"{what} failed ({result.returncode}):\n{result.stdout}{result.stderr}")
     return result
+
+
+DEMO_CLINICIAN = "demo-clinician@stack.invalid"
+
+
+def _demo_sign_off(settings: dict[str, str]) -> None:
+    """A clinician account of this stack only, and its sign-off of the deployed rules.
+
+    Its name says what it is, on every result page: never a clinic's real sign-off.
+    The commands ask for the password as a person would type it; ``start_new_session``
+    keeps them off this terminal, so they read it from their standard input.
+    """
+    flask = [sys.executable, "-m", "flask", "--app", "app"]
+    password = secrets.token_urlsafe(18)
+    options = {"cwd": ROOT, "env": settings, "start_new_session": True}
+    _run([*flask, "staff", "create", DEMO_CLINICIAN, "--clinician", "--name", "Demo clinician"],
+         "flask staff create", input=f"{password}\n{password}\n", **options)  # fmt: skip
+    name = "Demo clinician of a loopback stack (not a real sign-off)"
+    _run([*flask, "rules", "sign", DEMO_CLINICIAN, "--name", name, "--registration", "DEMO-0000"],
+         "flask rules sign", input=f"{password}\n", **options)  # fmt: skip
 
 
 def make_certificate(folder: Path) -> tuple[Path, Path]:
@@ -451,7 +526,14 @@ def _start_nginx(stack: Stack, key: Path) -> None:
         raise StackError("nginx is not installed: apt-get install nginx")
     site = stack.prefix / "screening.conf"
     site.write_text(
-        render_site(stack.https_port, stack.http_port, stack.instance_ports, stack.certificate, key)
+        render_site(
+            stack.https_port,
+            stack.http_port,
+            stack.instance_ports,
+            stack.certificate,
+            key,
+            stack.prefix / ACCESS_LOG,
+        )
     )
     main = stack.prefix / "nginx.conf"
     main.write_text(render_main(stack.prefix, site))
@@ -483,8 +565,14 @@ def running(
     http_port: int | None = None,
     postgres_url: str = POSTGRES_URL,
     redis_url: str = REDIS_URL,
+    demo_sign_off: bool = True,
 ) -> Iterator[Stack]:
-    """Start the stack; yield it; stop nginx, the instances and the database on leaving."""
+    """Start the stack; yield it; stop nginx, the instances and the database on leaving.
+
+    Production decides patients only with a signed rule version: unless
+    ``demo_sign_off`` is False, a throwaway clinician account of this stack signs the
+    deployed version off, exactly as a clinic's clinical lead does (``flask rules sign``).
+    """
     _check_redis(redis_url)
     with contextlib.ExitStack() as cleanup:
         prefix = Path(tempfile.mkdtemp(prefix="screening-stack-"))
@@ -529,6 +617,8 @@ def running(
         # The deploy step, once (screening-migrate.service): never several workers at once.
         _run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"], "flask db upgrade",
              cwd=ROOT, env=settings)  # fmt: skip
+        if demo_sign_off:
+            _demo_sign_off(settings)
         cleanup.callback(_stop_all, held)
         for index in range(len(held)):
             stack.start_instance(index, wait=False)

@@ -49,14 +49,19 @@ _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UNMATCHED_ROUTE = "unmatched"  # no URL rule matched (404, 405): the raw path is never a label
 
-# Second line of defence: a token in a query string, SQLAlchemy's bound values.
+# Second line of defence: a token in a query string, SQLAlchemy's bound values (hidden
+# by the engine's hide_parameters too), and PostgreSQL's DETAIL line, which names a
+# duplicate key's value or a failing row ("Key (email)=(...) already exists.").
 _TOKEN_VALUE = re.compile(r"(?<![\w.%-])(s=)[^&\s\"']+")
 _SQL_PARAMETERS = re.compile(r"\[parameters: [^\n]*")
+_SERVER_DETAIL = re.compile(r"\bDETAIL:[^\n]*")
 
 
 def scrub(text: str) -> str:
-    """The text without ``s=`` token values or a failed statement's bound parameters."""
+    """The text without ``s=`` token values, a failed statement's bound parameters or
+    the database server's DETAIL line."""
     text = _TOKEN_VALUE.sub(r"\1[hidden]", text)
+    text = _SERVER_DETAIL.sub("DETAIL: [hidden]", text)
     return _SQL_PARAMETERS.sub("[parameters: hidden]", text)
 
 

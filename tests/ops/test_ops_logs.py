@@ -230,7 +230,8 @@ def test_a_failed_statement_never_logs_the_values_it_was_sent(json_app):
     assert response.status_code >= 500  # nothing could be stored
     lines = json_lines(buffer)
     (failure,) = [line for line in lines if line["level"] == "ERROR"]
-    assert "[parameters: hidden]" in failure["exception"]  # the error is there, not its values
+    # The error is there, not its values (the engine hides them: core.database).
+    assert "[SQL parameters hidden due to hide_parameters=True]" in failure["exception"]
     for secret in (CONTACT["email"], "Zo\\u00eb", CONTACT["message"], token_of(result)):
         assert secret not in buffer.getvalue(), secret
 
@@ -241,3 +242,5 @@ def test_the_scrub_hides_token_values_and_statement_parameters():
     assert "gAAAAB" not in scrubbed and "abc" not in scrubbed and "Zoë" not in scrubbed
     assert "?s=[hidden]&lang=es" in scrubbed and "[parameters: hidden]" in scrubbed
     assert ops.logs.scrub("status=200 ms=3 xs=4") == "status=200 ms=3 xs=4"
+    detail = 'duplicate key\nDETAIL:  Key (email)=(zoe@example.com) already exists.\n[SQL: INSERT'
+    assert ops.logs.scrub(detail) == "duplicate key\nDETAIL: [hidden]\n[SQL: INSERT"
