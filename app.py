@@ -18,12 +18,14 @@ import embed
 import leads
 import ops
 import questionnaire
+import signoff
 import staff
 import web
 from core import config
 from leads import views as contact_views
 from leads.models import Lead  # noqa: F401 - every table is known before the migrations run
 from questionnaire import views as check_views
+from signoff.models import RuleSignOff  # noqa: F401
 from staff.models import StaffUser  # noqa: F401
 from web.embed_mode import EMBED_BLUEPRINT, EMBED_LEADS_BLUEPRINT
 
@@ -40,7 +42,8 @@ def create_app(
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     ops.init_app(app)  # before the rest: start-up logs in LOG_FORMAT; request ids, metrics
-    questionnaire.init_app(app)  # first: a malformed rule file or catalogue stops start-up
+    signoff.init_app(app)  # first: a rule file that fails its proof stops start-up
+    questionnaire.init_app(app)  # a catalogue that does not match the rules stops it too
     web.init_app(app)
     core.init_app(app)
     leads.init_app(app)

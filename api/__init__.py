@@ -26,6 +26,7 @@ from api.questionnaire import questionnaire_json
 from core.extensions import config_limit, limiter
 from questionnaire.service import evaluate
 from questionnaire.service import flow as _flow
+from signoff.service import require_live
 from web.errors import error_json as error_response
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -52,6 +53,13 @@ def _lang() -> str:
 @bp.before_request
 def limit_body() -> None:
     request.max_content_length = API_MAX_BODY
+
+
+@bp.before_request
+def rules_live() -> None:
+    """In production with no signed rule version, the API answers 503 (not its description)."""
+    if request.endpoint != "api.openapi" and request.method != "OPTIONS":
+        require_live()
 
 
 @bp.after_request

@@ -111,6 +111,9 @@ def from_environment() -> dict[str, Any]:
         "FLOW_TOKEN_MAX_AGE": _int("FLOW_TOKEN_MAX_AGE", 4 * 60 * 60),
         # The rule file the app proves at start-up and decides with; empty: the shipped one.
         "RULES_FILE": env("RULES_FILE", ""),
+        # Seconds an instance keeps its choice of the live (signed) rule version: a
+        # sign-off made on any instance reaches every instance within this time.
+        "LIVE_RULES_TTL": _int("LIVE_RULES_TTL", 10),
         # Behind a load balancer: how many proxies set X-Forwarded-For/-Proto/-Host.
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "COMPRESS_ALGORITHM": ["br", "gzip"],

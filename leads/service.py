@@ -22,6 +22,7 @@ from leads.consent import consent_text
 from leads.forms import ContactForm
 from leads.models import CONTACT_TIME_LABELS, Contact
 from leads.purge import delete_lead, purge_older_than
+from leads.replay import Replay, ReplayChange, VersionUse, decisions_by_version, replay
 from questionnaire.service import Decided, FlowState
 from web.embed_mode import embed_of
 
@@ -31,7 +32,11 @@ __all__ = [
     "Captured",
     "Contact",
     "ContactForm",
+    "Replay",
+    "ReplayChange",
+    "VersionUse",
     "consent_text",
+    "decisions_by_version",
     "delete_lead",
     "deliver_after_response",
     "find_by_flow",
@@ -39,6 +44,7 @@ __all__ = [
     "lead_source",
     "outbox",
     "purge_older_than",
+    "replay",
     "request_contact",
 ]
 

@@ -18,7 +18,6 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from flask_babel import get_locale
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-import rules
 from core.extensions import config_limit, db, limiter, login_manager
 from leads.service import (
     CaptureError,
@@ -29,12 +28,23 @@ from leads.service import (
     request_contact,
 )
 from questionnaire.result import build_result
-from questionnaire.service import FlowState, NotDecided, StateError, decide, flow, open_state
+from questionnaire.service import (
+    Decided,
+    FlowState,
+    NotDecided,
+    StateError,
+    decide,
+    flow,
+    open_state,
+)
+from signoff.service import require_live
 from web import embed_mode
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("leads", __name__)
+# In production with no signed rule version, the contact pages answer 503 too.
+bp.before_request(require_live)
 
 
 def _state(token: str | None) -> FlowState:
@@ -65,7 +75,7 @@ def contact():
     if not form.validate():
         if find_by_flow(state.flow_id) is not None:  # a replay of a stored request
             return redirect(url_for(".done", s=token), code=303)
-        return _render_result(decided.decision, token, form), 422
+        return _render_result(decided, token, form), 422
     try:
         captured = request_contact(
             state, decided, form.contact(), lang=state.lang or str(get_locale())
@@ -91,10 +101,10 @@ def _kept_other_details(flow_id: str, sent: Contact) -> int | None:
     return 1 if before != astuple(sent) else None
 
 
-def _render_result(decision: rules.Decision, token: str, form: ContactForm) -> str:
+def _render_result(decided: Decided, token: str, form: ContactForm) -> str:
     return render_template(
         "result.html",
-        result=build_result(decision),
+        result=build_result(decided),
         change_url=embed_mode.flow_url("step", step_id=flow().steps[0].id, s=token),
         token=token,
         contact_form=form,

@@ -9,10 +9,11 @@
   the next one, or after a rollback, and docs/production.md requires every
   migration to suit the release before it. Failing there would take every
   instance out of the load balancer at once.
-- ``rules``: the rule version this process decides with loads and ``rules.verify``
-  proves it (every property of the contract's section 7). The proof takes a few
-  tens of milliseconds, so it runs once per process and rule version, at the
-  first readiness check, and is remembered.
+- ``rules``: a rule version may decide for patients: in production a signed one
+  (the deployed version once signed, or the last signed version while it awaits
+  sign-off), outside production any; each was proved when it was loaded. Also
+  names the deployed version and whether it is signed, so an operator sees a
+  release awaiting its clinical sign-off.
 
 Nothing here calls another host, and an error's text is never in the answer
 (it can name the database's host and user): only its class, with the details
@@ -22,26 +23,22 @@ in the log.
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 import rules
 from core.database import MIGRATIONS, schema_at_head
 from core.extensions import db
-from rules.verify import verify
+from signoff.deployed import deployed
+from signoff.service import RulesUnavailable, live
 
 log = logging.getLogger(__name__)
 
 Check = dict[str, Any]
-
-_proved: dict[tuple[str, str], bool] = {}  # (path, sha256) -> the proof held
-_proving = threading.Lock()
 
 
 def readiness() -> tuple[bool, dict[str, Any]]:
@@ -54,11 +51,11 @@ def readiness() -> tuple[bool, dict[str, Any]]:
         else {"ok": False, "status": "unknown", "reason": "the database did not answer"},
         "rules": rules_check(),
     }
-    # The migrations cannot be compared while the database is down: only "database" is named.
+    # While the database is down, what depends on it is not named: only "database" is.
     failing = [
         name
         for name, check in checks.items()
-        if not check["ok"] and not (name == "migrations" and not database["ok"])
+        if not check["ok"] and (database["ok"] or check["status"] != "unknown")
     ]
     ready = all(check["ok"] for check in checks.values())
     return ready, {
@@ -100,55 +97,29 @@ def _not_at_head() -> Check:
     return {"ok": False, "status": "behind", "head": head, "current": ",".join(current) or None}
 
 
-def live_rulebase() -> rules.RuleBase:
-    """The rule version this process decides with."""
-    # questionnaire.init_app may keep the rule version it proved at start-up in
-    # app.extensions["rulebase"]; before it does, the shipped file decides.
-    return current_app.extensions.get("rulebase") or rules.default_rulebase()
-
-
 def rules_check() -> Check:
-    try:
-        base = live_rulebase()
-    except (rules.RuleFileError, OSError) as error:
-        log.warning("readiness: the rule file did not load: %s", error)
-        return {"ok": False, "status": "not_loaded", "signed": None}
-    proved = _proof_of(base)
-    check: Check = {
-        "ok": proved is True,
-        "status": {True: "proved", False: "not_proved", None: "changed_on_disk"}[proved],
-        "version": base.version,
-        "sha256": base.sha256,
-        "signed": signed_rule_version(base),
-    }
-    return check
+    """Whether a proved, signed rule version decides (outside production, any proved one).
 
-
-def _proof_of(base: rules.RuleBase) -> bool | None:
-    """Whether the proof holds for this rule version; None when the file on disk is no
-    longer the version being served (it changed since it was loaded) and it was never
-    proved here: this process cannot prove what it decides with."""
-    key = (base.path, base.sha256)
-    if key not in _proved:
-        with _proving:
-            if key not in _proved:
-                report = verify(base.path)
-                if report.rulebase is None or report.rulebase.sha256 != base.sha256:
-                    log.warning("readiness: %s changed since it was loaded: restart", base.path)
-                    return None
-                if not report.ok:
-                    log.error("readiness: the rule file fails its proof:\n%s", report.format())
-                _proved[key] = report.ok
-    return _proved[key]
-
-
-def signed_rule_version(_base: rules.RuleBase) -> None:
-    """Whether the live rule version is the signed-off one: always None for now.
-
-    HOOK: the sign-off of rule versions is being built in a separate issue. Until
-    it lands this answers None ("not checked"), shown as ``"signed": null``, and
-    readiness does not depend on it. That work replaces this function's body (and
-    decides whether an unsigned version makes the instance not ready); nothing
-    here guesses at what a signature is.
+    Every version that can decide was proved when it was loaded (the deployed file at
+    start-up, a stored signed version before its first decision: ``signoff``), so this
+    reads the live choice and proves nothing again.
     """
-    return None
+    shipped = deployed().base
+    try:
+        choice = live()
+    except RulesUnavailable:  # production, the sign-offs unreadable, no earlier choice
+        return {"ok": False, "status": "unknown", "signed": None, "deployed": _version(shipped)}
+    on_disk = {**_version(shipped), "signed": choice.deployed_signoff is not None}
+    if choice.base is None:
+        return {"ok": False, "status": "no_signed_version", "signed": False, "deployed": on_disk}
+    return {
+        "ok": True,
+        "status": "signed" if choice.signoff else "not_signed",
+        **_version(choice.base),
+        "signed": choice.signoff is not None,
+        "deployed": on_disk,
+    }
+
+
+def _version(base: rules.RuleBase) -> dict[str, str]:
+    return {"version": base.version, "sha256": base.sha256}

@@ -48,9 +48,12 @@ def localized_questions(questions: Sequence[Question], language: str) -> tuple[Q
 
 def localized_step(step: Step, language: str) -> Step:
     """A step with its title and introduction resolved in ``language``."""
+
+    def resolved() -> Step:
+        return replace(step, title=str(step.title), intro=_text(step.intro))
+
+    # Kept with the step itself: an id reused by another step object is not a match.
     kept, copy = render_cache.kept(
-        "localized_steps",
-        (language, id(step)),
-        lambda: (step, replace(step, title=str(step.title), intro=_text(step.intro))),
+        "localized_steps", (language, id(step)), lambda: (step, resolved())
     )
-    return copy if kept is step else replace(step, title=str(step.title), intro=_text(step.intro))
+    return copy if kept is step else resolved()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import rules
 from questionnaire.evidence import EXPECTATION_SOURCES, cited
+from questionnaire.service import Decided, SignOff
 
 # Informational reasons about the scars themselves; the others are about skin and health.
 SCAR_INFO_KEYS = frozenset(
@@ -30,6 +31,7 @@ class ResultView:
     scar_notes: tuple[rules.Reason, ...]
     skin_notes: tuple[rules.Reason, ...]
     sources: tuple[tuple[int, str], ...]
+    signoff: SignOff | None  # the clinician's sign-off of the rules that decided
 
     @property
     def outcome(self) -> str:
@@ -40,7 +42,9 @@ class ResultView:
         return self.decision.outcome in BOOKABLE
 
 
-def build_result(decision: rules.Decision) -> ResultView:
+def build_result(decided: Decided) -> ResultView:
+    """What the result page shows for a decision, and whose sign-off stands behind it."""
+    decision = decided.decision
     concerns = tuple(r for r in decision.reasons if r.severity != "info")
     info = [r for r in decision.reasons if r.severity == "info"]
     return ResultView(
@@ -51,4 +55,5 @@ def build_result(decision: rules.Decision) -> ResultView:
         sources=tuple(
             cited([*EXPECTATION_SOURCES, *(n for r in decision.reasons for n in r.evidence)])
         ),
+        signoff=decided.signoff,
     )

@@ -6,17 +6,16 @@ intake and the JSON API, so they can never disagree. The service knows no
 request: views turn its errors (``StateError``, ``NotDecided``,
 ``rules.AnswersError``) into redirects, form errors or JSON.
 
-The rule file is proved when the app starts, every property of the contract's
-section 7 (``rules.verify``, the same proof as ``python -m rules check``): a rule
-file that fails it never decides for anyone, because the app does not start,
-and says which property, which rule and which answers show it.
+Which rule version decides is ``signoff``'s choice: the deployed file, proved
+when the app starts, once a clinician has signed it (outside production, also
+before); in production with no signed version, ``signoff.RulesUnavailable``,
+which every entry point answers with 503.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import Flask, current_app
 
@@ -25,15 +24,15 @@ from questionnaire.catalogue import QUESTIONS, STEPS, Step
 from questionnaire.checks import validate_catalogue
 from questionnaire.flow import DEFAULT_FLOW, Flow
 from questionnaire.state import FlowState, StateCodec, StateError
-from rules.engine import RULES_PATH
-from rules.verify import verify
+from signoff.service import RulesUnavailable, SignOff, live, live_rulebase
 from web.language import use_language
 
 __all__ = [
     "Decided",
     "FlowState",
     "NotDecided",
-    "RulesNotProved",
+    "RulesUnavailable",
+    "SignOff",
     "StateError",
     "codec",
     "decide",
@@ -50,10 +49,7 @@ class Decided:
 
     answers: dict[str, object]
     decision: rules.Decision
-
-
-class RulesNotProved(RuntimeError):
-    """The rule file fails the proof: the app must not start with it."""
+    signoff: SignOff | None  # who signed the version that decided; None: unsigned (not production)
 
 
 class NotDecided(Exception):
@@ -87,14 +83,10 @@ def open_state(token: str | None, chosen_lang: str | None = None) -> FlowState:
     return state
 
 
-def rulebase() -> rules.RuleBase:
-    """The rule version this app proved at start-up, which decides for everyone it serves."""
-    return current_app.extensions["rulebase"]
-
-
 def evaluate(answers: Mapping[str, object], lang: str = "en") -> rules.Decision:
-    """A complete answers object (the contract's) decided; rules.AnswersError when it is not."""
-    return rulebase().evaluate(answers, lang)
+    """A complete answers object (the contract's) decided by the live rule version;
+    rules.AnswersError when it is not one, RulesUnavailable when no version may decide."""
+    return live_rulebase().evaluate(answers, lang)
 
 
 def decide(answers: dict[str, object], lang: str = "en") -> Decided:
@@ -103,8 +95,11 @@ def decide(answers: dict[str, object], lang: str = "en") -> Decided:
     if pending is not None:
         raise NotDecided(pending)
     completed = flow().completed_answers(answers)
+    choice = live()
+    if choice.base is None:
+        raise RulesUnavailable
     try:
-        return Decided(completed, evaluate(completed, lang=lang))
+        return Decided(completed, choice.base.evaluate(completed, lang), choice.signoff)
     except rules.AnswersError:
         raise NotDecided(None) from None
 
@@ -113,23 +108,8 @@ def init_app(app: Flask) -> None:
     """Check the catalogue against the rules and set up the flow and its sealed tokens."""
     steps = app.config.get("QUESTIONNAIRE_STEPS", STEPS)
     questions = app.config.get("QUESTIONNAIRE_QUESTIONS", QUESTIONS)
-    app.extensions["rulebase"] = proved_rulebase(Path(app.config.get("RULES_FILE") or RULES_PATH))
     validate_catalogue(steps, questions, rules.FIELDS)
     app.extensions["questionnaire_flow"] = Flow(steps, questions)
     app.extensions["state_codec"] = StateCodec(
         app.config["SECRET_KEY"], app.config["FLOW_TOKEN_MAX_AGE"]
     )
-
-
-def proved_rulebase(path: Path) -> rules.RuleBase:
-    """The rule file at ``path``, once it passes the whole proof; RulesNotProved otherwise.
-
-    About a tenth of a second: cheap enough for every start of every worker.
-    """
-    report = verify(path)
-    if not report.ok or report.rulebase is None:
-        raise RulesNotProved(
-            f"the rule file {path} fails the proof, so the app will not decide with it:\n"
-            + report.format()
-        )
-    return report.rulebase

@@ -39,6 +39,7 @@ from questionnaire.catalogue import Question
 from questionnaire.localized import localized_questions, localized_step
 from questionnaire.result import build_result
 from questionnaire.service import FlowState, NotDecided, StateError, codec, decide, flow, open_state
+from signoff.service import require_live
 from web import render_cache
 from web.embed_mode import EMBED_BLUEPRINT, activate, current_embed
 
@@ -47,6 +48,9 @@ bp = Blueprint("questionnaire", __name__)
 limiter.limit(config_limit("RATELIMIT_PUBLIC_POST"), methods=["POST"])(bp)
 
 NOTICES = {"expired", "invalid", "missing"}
+
+# In production with no signed rule version, every page of the check answers 503.
+bp.before_request(require_live)
 
 
 def _restart(reason: str) -> Response:
@@ -199,7 +203,7 @@ def result() -> str | Response:
     except StateError as error:
         return _restart(error.reason)
     try:
-        decision = decide(state.answers, lang=str(get_locale())).decision
+        decided = decide(state.answers, lang=str(get_locale()))
     except NotDecided as unfinished:
         if unfinished.pending is None:
             return _restart("invalid")
@@ -210,10 +214,10 @@ def result() -> str | Response:
         return render_template(
             "result.html",
             token=token,
-            result=build_result(decision),
+            result=build_result(decided),
             change_url=url_for(".step", step_id=flow().steps[0].id, s=token),
         )
 
-    # The page shows the decision only (and the token): drawn once per decision.
-    key = render_cache.request_key("result", decision)
+    # The page shows the decision and its sign-off only (and the token): drawn once per decision.
+    key = render_cache.request_key("result", decided.decision, decided.signoff)
     return render_cache.page(key, codec().dumps(state), render)

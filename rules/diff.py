@@ -27,7 +27,7 @@ from .boxes import FULL, Box, box_of, count, intersect, pick, subtract_all
 from .compiled import RuleBase
 from .contract import Rule
 from .schema import OUTCOMES, REASON_SEVERITY
-from .verify import _PREFER as PREFER  # one definition of an ordinary witness
+from .witness import PREFER
 
 __all__ = ["ASPECTS", "Move", "ReasonChange", "RuleChange", "RulesDiff", "diff_rulebases"]
 

@@ -29,26 +29,14 @@ from .boxes import FULL, Box, box_of, count, intersect, pick, subtract, subtract
 from .compiled import RuleBase
 from .contract import Rule, RuleFileError
 from .engine import RULES_PATH
-from .parser import load_rulebase
+from .parser import load_rulebase, parse_rulebase
 from .report import Finding, Report
 from .safety import SAFETY_PATH, Property, load_properties
-from .schema import FIELDS, OUTCOMES, REASON_SEVERITY, space_size, stricter_or_equal
+from .schema import OUTCOMES, REASON_SEVERITY, space_size, stricter_or_equal
 from .text_checks import _text_findings, shipped_languages
+from .witness import PREFER
 
 __all__ = ["SAFETY_PATH", "Finding", "Property", "Report", "shipped_languages", "verify"]
-
-# Witnesses look like an ordinary adult's answers except where they must not.
-_PREFER: dict[str, object] = {
-    **dict.fromkeys((n for n, s in FIELDS.items() if s.kind == "bool"), False),
-    "scar_types": frozenset({"boxcar"}),
-    "scar_severity": "moderate",
-    "active_acne": "none",
-    "isotretinoin": "never",
-    "diabetes": "none",
-    "eczema_psoriasis_rosacea_in_area": "none",
-    "fitzpatrick": "II",
-    "age": 30,
-}
 
 
 # --- the proof -------------------------------------------------------------------
@@ -64,7 +52,7 @@ def _check_gap(base: RuleBase, boxes: dict[str, Box], report: Report) -> None:
                 1,
                 f"{total:,} answers objects get no outcome (no outcome-setting rule applies; "
                 "is the default rule missing?)",
-                pick(gap[0], _PREFER),
+                pick(gap[0], PREFER),
                 None,
             )
         )
@@ -136,7 +124,7 @@ def _check_safety(base: RuleBase, boxes: dict[str, Box], report: Report) -> None
         bad = subtract_all(prop.box, enough)
         if not bad:
             continue
-        witness = pick(bad[0], _PREFER)
+        witness = pick(bad[0], PREFER)
         total = sum(count(b) for b in bad)
         report.findings.append(
             Finding(
@@ -162,7 +150,7 @@ def _check_safety(base: RuleBase, boxes: dict[str, Box], report: Report) -> None
         if hit is not None:
             overlaps.append((prop, hit))
     if overlaps:
-        witness = pick(overlaps[0][1], _PREFER)
+        witness = pick(overlaps[0][1], PREFER)
         report.findings.append(
             Finding(
                 4,
@@ -183,8 +171,13 @@ def verify(
     rules_path: Path | str = RULES_PATH,
     safety_path: Path | str = SAFETY_PATH,
     translations_dir: Path | str | None = None,
+    rules_data: bytes | None = None,
 ) -> Report:
-    """Run the whole proof; the report lists every finding (empty when clean)."""
+    """Run the whole proof; the report lists every finding (empty when clean).
+
+    ``rules_data`` proves those bytes (a stored, signed version) instead of the
+    file's, with ``rules_path`` only naming them in the report.
+    """
     started = time.perf_counter()
     translations = Path(translations_dir) if translations_dir is not None else i18n.LOCALEDIR
     report = Report(
@@ -195,7 +188,11 @@ def verify(
         space=space_size(),
     )
     try:
-        base: RuleBase | None = load_rulebase(rules_path)
+        base: RuleBase | None = (
+            load_rulebase(rules_path)
+            if rules_data is None
+            else parse_rulebase(rules_data, rules_path)
+        )
     except RuleFileError as exc:
         base = None
         report.findings.extend(Finding(2, p) for p in exc.problems)

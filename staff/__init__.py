@@ -9,9 +9,18 @@ from core.extensions import csrf, login_manager
 
 
 def init_app(app: Flask) -> None:
-    from staff import admin, auth, dashboard, embed_page, intake, leads_views  # noqa: F401 - routes
+    from staff import (  # noqa: F401 - routes
+        admin,
+        auth,
+        dashboard,
+        embed_page,
+        intake,
+        leads_views,
+        rules_views,
+    )
     from staff.blueprint import bp
     from staff.cli import leads_cli, staff_cli
+    from staff.rules_cli import rules_cli
 
     login_manager.init_app(app)
     login_manager.login_view = "staff.sign_in"
@@ -21,3 +30,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(staff_cli)
     app.cli.add_command(leads_cli)
+    app.cli.add_command(rules_cli)

@@ -18,6 +18,8 @@ ACTIONS = (
     "sign_in",
     "sign_in_failed",
     "staff_change",
+    "rules_sign_off",
+    "rules_sign_off_refused",
 )
 
 _CURRENT = object()

@@ -34,9 +34,15 @@ def _ask_password(email: str, name: str = "") -> str:
 @click.option(
     "--admin", is_flag=True, help="May add, disable and remove staff, and see the audit log."
 )
-def create(email: str, name: str, admin: bool) -> None:
+@click.option(
+    "--clinician", is_flag=True, help="May read the rule book and sign rule versions off."
+)
+def create(email: str, name: str, admin: bool, clinician: bool) -> None:
     """Create a staff account; asks for its password twice."""
     email = email.strip().lower()
+    if admin and clinician:
+        raise click.ClickException("Choose --admin or --clinician: an account has one role.")
+    role = "admin" if admin else "clinician" if clinician else "staff"
     if "@" not in email:
         raise click.ClickException("Give an email address.")
     if find_staff(email):
@@ -46,12 +52,12 @@ def create(email: str, name: str, admin: bool) -> None:
         StaffUser(
             email=email,
             name=name,
-            role="admin" if admin else "staff",
+            role=role,
             password_hash=hash_password(password),
         )
     )
     db.session.commit()
-    click.echo(f"Created {'admin' if admin else 'staff'} account {email}.")
+    click.echo(f"Created {role} account {email}.")
 
 
 @staff_cli.command("set-password")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectChoice,
@@ -72,6 +76,8 @@ ACTION_LABELS = {
     "sign_in": _l("Signed in"),
     "sign_in_failed": _l("Failed sign-in"),
     "staff_change": _l("Changed staff"),
+    "rules_sign_off": _l("Signed off rules"),
+    "rules_sign_off_refused": _l("Rules sign-off refused"),
 }
 
 
@@ -150,7 +156,12 @@ class StaffAddForm(LocalizedForm):
     )
     name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
     role = SelectField(
-        _l("Role"), choices=[SelectChoice("staff", _l("Staff")), SelectChoice("admin", _l("Admin"))]
+        _l("Role"),
+        choices=[
+            SelectChoice("staff", _l("Staff")),
+            SelectChoice("clinician", _l("Clinician (signs off the rules)")),
+            SelectChoice("admin", _l("Admin")),
+        ],
     )
     password = PasswordField(
         _l("First password (at least 12 characters)"),
@@ -165,3 +176,41 @@ class StaffAddForm(LocalizedForm):
 
 class ConfirmForm(LocalizedForm):
     """A button that changes something: carries only the CSRF token."""
+
+
+class OneLine:
+    """No line break or control character: a sign-off's name and registration are one line."""
+
+    def __call__(self, form: LocalizedForm, field: StringField) -> None:
+        if any(unicodedata.category(char).startswith("C") for char in field.data or ""):
+            raise ValidationError(_l("Write this on one line, without special characters."))
+
+
+class SignOffForm(LocalizedForm):
+    """A clinician signs the deployed rule version off, confirming with their password."""
+
+    sha256 = HiddenField()
+    name = StringField(
+        _l("Your name, as your registration shows it"),
+        validators=[InputRequired(_l("Enter your name.")), Length(max=120), OneLine()],
+    )
+    registration = StringField(
+        _l("Professional registration"),
+        description=_l("The register and your number, for example GMC 1234567 or NMC 12A3456B."),
+        validators=[
+            InputRequired(_l("Enter your professional registration.")),
+            Length(max=64),
+            OneLine(),
+        ],
+    )
+    reviewed = BooleanField(
+        _l(
+            "I have reviewed this version's rule book, its changes and their effect on stored "
+            "leads, and I sign it off for patients."
+        ),
+        validators=[InputRequired(_l("Confirm that you have reviewed this version."))],
+    )
+    password = PasswordField(
+        _l("Your password, to confirm it is you"),
+        validators=[InputRequired(_l("Enter your password."))],
+    )

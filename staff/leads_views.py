@@ -12,6 +12,7 @@ from sqlalchemy import Select, or_, select
 from core.extensions import db
 from leads.models import Lead, LeadNote
 from leads.service import CONTACT_TIME_LABELS, consent_text, delete_lead
+from signoff.service import signoff_of
 from staff import export
 from staff.answers import readable_answers
 from staff.audit import record
@@ -117,6 +118,7 @@ def _render_detail(lead: Lead, status_form: StatusForm, note_form: NoteForm, sta
             note_form=note_form,
             delete_form=ConfirmForm(),
             consent=consent_text(lead.consent_version),
+            signoff=signoff_of(lead.rulebase_sha256),
             contact_time=CONTACT_TIME_LABELS.get(lead.contact_time, lead.contact_time),
             labels={"outcome": OUTCOME_LABELS, "status": STATUS_LABELS, "source": SOURCE_LABELS},
         ),

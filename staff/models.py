@@ -12,7 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.dbtypes import UTCDateTime, utcnow
 from core.extensions import db
 
-ROLES = ("staff", "admin")
+#: staff: the front desk (leads, intake, dashboard); clinician: also reads the rule book and
+#: signs rule versions off; admin: also manages accounts and reads the audit log and the rule
+#: book, but signs nothing (a sign-off is a clinical act).
+ROLES = ("staff", "clinician", "admin")
 
 
 class StaffUser(UserMixin, db.Model):
@@ -36,6 +39,14 @@ class StaffUser(UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def is_clinician(self) -> bool:
+        return self.role == "clinician"
+
+    @property
+    def may_read_rules(self) -> bool:
+        return self.role in ("clinician", "admin")
 
     @property
     def display_name(self) -> str:

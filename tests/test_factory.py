@@ -1,6 +1,7 @@
 """The application factory: configuration from the environment, safe defaults, loud failures."""
 
 import pytest
+from signoff_support import sign_as_clinician
 
 from app import create_app
 from core.config import DEV_SECRET_KEY, ConfigError
@@ -64,6 +65,7 @@ def test_only_the_configured_host_names_are_served(monkeypatch, tmp_path):
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'h.sqlite3'}",
                       "AUTO_MIGRATE": True}, instance_path=str(tmp_path))  # fmt: skip
     assert app.config["TRUSTED_HOSTS"] == ["check.example-clinic.com"]
+    sign_as_clinician(app)  # production serves the check only with signed rules
     client = app.test_client()
     served = client.get("/check/start", base_url="https://check.example-clinic.com")
     assert served.status_code == 303

@@ -11,7 +11,7 @@ import re
 
 import phonenumbers
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, format_time
+from flask_babel import format_date, format_decimal, format_time
 from markupsafe import Markup
 
 
@@ -19,9 +19,7 @@ def local_date(value: dt.date | dt.datetime | None, format: str = "medium") -> s
     """A date (or the date of a datetime) as the chosen language writes it."""
     if value is None:
         return ""
-    if isinstance(value, dt.datetime):
-        return format_datetime(value, format)
-    return format_date(value, format)
+    return format_date(value, format)  # a datetime: its date in the app's time zone
 
 
 def local_datetime(value: dt.datetime | None) -> str:

@@ -123,10 +123,17 @@ def enabled(app: Flask) -> bool:
     return "render_cache" in app.extensions
 
 
+def vary_pages_on(app: Flask, variant: Callable[[], Hashable]) -> None:
+    """Pages also depend on ``variant()`` (a layer above: whether the rules are signed)."""
+    app.extensions.setdefault("page_variants", []).append(variant)
+
+
 def request_key(*content: Any) -> tuple[Hashable, ...]:
-    """What every page depends on besides its content: address, query, language and mode."""
+    """What every page depends on besides its content: address, query, language and mode,
+    and each variant registered with ``vary_pages_on``."""
     embed = current_embed()
     return (
+        tuple(variant() for variant in current_app.extensions.get("page_variants", ())),
         request.script_root,
         request.path,
         tuple(sorted((k, v) for k, v in request.args.items(multi=True) if k != "s")),

@@ -141,15 +141,17 @@ def confirmation(outcome: str) -> Reach:
     return reach
 
 
-def signed_in_cookies(page, server) -> list:
-    """Sign in once through the real form as an admin; later states reuse the cookies."""
+def signed_in_cookies(page, server, role: str = "admin") -> list:
+    """Sign in once through the real form (as an admin unless ``role`` says otherwise);
+    later states reuse the cookies."""
+    email = STAFF_EMAIL if role == "admin" else f"{role}@clinic.test"
 
     def make() -> list:
-        make_staff(server.app, STAFF_EMAIL, role="admin", name="Ada Admin")
+        make_staff(server.app, email, role=role, name=f"Ada {role.title()}")
         context = page.context.browser.new_context()
         sign_in = context.new_page()
         sign_in.goto(server.url + "/staff/sign-in")
-        sign_in.locator("#email").fill(STAFF_EMAIL)
+        sign_in.locator("#email").fill(email)
         sign_in.locator("#password").fill(PASSWORD)
         sign_in.locator("form button[type=submit]").click()
         sign_in.wait_for_url("**/staff/**")
@@ -158,16 +160,16 @@ def signed_in_cookies(page, server) -> list:
         context.close()
         return cookies
 
-    return once(server, "staff-cookies", make)
+    return once(server, f"staff-cookies-{role}", make)
 
 
-def staff(path: str, with_lead: bool = True) -> Reach:
+def staff(path: str, with_lead: bool = True, role: str = "admin") -> Reach:
     """A console page, signed in, with at least one lead sent through the contact form."""
 
     def reach(page, server) -> None:
         if with_lead:
             confirmation("clinician_review")(page, server)
-        page.context.add_cookies(signed_in_cookies(page, server))
+        page.context.add_cookies(signed_in_cookies(page, server, role))
         page.goto(server.url + path)
         assert "sign-in" not in page.url, page.url
 
@@ -205,6 +207,30 @@ def staff_intake_errors(page, server) -> None:
     staff("/staff/intake", with_lead=False)(page, server)
     page.locator("main form button[type=submit]").click()
     page.wait_for_selector("#error-summary")
+
+
+def staff_rule_book_sign_errors(page, server) -> None:
+    """A clinician sends the sign-off form empty: every error named, nothing signed."""
+    staff("/staff/rules", role="clinician")(page, server)
+    page.get_by_role("button", name="Sign off this version").click()
+    page.wait_for_selector(".error-summary")
+
+
+def rules_unavailable(page, server) -> None:
+    """Production with no signed rule version: the check's kind 503 (then back to testing)."""
+    from signoff.service import forget_choice
+
+    app = server.app
+    was = app.config["APP_ENV"]
+    app.config["APP_ENV"] = "production"
+    try:
+        with app.app_context():
+            forget_choice()
+        page.goto(server.url + "/")
+    finally:
+        app.config["APP_ENV"] = was
+        with app.app_context():
+            forget_choice()
 
 
 def embed_token(page, server, answers: dict) -> str:
@@ -262,6 +288,7 @@ PAGES: list[PageState] = [
     *(PageState(f"step-{s.id}-errors", step_with_errors(s.id)) for s in STEPS),
     *(PageState(f"result-{outcome}", result(outcome)) for outcome in BY_OUTCOME),
     PageState("not-found", visit("/no-such-page")),
+    PageState("rules-unavailable", rules_unavailable),
     PageState("es-intro", visit("/"), lang="es"),
     PageState("es-step-health-errors", step_with_errors("health"), lang="es"),
     PageState("es-result-clinician_review", result("clinician_review"), lang="es"),
@@ -290,6 +317,10 @@ PAGES: list[PageState] = [
     PageState("staff-notifications", staff("/staff/admin/outbox")),
     PageState("staff-lead-not-found", staff("/staff/leads/999999", with_lead=False)),
     PageState("staff-embed-snippets", staff("/staff/embed")),
+    PageState("staff-rule-book", staff("/staff/rules")),
+    PageState("staff-rule-book-clinician", staff("/staff/rules", role="clinician")),
+    PageState("staff-rule-book-sign-errors", staff_rule_book_sign_errors),
+    PageState("es-staff-rule-book", staff("/staff/rules"), lang="es"),
     PageState("es-staff-leads", staff("/staff/leads"), lang="es"),
     PageState("es-staff-lead-detail", staff_lead_detail, lang="es"),
     PageState("es-staff-dashboard", staff("/staff/dashboard"), lang="es"),

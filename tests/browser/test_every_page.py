@@ -110,6 +110,12 @@ def test_the_states_are_what_they_claim(observe):
     assert observe(by_name["step-health-errors"], "phone").status == 422
     assert "Please start again" in observe(by_name["intro-unreadable-answers"], "phone").html
     assert 'lang="es"' in observe(by_name["es-result-clinician_review"], "phone").html
+    assert observe(by_name["rules-unavailable"], "phone").status == 503
+    assert "Awaiting sign-off" in observe(by_name["staff-rule-book"], "phone").html
+    assert 'name="sha256"' in observe(by_name["staff-rule-book-clinician"], "phone").html
+    assert observe(by_name["staff-rule-book-sign-errors"], "phone").status == 422
+    # The live server decides with the unsigned shipped rules: every patient page says so.
+    assert "not for patients" in observe(by_name["intro"], "phone").html
     for state in PAGES:
         if state.name.startswith("result-"):
             assert 'class="result-headline"' in observe(state, "phone").html, state.name

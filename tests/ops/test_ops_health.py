@@ -13,11 +13,9 @@ from services import PostgresSchema, free_port
 from support import sqlite_app
 from tcp_proxy import TcpRelay
 
-import ops.readiness
 from app import create_app
 from core.database import MIGRATIONS
 from core.extensions import db, limiter
-from rules.report import Finding
 
 HEAD = ScriptDirectory(str(MIGRATIONS)).get_current_head()
 ONE_BEHIND = ScriptDirectory(str(MIGRATIONS)).get_revision(HEAD).down_revision
@@ -52,11 +50,10 @@ def test_readiness_is_200_on_a_migrated_database(db_app):
     assert checks["database"] == {"ok": True, "status": "answers"}
     assert checks["migrations"] == {"ok": True, "status": "at_head"}
     rules_check = checks["rules"]
-    assert rules_check["ok"] is True and rules_check["status"] == "proved"
-    with db_app.app_context():
-        assert rules_check["sha256"] == ops.readiness.live_rulebase().sha256
-    # The signed-version part of the check is another issue's: a named field, not yet set.
-    assert "signed" in rules_check and rules_check["signed"] is None
+    # Outside production the unsigned shipped rules decide, and readiness says so.
+    assert rules_check["ok"] is True and rules_check["status"] == "not_signed"
+    assert rules_check["sha256"] == db_app.extensions["deployed_rules"].base.sha256
+    assert rules_check["signed"] is False and rules_check["deployed"]["signed"] is False
     assert response.headers["Cache-Control"] == "no-store"
 
 
@@ -179,35 +176,20 @@ def test_readiness_follows_the_database_going_away_and_coming_back(tmp_path):
         schema.drop()
 
 
-def test_a_rule_file_that_fails_its_proof_makes_the_instance_not_ready(app, monkeypatch):
-    real_verify = ops.readiness.verify
-
-    def failing_verify(path):
-        report = real_verify(path)
-        report.findings.append(Finding(4, "a safety property does not hold (made up here)"))
-        return report
-
-    monkeypatch.setattr(ops.readiness, "verify", failing_verify)
-    monkeypatch.setattr(ops.readiness, "_proved", {})
+def test_production_without_a_signed_rule_version_is_not_ready(app_factory):
+    """Every other check passes; the rules name themselves, and the deployed version."""
+    app = app_factory(APP_ENV="production", TRUSTED_HOSTS="localhost")
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     body = response.get_json()
     assert body["failing"] == ["rules"]
-    assert body["checks"]["rules"]["status"] == "not_proved"
-    assert body["checks"]["rules"]["signed"] is None
-
-
-def test_the_proof_runs_once_per_rule_version_not_on_every_check(app, monkeypatch):
-    calls = []
-    real_verify = ops.readiness.verify
-    monkeypatch.setattr(
-        ops.readiness, "verify", lambda path: calls.append(path) or real_verify(path)
-    )
-    monkeypatch.setattr(ops.readiness, "_proved", {})
-    client = app.test_client()
-    for _ in range(3):
-        assert client.get("/readyz").status_code == 200
-    assert len(calls) == 1
+    rules_check = body["checks"]["rules"]
+    assert rules_check["status"] == "no_signed_version" and rules_check["signed"] is False
+    assert rules_check["deployed"] == {
+        "version": app.extensions["deployed_rules"].base.version,
+        "sha256": app.extensions["deployed_rules"].base.sha256,
+        "signed": False,
+    }
 
 
 def test_both_answer_well_under_100_ms(tmp_path):

@@ -242,5 +242,5 @@ def test_the_scrub_hides_token_values_and_statement_parameters():
     assert "gAAAAB" not in scrubbed and "abc" not in scrubbed and "Zoë" not in scrubbed
     assert "?s=[hidden]&lang=es" in scrubbed and "[parameters: hidden]" in scrubbed
     assert ops.logs.scrub("status=200 ms=3 xs=4") == "status=200 ms=3 xs=4"
-    detail = 'duplicate key\nDETAIL:  Key (email)=(zoe@example.com) already exists.\n[SQL: INSERT'
+    detail = "duplicate key\nDETAIL:  Key (email)=(zoe@example.com) already exists.\n[SQL: INSERT"
     assert ops.logs.scrub(detail) == "duplicate key\nDETAIL: [hidden]\n[SQL: INSERT"

@@ -11,8 +11,8 @@ import pytest
 from support import HEALTHY
 
 from app import create_app
-from questionnaire.service import RulesNotProved
 from rules.engine import RULES_PATH
+from signoff.deployed import RulesNotProved
 
 SHIPPED = RULES_PATH.read_text()
 

@@ -1,0 +1,290 @@
+"""The live rule version, and signing one off.
+
+``live()`` answers "which rule version decides for patients now, and who signed
+it": the deployed version when a clinician has signed it; in production, while
+it awaits sign-off, the newest signed version that still passes the proof (kept
+in the database by its hash); in production with none, nobody (the check and the
+API answer 503). Outside production an unsigned deployed version decides, and
+patient pages say it is not for patients.
+
+The choice is read from the database and kept in this process for at most
+``LIVE_RULES_TTL`` seconds (10 by default): a sign-off made on any instance
+reaches every instance within that time, and this instance at once. When the
+database cannot be read, the last choice stands (the check keeps working
+through a short outage); with no earlier choice, production refuses to decide.
+A signed version loaded from the database is proved again, against today's
+safety properties, before it decides; proved versions are kept by their hash,
+which is derived data, not state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from flask import Flask, current_app
+from flask_babel import gettext as _
+from sqlalchemy import Select, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import defer
+
+import rules
+from core.extensions import db
+from signoff.deployed import RulesNotProved, deployed, prove
+from signoff.models import RuleSignOff
+from web import errors, render_cache
+
+__all__ = [
+    "LiveRules",
+    "RulesUnavailable",
+    "SignOff",
+    "baseline",
+    "forget_choice",
+    "live",
+    "live_rulebase",
+    "require_live",
+    "sign",
+    "signoff_of",
+    "signoffs",
+]
+
+log = logging.getLogger(__name__)
+
+
+class RulesUnavailable(Exception):
+    """No signed rule version may decide (production, nothing signed): answer 503."""
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """Who signed which version, and when: what a result page and the console show."""
+
+    sha256: str
+    version: str
+    signer_name: str
+    signer_registration: str
+    signed_at: datetime
+    proof_summary: str
+
+    @classmethod
+    def of(cls, row: RuleSignOff) -> SignOff:
+        return cls(
+            row.sha256,
+            row.version,
+            row.signer_name,
+            row.signer_registration,
+            row.signed_at,
+            row.proof_summary,
+        )
+
+
+@dataclass(frozen=True)
+class LiveRules:
+    """The rule version deciding for patients now, and the deployed one beside it."""
+
+    base: rules.RuleBase | None  # None: nobody may be decided (production, nothing signed)
+    signoff: SignOff | None  # the sign-off of ``base``; None: unsigned (outside production)
+    deployed: rules.RuleBase
+    deployed_signoff: SignOff | None
+
+    @property
+    def awaiting_signoff(self) -> bool:
+        """The deployed version has not been signed (it may or may not be deciding)."""
+        return self.deployed_signoff is None
+
+    @property
+    def not_for_patients(self) -> bool:
+        """An unsigned version decides: only ever outside production."""
+        return self.base is not None and self.signoff is None
+
+
+def production() -> bool:
+    return current_app.config.get("APP_ENV") == "production"
+
+
+def live() -> LiveRules:
+    """The live choice, at most LIVE_RULES_TTL seconds old."""
+    kept: _Kept = current_app.extensions["live_rules"]
+    ttl = float(current_app.config.get("LIVE_RULES_TTL", 10))
+    now = time.monotonic()
+    choice = kept.choice
+    if choice is not None and now - kept.at < ttl:
+        return choice
+    with kept.lock:
+        if kept.choice is not None and time.monotonic() - kept.at < ttl:
+            return kept.choice
+        try:
+            fresh = _choose()
+        except SQLAlchemyError as error:
+            db.session.rollback()
+            if kept.choice is not None:
+                log.warning(
+                    "rule sign-offs unreadable (%s): the last choice stands", type(error).__name__
+                )
+                return kept.choice
+            if production():
+                raise RulesUnavailable from error
+            log.warning("rule sign-offs unreadable (%s): deciding unsigned", type(error).__name__)
+            base = deployed().base
+            return LiveRules(base, None, base, None)
+        kept.choice, kept.at = fresh, time.monotonic()
+        return fresh
+
+
+def require_live() -> None:
+    """Refuse (RulesUnavailable, answered 503) while no rule version may decide."""
+    if live().base is None:
+        raise RulesUnavailable
+
+
+def live_rulebase() -> rules.RuleBase:
+    """The version that decides now; RulesUnavailable when none may."""
+    base = live().base
+    if base is None:
+        raise RulesUnavailable
+    return base
+
+
+def _choose() -> LiveRules:
+    shipped = deployed().base
+    row = db.session.scalar(_without_text().where(RuleSignOff.sha256 == shipped.sha256))
+    if row is not None:
+        return LiveRules(shipped, SignOff.of(row), shipped, SignOff.of(row))
+    if not production():
+        return LiveRules(shipped, None, shipped, None)
+    newest_first = db.session.scalars(
+        _without_text().order_by(RuleSignOff.signed_at.desc(), RuleSignOff.id.desc())
+    )
+    for row in newest_first:
+        base = _proved_signed(row)
+        if base is not None:
+            return LiveRules(base, SignOff.of(row), shipped, None)
+    return LiveRules(None, None, shipped, None)
+
+
+def _without_text() -> Select[tuple[RuleSignOff]]:
+    """Sign-offs without their rule text, read only for a version not proved here yet."""
+    return select(RuleSignOff).options(defer(RuleSignOff.rules_text))
+
+
+def _proved_signed(row: RuleSignOff) -> rules.RuleBase | None:
+    """A stored signed version, once its text matches its hash and it passes the proof."""
+    proved: dict[str, rules.RuleBase | None] = current_app.extensions["signed_rulebases"]
+    if row.sha256 not in proved:
+        data = row.rules_text.encode("utf-8")
+        base = None
+        if hashlib.sha256(data).hexdigest() != row.sha256:
+            log.error("signed rule version %s: its stored text does not match its hash", row.sha256)
+        else:
+            try:
+                base = prove(Path(f"signed:{row.sha256[:12]}"), data).base
+            except RulesNotProved as refused:
+                log.error(
+                    "signed rule version %s no longer passes the proof:\n%s", row.sha256, refused
+                )
+        proved[row.sha256] = base
+    return proved[row.sha256]
+
+
+def baseline() -> tuple[SignOff, rules.RuleBase] | None:
+    """The newest signed version other than the deployed one that still passes the proof:
+    what a version awaiting sign-off is compared with."""
+    shipped = deployed().base.sha256
+    rows = db.session.scalars(
+        _without_text()
+        .where(RuleSignOff.sha256 != shipped)
+        .order_by(RuleSignOff.signed_at.desc(), RuleSignOff.id.desc())
+    )
+    for row in rows:
+        base = _proved_signed(row)
+        if base is not None:
+            return SignOff.of(row), base
+    return None
+
+
+def signoff_of(sha256: str) -> SignOff | None:
+    """The sign-off of the version with this hash (a stored lead's), if it was signed."""
+    row = db.session.scalar(_without_text().where(RuleSignOff.sha256 == sha256))
+    return SignOff.of(row) if row else None
+
+
+def signoffs() -> list[SignOff]:
+    """Every sign-off, newest first."""
+    rows = db.session.scalars(
+        _without_text().order_by(RuleSignOff.signed_at.desc(), RuleSignOff.id.desc())
+    )
+    return [SignOff.of(row) for row in rows]
+
+
+def sign(*, signer_id: int, name: str, registration: str, email: str) -> SignOff:
+    """Record a sign-off of the deployed version in the caller's transaction.
+
+    The caller checks who may sign and their password, writes the audit event and
+    commits, then calls ``forget_choice()`` so this instance uses it at once.
+    """
+    shipped = deployed()
+    row = RuleSignOff(
+        sha256=shipped.base.sha256,
+        version=shipped.base.version,
+        rules_text=shipped.data.decode("utf-8"),
+        proof_summary=shipped.proof[:500],
+        signer_id=signer_id,
+        signer_name=name,
+        signer_registration=registration,
+        signer_email=email,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return SignOff.of(row)
+
+
+def forget_choice() -> None:
+    """Choose afresh at the next request (after a sign-off on this instance)."""
+    kept: _Kept = current_app.extensions["live_rules"]
+    with kept.lock:
+        kept.choice = None
+
+
+class _Kept:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.choice: LiveRules | None = None
+        self.at = 0.0
+
+
+def _page_variant() -> bool:
+    """Pages are drawn with or without the not-for-patients notice."""
+    try:
+        return live().not_for_patients
+    except RulesUnavailable:
+        return False
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["live_rules"] = _Kept()
+    app.extensions["signed_rulebases"] = {}
+    render_cache.vary_pages_on(app, _page_variant)
+
+    @app.errorhandler(RulesUnavailable)
+    def no_signed_rules(_error):
+        """Production with no signed rule version: a kind 503, never a decision."""
+        log.error("no signed rule version may decide: a clinician must sign one off")
+        body, code = errors.page(
+            503,
+            _("The check is not available right now"),
+            _(
+                "The check is waiting for the clinic's clinical review, so it cannot give "
+                "results at the moment. Please try again later, or call the clinic: "
+                "they will gladly talk it through with you."
+            ),
+        )
+        return body, code, {"Retry-After": "3600"}
+
+    @app.context_processor
+    def rules_status():
+        return {"rules_not_for_patients": _page_variant}

@@ -1,0 +1,45 @@
+"""Signing rule versions in tests: a clinician account made here, and rule files edited here.
+
+The repository ships its rules unsigned; every sign-off in the tests is made by a
+clinician account the test creates, the way a clinic's clinical lead would sign.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from console_support import PASSWORD, make_staff
+
+from core.extensions import db
+from rules.engine import RULES_PATH
+from signoff.deployed import deployed
+from signoff.service import SignOff
+from staff.models import StaffUser
+from staff.rules_signing import sign_deployed
+
+SIGNER = {"name": "Dr Ada Example", "registration": "GMC 7654321"}
+PRODUCTION = {"APP_ENV": "production", "TRUSTED_HOSTS": "localhost,console.test"}
+
+#: The shipped minor rule widened to under-21s: it passes the proof (stricter is safe),
+#: and moves 18 to 20 year olds from book_consultation to clinician_review.
+MINOR = "when = { age = { below = 18 } }"
+
+
+def widened_rules(tmp_path: Path) -> Path:
+    text = RULES_PATH.read_text(encoding="utf-8")
+    assert text.count(MINOR) == 1
+    path = tmp_path / "widened.toml"
+    path.write_text(text.replace(MINOR, MINOR.replace("18", "21")), encoding="utf-8")
+    return path
+
+
+def sign_as_clinician(app, email: str = "lead@clinic.test") -> SignOff:
+    """A clinician account, then its sign-off of the app's deployed rule version."""
+    with app.app_context():
+        user = db.session.scalar(db.select(StaffUser).filter_by(email=email))
+    staff_id = user.id if user else make_staff(app, email, role="clinician")
+    with app.app_context():
+        user = db.session.get(StaffUser, staff_id)
+        signed = sign_deployed(user, PASSWORD, sha256=deployed().base.sha256, **SIGNER)
+        assert isinstance(signed, SignOff), signed
+        return signed
