@@ -88,11 +88,11 @@ def tokens() -> dict[str, str]:
     }
 
 
-def unique_tokens(count: int) -> list[str]:
+def unique_tokens(count: int, secret_key: str = SECRET) -> list[str]:
     """Finished questionnaires, each with its own flow id: every contact POST writes a lead."""
     from questionnaire.state import StateCodec
 
-    codec = StateCodec(SECRET, 3600)
+    codec = StateCodec(secret_key, 3600)
     tokens = []
     for _ in range(count):
         state = codec.new()
@@ -101,13 +101,14 @@ def unique_tokens(count: int) -> list[str]:
     return tokens
 
 
-def contact_script(count: int) -> str:
+def contact_script(count: int, secret_key: str = SECRET, threads: int = 2) -> str:
     """A wrk Lua script whose every request posts the contact form for a new questionnaire.
 
-    The bodies sit one per line in a file; wrk's threads take alternate lines.
+    The bodies sit one per line in a file; each of wrk's ``threads`` takes its own share
+    of the lines. A new script (new flows) for every wrk run.
     """
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as bodies:
-        for n, token in enumerate(unique_tokens(count)):
+        for n, token in enumerate(unique_tokens(count, secret_key)):
             bodies.write(
                 f"s={token}&name=Bench+{n}&email=bench%40example.com&contact_time=any&consent=y\n"
             )
@@ -123,7 +124,7 @@ function init(args)
   bodies = {{}}
   local n = 0
   for line in io.lines("{bodies.name}") do
-    if n % 2 == number then bodies[#bodies + 1] = line end
+    if n % {threads} == number then bodies[#bodies + 1] = line end
     n = n + 1
   end
   next_body = 1

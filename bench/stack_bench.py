@@ -33,7 +33,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -42,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from http_bench import contact_script, milliseconds  # noqa: E402 - written once, for both
 from support import HEALTHY  # noqa: E402 - the test suite's healthy answers, written once
 
 from deploy.stack import HOST_NAME, Stack, StackError, running  # noqa: E402
@@ -54,58 +54,6 @@ def step_token(secret_key: str) -> str:
 
     answers = {q.id: HEALTHY[q.id] for q in QUESTIONS if q.step == "scars"}
     return StateCodec(secret_key, 3600).dumps(FlowState("bench", answers))
-
-
-def contact_script(secret_key: str, count: int, threads: int) -> str:
-    """A wrk Lua script whose every request posts the contact form of a new questionnaire.
-
-    ``count`` finished questionnaires, each with its own flow id (so every POST stores a
-    lead, as bench/http_bench.py's), one body per line; each of wrk's ``threads`` takes
-    its own share of the lines. A new script (new flows) for every wrk run.
-    """
-    from questionnaire.state import StateCodec
-
-    codec = StateCodec(secret_key, 3600)
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as bodies:
-        for n in range(count):
-            state = codec.new()
-            state.answers = dict(HEALTHY)
-            bodies.write(
-                f"s={codec.dumps(state)}&name=Bench+{n}&email=bench%40example.com"
-                "&contact_time=any&consent=y\n"
-            )
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(
-            f"""
-local threads = 0
-function setup(thread)
-  thread:set("number", threads)
-  threads = threads + 1
-end
-function init(args)
-  bodies = {{}}
-  local n = 0
-  for line in io.lines("{bodies.name}") do
-    if n % {threads} == number then bodies[#bodies + 1] = line end
-    n = n + 1
-  end
-  next_body = 1
-end
-function request()
-  local body = bodies[next_body]
-  next_body = next_body % #bodies + 1
-  return wrk.format("POST", nil,
-    {{["Content-Type"] = "application/x-www-form-urlencoded"}}, body)
-end
-"""
-        )
-    return script.name
-
-
-def milliseconds(text: str) -> float:
-    """wrk's latency ("850.00us", "16.43ms", "1.20s") in milliseconds."""
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
-    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
 def run_wrk(url: str | list[str], seconds: int, connections: int, script=None) -> dict:
@@ -157,7 +105,7 @@ def throughput(stack: Stack, options) -> None:
     contacts = max(3000, options.seconds * 1500)
 
     def contacts_script(threads: int) -> str:
-        return contact_script(stack.secret_key, contacts, threads)
+        return contact_script(contacts, stack.secret_key, threads)
 
     routes = [
         # what nginx costs: the same workers, straight

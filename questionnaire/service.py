@@ -95,11 +95,9 @@ def decide(answers: dict[str, object], lang: str = "en") -> Decided:
     if pending is not None:
         raise NotDecided(pending)
     completed = flow().completed_answers(answers)
-    choice = live()
-    if choice.base is None:
-        raise RulesUnavailable
+    choice = live()  # once: the decision and the sign-off named with it are of one version
     try:
-        return Decided(completed, choice.base.evaluate(completed, lang), choice.signoff)
+        return Decided(completed, choice.deciding().evaluate(completed, lang), choice.signoff)
     except rules.AnswersError:
         raise NotDecided(None) from None
 

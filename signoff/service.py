@@ -97,6 +97,12 @@ class LiveRules:
         """The deployed version has not been signed (it may or may not be deciding)."""
         return self.deployed_signoff is None
 
+    def deciding(self) -> rules.RuleBase:
+        """The version that decides now; RulesUnavailable when none may."""
+        if self.base is None:
+            raise RulesUnavailable
+        return self.base
+
     @property
     def not_for_patients(self) -> bool:
         """An unsigned version decides: only ever outside production."""
@@ -138,16 +144,12 @@ def live() -> LiveRules:
 
 def require_live() -> None:
     """Refuse (RulesUnavailable, answered 503) while no rule version may decide."""
-    if live().base is None:
-        raise RulesUnavailable
+    live_rulebase()
 
 
 def live_rulebase() -> rules.RuleBase:
     """The version that decides now; RulesUnavailable when none may."""
-    base = live().base
-    if base is None:
-        raise RulesUnavailable
-    return base
+    return live().deciding()
 
 
 def _choose() -> LiveRules:
@@ -157,19 +159,19 @@ def _choose() -> LiveRules:
         return LiveRules(shipped, SignOff.of(row), shipped, SignOff.of(row))
     if not production():
         return LiveRules(shipped, None, shipped, None)
-    newest_first = db.session.scalars(
-        _without_text().order_by(RuleSignOff.signed_at.desc(), RuleSignOff.id.desc())
-    )
-    for row in newest_first:
-        base = _proved_signed(row)
-        if base is not None:
-            return LiveRules(base, SignOff.of(row), shipped, None)
-    return LiveRules(None, None, shipped, None)
+    signed = baseline()  # the deployed version is not signed: the newest other one
+    if signed is None:
+        return LiveRules(None, None, shipped, None)
+    return LiveRules(signed[1], signed[0], shipped, None)
 
 
 def _without_text() -> Select[tuple[RuleSignOff]]:
     """Sign-offs without their rule text, read only for a version not proved here yet."""
     return select(RuleSignOff).options(defer(RuleSignOff.rules_text))
+
+
+def _newest_first() -> Select[tuple[RuleSignOff]]:
+    return _without_text().order_by(RuleSignOff.signed_at.desc(), RuleSignOff.id.desc())
 
 
 def _proved_signed(row: RuleSignOff) -> rules.RuleBase | None:
@@ -195,12 +197,7 @@ def baseline() -> tuple[SignOff, rules.RuleBase] | None:
     """The newest signed version other than the deployed one that still passes the proof:
     what a version awaiting sign-off is compared with."""
     shipped = deployed().base.sha256
-    rows = db.session.scalars(
-        _without_text()
-        .where(RuleSignOff.sha256 != shipped)
-        .order_by(RuleSignOff.signed_at.desc(), RuleSignOff.id.desc())
-    )
-    for row in rows:
+    for row in db.session.scalars(_newest_first().where(RuleSignOff.sha256 != shipped)):
         base = _proved_signed(row)
         if base is not None:
             return SignOff.of(row), base
@@ -215,10 +212,7 @@ def signoff_of(sha256: str) -> SignOff | None:
 
 def signoffs() -> list[SignOff]:
     """Every sign-off, newest first."""
-    rows = db.session.scalars(
-        _without_text().order_by(RuleSignOff.signed_at.desc(), RuleSignOff.id.desc())
-    )
-    return [SignOff.of(row) for row in rows]
+    return [SignOff.of(row) for row in db.session.scalars(_newest_first())]
 
 
 def sign(*, signer_id: int, name: str, registration: str, email: str) -> SignOff:

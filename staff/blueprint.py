@@ -54,11 +54,19 @@ def never_cache(response):
     return response
 
 
-def admin_required(view):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
+def allowed_if(permission: str):
+    """A view only the staff whose ``permission`` (a StaffUser property) holds may use."""
 
-    return wrapper
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not getattr(current_user, permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+admin_required = allowed_if("is_admin")

@@ -10,8 +10,6 @@ refused and shown again.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -21,22 +19,13 @@ from leads.service import decisions_by_version, replay
 from rules.diff import diff_rulebases
 from signoff.deployed import deployed
 from signoff.service import baseline, live, signoffs
-from staff.blueprint import bp
+from staff.blueprint import allowed_if, bp
 from staff.forms import SignOffForm
 from staff.rule_words import diff_rows, outcome_label, rule_rows
 from staff.rules_signing import Refused, sign_deployed
 
-
-def rules_readers_only(view):
-    """Clinicians and admins: front-desk staff neither read nor sign the rule book."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not current_user.may_read_rules:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
+# Clinicians and admins: front-desk staff neither read nor sign the rule book.
+rules_readers_only = allowed_if("may_read_rules")
 
 
 def _page(form: SignOffForm | None = None, error: str | None = None, status: int = 200):

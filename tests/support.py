@@ -113,6 +113,15 @@ class Walker:
         return location
 
 
+def completed_token(app, answers: dict | None = None, embed: dict | None = None) -> str:
+    """A fresh, finished questionnaire's sealed token (a new flow id each time),
+    holding ``answers`` (HEALTHY by default) and, for a flow begun in an iframe, ``embed``."""
+    codec = app.extensions["state_codec"]
+    state = codec.new(embed=embed)
+    state.answers = dict(HEALTHY if answers is None else answers)
+    return codec.dumps(state)
+
+
 def sqlite_app(tmp_path, **overrides):
     """The app on a fresh SQLite file in ``tmp_path``, with test settings and ``overrides``."""
     from app import create_app

@@ -14,7 +14,7 @@ import sqlalchemy
 from console_support import CONTACT, make_staff, sign_in
 from services import PostgresSchema
 from sqlalchemy import func, select
-from support import HEALTHY
+from support import completed_token
 from tcp_proxy import TcpRelay
 
 from app import create_app
@@ -70,13 +70,6 @@ def outage(relayed_database, tmp_path):
         db.session.remove()
         db.engine.dispose()
     schema.truncate()
-
-
-def completed_token(app) -> str:
-    codec = app.extensions["state_codec"]
-    state = codec.new()
-    state.answers = dict(HEALTHY)
-    return codec.dumps(state)
 
 
 def count(app, model, **where) -> int:

@@ -8,18 +8,11 @@ import pytest
 from console_support import CONTACT, submit_contact
 from sqlalchemy import func, select
 from statements import recorded_statements
-from support import HEALTHY, Walker
+from support import Walker, completed_token
 
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Lead, OutboxMessage
-
-
-def completed_token(app) -> str:
-    codec = app.extensions["state_codec"]
-    state = codec.new()
-    state.answers = dict(HEALTHY)
-    return codec.dumps(state)
 
 
 def lead_count(app) -> int:

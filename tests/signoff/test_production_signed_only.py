@@ -10,7 +10,7 @@ from console_support import CONTACT
 from signoff_support import PRODUCTION, SIGNER, sign_as_clinician, widened_rules
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
-from support import HEALTHY, Walker
+from support import HEALTHY, Walker, completed_token
 
 from core.extensions import db
 from leads.models import Lead
@@ -19,13 +19,6 @@ from signoff.models import RuleSignOff
 
 NOTICE = "Rules not yet signed off: not for patients."
 REFUSAL = "The check is not available right now"
-
-
-def completed_token(app, answers=HEALTHY) -> str:
-    codec = app.extensions["state_codec"]
-    state = codec.new()
-    state.answers = dict(answers)
-    return codec.dumps(state)
 
 
 def lead_count(app) -> int:

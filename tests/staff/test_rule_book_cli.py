@@ -8,7 +8,7 @@ import json
 from console_support import CONTACT, PASSWORD, make_staff
 from signoff_support import SIGNER, widened_rules
 from sqlalchemy import func, select
-from support import HEALTHY
+from support import HEALTHY, completed_token
 
 from core.extensions import db
 from rules.engine import RULES_PATH
@@ -47,12 +47,10 @@ def test_a_clinician_signs_at_the_terminal_with_their_password(db_app):
 
 
 def test_replay_names_the_leads_a_candidate_would_decide_differently(db_app, tmp_path):
-    codec = db_app.extensions["state_codec"]
     client = db_app.test_client()
     for age in (19, 40):
-        state = codec.new()
-        state.answers = {**HEALTHY, "age": age}
-        sent = client.post("/check/contact", data={"s": codec.dumps(state), **CONTACT})
+        token = completed_token(db_app, {**HEALTHY, "age": age})
+        sent = client.post("/check/contact", data={"s": token, **CONTACT})
         assert sent.status_code == 303
     result = run(db_app, "replay", str(widened_rules(tmp_path)), "--json")
     assert result.exit_code == 0, result.output

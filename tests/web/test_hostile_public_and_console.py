@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import support
 from console_support import CONTACT, csrf_token, make_staff, sign_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -58,10 +59,7 @@ def app(tmp_path):
 
 def completed_token(app, embed: bool = False) -> str:
     """A fresh, finished questionnaire's sealed token (a new flow id each time)."""
-    codec = app.extensions["state_codec"]
-    state = codec.new(embed={"origin": HOST} if embed else None)
-    state.answers = dict(HEALTHY)
-    return codec.dumps(state)
+    return support.completed_token(app, embed={"origin": HOST} if embed else None)
 
 
 def leads_stored(app) -> int:
