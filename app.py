@@ -21,7 +21,10 @@ import questionnaire
 import signoff
 import staff
 import web
+from api.models import ApiToken  # noqa: F401
 from core import config
+from core.clinic_settings import ClinicSetting  # noqa: F401
+from leads import privacy
 from leads import views as contact_views
 from leads.models import Lead  # noqa: F401 - every table is known before the migrations run
 from questionnaire import views as check_views
@@ -55,6 +58,7 @@ def create_app(
     app.register_blueprint(contact_views.bp)
     # Again under /embed: inside a clinic's iframe the form posts there (web.embed_mode).
     app.register_blueprint(contact_views.bp, url_prefix="/embed", name=EMBED_LEADS_BLUEPRINT)
+    app.register_blueprint(privacy.bp)  # the privacy notice, on the site only
     app.register_blueprint(api.bp)
     if app.config.get("BENCH_HELLO_ROUTE"):
         app.add_url_rule("/__bench/hello", "bench_hello", lambda: "hello")

@@ -7,6 +7,11 @@ field's problem at once), JSON 404/405 for unknown paths and methods, and
 429 past RATELIMIT_API requests per client.
 Nothing sent here is stored. CORS admits only EMBED_ALLOWED_ORIGINS.
 
+The leads API (api/leads.py, under /api/v1/leads) is another matter: stored
+personal data, for other systems with a bearer token (api/auth.py). It is
+server to server, so it answers no CORS request, and it does not need a signed
+rule version (it reads leads already decided).
+
 A JSON number with a zero fraction (27.0, 2.7e1) is a whole number, as JSON
 Schema's "integer" says; the rules then see the int 27. Any other fraction
 stays a float and is refused with the field's message.
@@ -21,6 +26,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 import rules
+from api import leads as leads_api
 from api.openapi import openapi_document
 from api.questionnaire import questionnaire_json
 from core.extensions import config_limit, limiter
@@ -33,6 +39,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Limited per client like every public endpoint (RATELIMIT_API); a 429 here is JSON in the
 # contract's error shape (web/errors.py). CORS preflights are not counted: they do no work.
 limiter.limit(config_limit("RATELIMIT_API"), methods=["GET", "POST"])(bp)
+bp.register_blueprint(leads_api.bp)
+LEADS_BLUEPRINT = "api.leads"
 
 API_MAX_BODY = 64 * 1024  # a full answers object is under 1 KiB
 API_VERSION = "1.0.0"
@@ -58,16 +66,20 @@ def limit_body() -> None:
 @bp.before_request
 def rules_live() -> None:
     """In production with no signed rule version, the API answers 503 (not its description)."""
-    if request.endpoint != "api.openapi" and request.method != "OPTIONS":
+    if request.endpoint == "api.openapi" or request.blueprint == LEADS_BLUEPRINT:
+        return
+    if request.method != "OPTIONS":
         require_live()
 
 
 @bp.after_request
 def cors_and_language(response: Response) -> Response:
-    """CORS only for allowed origins (no credentials: the API needs none)."""
+    """CORS only for allowed origins (no credentials: the API needs none); none for leads."""
     response.vary.add("Origin")
     origin = request.headers.get("Origin")
-    if origin and origin in current_app.config["EMBED_ALLOWED_ORIGINS"]:
+    # Leads are server to server: no page, from whatever origin, may read one.
+    cross_origin = request.blueprint != LEADS_BLUEPRINT
+    if cross_origin and origin and origin in current_app.config["EMBED_ALLOWED_ORIGINS"]:
         response.headers["Access-Control-Allow-Origin"] = origin
         if request.method == "OPTIONS":
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"

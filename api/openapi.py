@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from api import openapi_leads
 from questionnaire.catalogue import Question
 from questionnaire.flow import Flow
 from rules.schema import SEVERITIES
@@ -208,7 +209,9 @@ def openapi_document(flow: Flow, languages: tuple[str, ...], version: str) -> di
             "version": version,
             "description": (
                 "Screening answers in, decision out, as in the screening contract. "
-                f"Languages: {', '.join(languages)}. Nothing sent here is stored."
+                f"Languages: {', '.join(languages)}. Nothing sent to it is stored. "
+                "The leads endpoints are for the clinic's own systems: they read stored "
+                "leads and change their status with an API token (bearer), server to server."
             ),
         },
         "paths": {
@@ -256,6 +259,10 @@ def openapi_document(flow: Flow, languages: tuple[str, ...], version: str) -> di
                     },
                 }
             },
+            **openapi_leads.paths(too_many, LANG_PARAMETER),
         },
-        "components": {"schemas": _schemas(flow)},
+        "components": {
+            "schemas": {**_schemas(flow), **openapi_leads.schemas()},
+            "securitySchemes": openapi_leads.SECURITY_SCHEMES,
+        },
     }

@@ -72,10 +72,11 @@ def wait_until_up(port: int, path: str, timeout: float = 20) -> None:
 
 def tokens() -> dict[str, str]:
     """Sealed state tokens at each point of the flow, made with the server's secret."""
-    from questionnaire.catalogue import QUESTIONS
+    from questionnaire.catalogue import QUESTIONS, STEPS
     from questionnaire.state import FlowState, StateCodec
 
     codec = StateCodec(SECRET, 3600)
+    every = {step.id for step in STEPS}
 
     def upto(steps: set[str]) -> str:
         answers = {q.id: HEALTHY[q.id] for q in QUESTIONS if q.step in steps}
@@ -83,8 +84,8 @@ def tokens() -> dict[str, str]:
 
     return {
         "after_scars": upto({"scars"}),
-        "before_about": upto({"scars", "skin", "health"}),
-        "complete": upto({"scars", "skin", "health", "about"}),
+        "before_about": upto(every - {"about"}),
+        "complete": upto(every),
     }
 
 

@@ -13,10 +13,23 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+from core.clinic_time import valid_zone
+
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - the known value production refuses
 DEV_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 #: Host names a developer's own machine answers to, trusted outside production only.
 DEV_HOSTS = ("localhost", "127.0.0.1")
+#: The clinic's details shown to patients, and their defaults: the seed page's clinic,
+#: with a fictitious phone number and no email until the clinic sets its own.
+CLINIC_DEFAULTS = {
+    "CLINIC_NAME": "Trilogy Medical Center",
+    "CLINIC_URL": "https://www.trilogymedicalcenter.com/",
+    "CLINIC_PHONE": "+1 (555) 010-0199",
+    # Where people write about their data (the privacy notice); empty: phone only.
+    "CLINIC_EMAIL": "",
+    "BOOKING_URL": "https://www.trilogymedicalcenter.com/free-consultation/",
+    "MEDICAL_REVIEW_URL": "https://www.trilogymedicalcenter.com/medical-review/",
+}
 
 
 class ConfigError(RuntimeError):
@@ -31,6 +44,33 @@ def _int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+#: The units CLINIC_REPLY_TIME may use: "4 hours", "1 working day", "2 working days".
+REPLY_TIME_UNITS = {"hour": "hours", "hours": "hours", "working day": "working_days",
+                    "working days": "working_days"}  # fmt: skip
+
+
+def _time_zone(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip() or default
+    if not valid_zone(value):
+        raise ConfigError(
+            f"{name} must be a time zone name such as Europe/London or America/Toronto, "
+            f"got {value!r}"
+        )
+    return value
+
+
+def _reply_time(name: str, default: tuple[int, str]) -> tuple[int, str]:
+    """How soon the clinic answers a contact request, as (number, unit), so the pages
+    and the confirmation email can say it in each language (leads/reply_time.py)."""
+    raw = " ".join(os.environ.get(name, "").lower().split())
+    if not raw:
+        return default
+    number, _, unit = raw.partition(" ")
+    if not number.isdigit() or int(number) < 1 or unit not in REPLY_TIME_UNITS:
+        raise ConfigError(f"{name} must be like '1 working day' or '4 hours', got {raw!r}")
+    return int(number), REPLY_TIME_UNITS[unit]
 
 
 _HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
@@ -96,15 +136,9 @@ def from_environment() -> dict[str, Any]:
     return {
         "APP_ENV": env("APP_ENV", "development"),
         "SECRET_KEY": env("SECRET_KEY", DEV_SECRET_KEY),
-        "CLINIC_NAME": env("CLINIC_NAME", "Trilogy Medical Center"),
-        "CLINIC_URL": env("CLINIC_URL", "https://www.trilogymedicalcenter.com/"),
-        "CLINIC_PHONE": env("CLINIC_PHONE", "+1 (555) 010-0199"),
-        "BOOKING_URL": env(
-            "BOOKING_URL", "https://www.trilogymedicalcenter.com/free-consultation/"
-        ),
-        "MEDICAL_REVIEW_URL": env(
-            "MEDICAL_REVIEW_URL", "https://www.trilogymedicalcenter.com/medical-review/"
-        ),
+        # The clinic as patients see it; production warns of any still at a placeholder
+        # (core/clinic_details.py).
+        **{name: env(name, default) for name, default in CLINIC_DEFAULTS.items()},
         # Sites allowed to embed the questionnaire; empty: nobody may frame it.
         "EMBED_ALLOWED_ORIGINS": _origins("EMBED_ALLOWED_ORIGINS"),
         "CLINIC_LOGO_URL": _same_origin_path("CLINIC_LOGO_URL"),
@@ -158,11 +192,17 @@ def storage_settings() -> dict[str, Any]:
         # SQLite is migrated on start-up; PostgreSQL only when AUTO_MIGRATE=1.
         "AUTO_MIGRATE": _bool("AUTO_MIGRATE", not url),
         "RETENTION_DAYS": _int("RETENTION_DAYS", 365),
+        # How soon the clinic answers a contact request: the confirmation page and email say it.
+        "CLINIC_REPLY_TIME": _reply_time("CLINIC_REPLY_TIME", (1, "working_days")),
+        # The clinic's time zone (IANA name) until an admin sets one in the console.
+        "CLINIC_TIME_ZONE": _time_zone("CLINIC_TIME_ZONE", "UTC"),
         # Explicit on every app: Flask-Limiter keeps the last app's value otherwise.
         "RATELIMIT_ENABLED": env("RATELIMIT_ENABLED", "1") != "0",
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_PUBLIC_POST": env("RATELIMIT_PUBLIC_POST", "60 per minute"),
-        "RATELIMIT_CONTACT": env("RATELIMIT_CONTACT", "5 per minute;30 per day"),
+        # Contact requests count only when accepted, never corrections (leads/limits.py).
+        "RATELIMIT_CONTACT": env("RATELIMIT_CONTACT", "60 per hour;300 per day"),
+        "RATELIMIT_CONTACT_PER_CHECK": env("RATELIMIT_CONTACT_PER_CHECK", "10 per hour"),
         "RATELIMIT_SIGN_IN": env("RATELIMIT_SIGN_IN", "10 per minute"),
         "RATELIMIT_API": env("RATELIMIT_API", "120 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
@@ -187,6 +227,8 @@ def staff_settings() -> dict[str, Any]:
         "SIGN_IN_SLOW_AFTER": _int("SIGN_IN_SLOW_AFTER", 3),
         "SIGN_IN_LOCK_AFTER": _int("SIGN_IN_LOCK_AFTER", 8),
         "SIGN_IN_LOCK_MINUTES": _int("SIGN_IN_LOCK_MINUTES", 15),
+        # How long an admin's set-password link works (staff/password_links.py).
+        "PASSWORD_LINK_HOURS": _int("PASSWORD_LINK_HOURS", 24),
         "LEADS_PER_PAGE": _int("LEADS_PER_PAGE", 25),
     }
 

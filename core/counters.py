@@ -35,7 +35,7 @@ from core.extensions import db
 
 log = logging.getLogger(__name__)
 
-EVENTS = ("started", "step", "completed", "lead")
+EVENTS = ("started", "step", "completed", "lead", "phone_lead")
 # Rows per counter and day. 16 leaves two of the 8 writers a recommended server has
 # (4 workers x 2 threads) on the same row rarely, and keeps a year of counters
 # (13 counters x 16 x 366 rows) a quick sum for the dashboard.

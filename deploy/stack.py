@@ -666,7 +666,7 @@ def main() -> None:
                 f"Redis {stack.redis_url}\n"
                 f"  logs: {stack.prefix}/*.log\n"
                 f"  a staff account: {settings} .venv/bin/flask --app app staff create "
-                "you@clinic.example --admin\n"
+                'you@clinic.example --admin --name "Your Name"\n'
                 "Ctrl-C stops it.",
                 flush=True,
             )

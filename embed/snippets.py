@@ -11,6 +11,9 @@ from web.embed_mode import FONT_STACKS, parse_accent
 
 #: Height of the plain iframe, which cannot resize itself (fits most steps on a phone).
 PLAIN_IFRAME_HEIGHT = 1600
+#: The class of both snippets' iframes: a host page styles it from its own stylesheet
+#: (e.g. ``border: 0``). No style="" attribute: a strict Content-Security-Policy blocks it.
+FRAME_CLASS = "microneedling-check-frame"
 
 
 def snippets(
@@ -35,7 +38,7 @@ def snippets(
     title = _("Acne scar microneedling check")
     iframe = (
         f'<iframe src="{escape(src)}" title="{escape(title)}" width="100%" '
-        f'height="{PLAIN_IFRAME_HEIGHT}" style="border:0"></iframe>'
+        f'height="{PLAIN_IFRAME_HEIGHT}" class="{FRAME_CLASS}"></iframe>'
     )
     return script, iframe
 

@@ -54,10 +54,13 @@ def capture_lead(
     source: str = "site",
     embed_origin: str = "",
     entered_by_id: int | None = None,
+    status: str = "new",
+    assigned_to_id: int | None = None,
 ) -> Captured:
     """Store the lead and queue its notifications, or find the lead this flow already stored.
 
     The transaction keeps PostgreSQL's synchronous commit: an acknowledged lead is on disk.
+    A lead made during a call (phone intake) starts "contacted", assigned to its taker.
     """
     now = utcnow()
     row = {
@@ -83,10 +86,18 @@ def capture_lead(
         ],
         "rulebase_version": decision.rulebase.version,
         "rulebase_sha256": decision.rulebase.sha256,
-        "status": "new",
+        "status": status,
+        "status_changed_at": None if status == "new" else now,
+        "assigned_to_id": assigned_to_id,
+        "follow_up_at": None,
+        "first_contacted_at": None if status == "new" else now,
+        "merged_into_id": None,
     }
     kinds = outbox.kinds_for(contact.email)
-    counter = counters.increment("lead", decision.outcome)
+    # The web funnel counts the website's requests ("lead"); the calls staff take count apart.
+    counter = counters.increment(
+        "phone_lead" if source == "staff_intake" else "lead", decision.outcome
+    )
     try:
         with db.engine.connect() as connection:
             try:

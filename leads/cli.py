@@ -20,3 +20,8 @@ def deliver_command(limit: int) -> None:
     click.echo(f"Sent {sent}, will retry {retrying}, gave up on {dead}.")
     if report.skipped:
         click.echo(f"Left {len(report.skipped)} for the next run: their server failed just now.")
+    if report.not_wanted:
+        click.echo(
+            f"Dropped {len(report.not_wanted)} no longer wanted "
+            "(their appointment was moved or cancelled)."
+        )

@@ -8,13 +8,25 @@ only together with a new version.
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 CONSENT_VERSION = "2025-01"
 
 
-def consent_text(version: str = CONSENT_VERSION) -> str:
-    """The consent sentence of a version, in the current language."""
+def consent_text(version: str = CONSENT_VERSION, lang: str | None = None) -> str:
+    """The consent sentence of a version, in ``lang`` or else the current language.
+
+    Staff read a lead's consent in the language the person saw it in (the
+    lead's ``lang``), whatever language the console speaks: those are the
+    words they agreed to. A language the app does not offer falls back to the
+    default one, as the person's own pages would have.
+    """
+    if lang is not None:
+        offered = current_app.config["LANGUAGES"]
+        chosen = lang if lang in offered else current_app.config["BABEL_DEFAULT_LOCALE"]
+        with force_locale(chosen):
+            return consent_text(version)
     if version != CONSENT_VERSION:
         return _("Consent wording version %(version)s.", version=version)
     return _(

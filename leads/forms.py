@@ -159,6 +159,8 @@ class ContactForm(LocalizedForm):
     consent = BooleanField(
         validators=[InputRequired(_l("Tick the box to agree, or we can't keep your request."))]
     )
+    #: The spam trap (leads/spam.py): hidden from people, filled in by form-filling robots.
+    website = StringField(_l("Leave this field empty"))
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

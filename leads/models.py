@@ -12,13 +12,14 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, false, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.dbtypes import UTCDateTime, utcnow
 from core.extensions import db
 
 STATUSES = ("new", "contacted", "booked", "not_a_fit", "closed")
+STATUS_NOTE_ARROW = " → "  # a status note reads "<before> → <after>"
 SOURCES = ("site", "embed", "staff_intake")
 CONTACT_TIMES = ("morning", "afternoon", "evening", "any")
 CONTACT_TIME_LABELS = {  # as the form and the emails name them
@@ -42,6 +43,12 @@ class Contact:
 
 class Lead(db.Model):
     __tablename__ = "leads"
+    # Finding the same person again (duplicates, data requests) compares trimmed,
+    # lower-case emails and E.164 phones: both indexed, so a lead page never scans.
+    __table_args__ = (
+        Index("ix_leads_email_normalised", func.lower(text("email"))),
+        Index("ix_leads_phone", "phone"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     flow_id: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
@@ -75,6 +82,17 @@ class Lead(db.Model):
     rulebase_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     # The clinic's work on it.
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="new", index=True)
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Who is working on it, and when to try next; the first time anyone reached out.
+    assigned_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    first_contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # A duplicate merged into another lead keeps its answers and notes, and points there.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("leads.id", ondelete="SET NULL"), nullable=True, index=True
+    )
 
     notes: Mapped[list[LeadNote]] = relationship(
         back_populates="lead",
@@ -83,6 +101,14 @@ class Lead(db.Model):
         order_by="LeadNote.created_at",
     )
     entered_by = relationship("StaffUser", foreign_keys=[entered_by_id])
+    assigned_to = relationship("StaffUser", foreign_keys=[assigned_to_id])
+    merged_into = relationship("Lead", remote_side=[id], foreign_keys=[merged_into_id])
+    appointments: Mapped[list[Appointment]] = relationship(
+        back_populates="lead",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Appointment.starts_at",
+    )
 
 
 class LeadNote(db.Model):
@@ -98,9 +124,42 @@ class LeadNote(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     kind: Mapped[str] = mapped_column(String(16), nullable=False, default="note")  # or "status"
     text: Mapped[str] = mapped_column(Text, nullable=False)
+    # A call's outcome (see CALL_OUTCOMES) when the note records a call, else "".
+    call_outcome: Mapped[str] = mapped_column(
+        String(16), nullable=False, default="", server_default=""
+    )
+    # Corrected by its author: when, and the earlier words ([{"text", "at"}], oldest
+    # first), kept on the lead so they go with it when it is erased.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    earlier_texts: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, nullable=True)
 
     lead: Mapped[Lead] = relationship(back_populates="notes")
     author = relationship("StaffUser")
+
+
+CALL_OUTCOMES = ("reached", "no_answer", "left_message", "wrong_number")
+
+
+class Appointment(db.Model):
+    """A booked visit: when, how long and what kind; cancelled ones are kept, marked."""
+
+    __tablename__ = "appointments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(
+        ForeignKey("leads.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    duration_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=30)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True
+    )
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    lead: Mapped[Lead] = relationship(back_populates="appointments")
+    created_by = relationship("StaffUser")
 
 
 class OutboxMessage(db.Model):
@@ -113,10 +172,21 @@ class OutboxMessage(db.Model):
     __tablename__ = "outbox"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    lead_id: Mapped[int] = mapped_column(
-        ForeignKey("leads.id", ondelete="CASCADE"), nullable=False, index=True
+    # A lead's notification; or (lead_id None) a message to a member of staff, such as a
+    # set-password link, rendered from their account at delivery.
+    lead_id: Mapped[int | None] = mapped_column(
+        ForeignKey("leads.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    # An appointment's confirmation or reminder: rendered from the appointment at delivery.
+    appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointments.id", ondelete="CASCADE"), nullable=True, index=True
     )
     kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    # What happened, for a webhook: "lead.created", "lead.status_changed:<new status>".
+    event: Mapped[str] = mapped_column(String(64), nullable=False, default="", server_default="")
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
@@ -129,4 +199,4 @@ class OutboxMessage(db.Model):
         Boolean, nullable=False, default=False, server_default=false()
     )
 
-    lead: Mapped[Lead] = relationship()
+    lead: Mapped[Lead | None] = relationship()

@@ -1,16 +1,19 @@
 """Sending one outbox message: an email over SMTP, or a signed webhook POST.
 
 Neither carries health details: the clinic's email and the webhook say that a
-lead arrived and link to it in the console; the person's confirmation repeats
-only what they asked for. The webhook body is signed with HMAC-SHA256 over
-"<timestamp>.<body>" (see the README for verifying it).
+lead arrived (the webhook also when its status changed) and link to it in the
+console; only a clinic that opted in gets the person's contact details and
+outcome in its webhook (leads/webhook_payload.py). The person's confirmation
+repeats only what they asked for; their appointment's emails say only when, how
+long and what kind of visit (leads/appointment_messages.py), with a calendar file
+(leads/calendar_file.py). The webhook body is signed with HMAC-SHA256
+over "<timestamp>.<body>" (see docs/api.md for verifying it).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import smtplib
 import ssl
 import time
@@ -20,14 +23,22 @@ from email.message import EmailMessage
 from email.utils import formatdate
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date, format_time
 from flask_babel import gettext as _
 
-from leads.models import CONTACT_TIME_LABELS, Lead, OutboxMessage
+from core.clinic_time import zone_name
+from core.extensions import db
+from leads import appointment_messages, calendar_file, webhook_payload
+from leads.models import CONTACT_TIME_LABELS, Appointment, Lead, OutboxMessage
+from leads.reply_time import reply_time_words
 
 SIGNATURE_HEADER = "X-Screening-Signature"
 TIMESTAMP_HEADER = "X-Screening-Timestamp"
 DELIVERY_HEADER = "X-Screening-Delivery"
+
+
+class NotWanted(Exception):
+    """The message no longer applies (its appointment was moved or cancelled): never sent."""
 
 
 class DeliveryError(Exception):
@@ -43,6 +54,9 @@ class DeliveryError(Exception):
 
 
 def send(message: OutboxMessage) -> None:
+    if message.staff_id is not None:
+        send_staff_email(message)
+        return
     lead = message.lead
     if message.kind == "clinic_email":
         send_email(clinic_email(lead, message))
@@ -50,8 +64,26 @@ def send(message: OutboxMessage) -> None:
         send_email(confirmation_email(lead, message))
     elif message.kind == "webhook":
         post_webhook(webhook_body(lead, message), message.id)
+    elif message.kind in APPOINTMENT_TEMPLATES:
+        send_email(appointment_email(message))
     else:
         raise DeliveryError(f"unknown notification kind {message.kind!r}")
+
+
+#: ``app.extensions`` key: per kind, how the layer that knows staff accounts writes a
+#: message to one of them (staff/password_links.py): ``render(staff_id)`` gives
+#: (to, subject, body), or None when there is nothing to send any more.
+STAFF_EMAILS = "staff_emails"
+
+
+def send_staff_email(message: OutboxMessage) -> None:
+    """A message to a member of staff (a set-password link), written as it is sent."""
+    render = current_app.extensions.get(STAFF_EMAILS, {}).get(message.kind)
+    if render is None:
+        raise DeliveryError(f"unknown notification kind {message.kind!r}")
+    written = render(message.staff_id)
+    if written is not None:  # None: the account was removed or disabled meanwhile
+        send_email(_email(message, *written))
 
 
 def console_url(lead: Lead) -> str:
@@ -73,7 +105,9 @@ def _email(message: OutboxMessage, to: str, subject: str, body: str) -> EmailMes
 def clinic_email(lead: Lead, message: OutboxMessage) -> EmailMessage:
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = _("New contact request #%(id)d", id=lead.id)
-        body = render_template("leads/email_clinic.txt", lead=lead, url=console_url(lead))
+        body = render_template(
+            "leads/email_clinic.txt", lead=lead, url=console_url(lead), zone=zone_name()
+        )
     return _email(message, current_app.config["CLINIC_NOTIFY_EMAIL"], subject, body)
 
 
@@ -86,8 +120,64 @@ def confirmation_email(lead: Lead, message: OutboxMessage) -> EmailMessage:
             "leads/email_confirmation.txt",
             lead=lead,
             contact_time_label=str(CONTACT_TIME_LABELS[lead.contact_time]).lower(),
+            reply_time=reply_time_words(),
         )
     return _email(message, lead.email, subject, body)
+
+
+APPOINTMENT_TEMPLATES = {
+    "appointment_confirmation": "leads/email_appointment_confirmation.txt",
+    "appointment_reminder": "leads/email_appointment_reminder.txt",
+    "appointment_cancellation": "leads/email_appointment_cancellation.txt",
+}
+
+
+def appointment_email(message: OutboxMessage) -> EmailMessage:
+    """An appointment's confirmation, reminder or cancellation, in the person's language.
+
+    Drawn from the appointment as it is now, with its calendar file (a
+    reminder has none); NotWanted for one a move or cancel has made obsolete.
+    """
+    appointment = db.session.get(Appointment, message.appointment_id or 0)
+    if not appointment_messages.still_wanted(message, appointment):
+        raise NotWanted("the appointment was moved or cancelled since")
+    lead, config = appointment.lead, current_app.config
+    if not lead.email:
+        raise NotWanted("the person's email address was removed since")
+    cancelled = message.kind == appointment_messages.CANCELLATION
+    with force_locale(lead.lang):
+        words = {
+            "clinic": config["CLINIC_NAME"],
+            "date": format_date(appointment.starts_at, "full"),
+            "time": format_time(appointment.starts_at, "short"),
+            "zone": zone_name(),
+            "kind": str(appointment_messages.KIND_LABELS.get(appointment.kind, appointment.kind)),
+        }
+        if cancelled:
+            subject = _("Your appointment at %(clinic)s on %(date)s is cancelled", **words)
+        elif message.kind == appointment_messages.REMINDER:
+            subject = _("Reminder: your appointment at %(clinic)s on %(date)s", **words)
+        elif message.event.startswith("appointment.moved"):
+            subject = _("Your appointment at %(clinic)s has moved to %(date)s", **words)
+        else:
+            subject = _("Your appointment at %(clinic)s on %(date)s", **words)
+        body = render_template(
+            APPOINTMENT_TEMPLATES[message.kind],
+            appointment=appointment,
+            words=words,
+            moved=message.event.startswith("appointment.moved"),
+            expect=appointment_messages.KIND_EXPECTATIONS.get(appointment.kind, ""),
+        )
+        email = _email(message, lead.email, subject, body)
+        if message.kind != appointment_messages.REMINDER:
+            ics = calendar_file.calendar_file(
+                appointment, sequence=appointment_messages.sequence_of(message), cancelled=cancelled
+            )
+            method = "CANCEL" if cancelled else "PUBLISH"
+            email.add_attachment(
+                ics, "text", "calendar", filename="appointment.ics", params={"method": method}
+            )
+    return email
 
 
 def send_email(email: EmailMessage) -> None:
@@ -118,18 +208,8 @@ def _unreachable(error: OSError) -> bool:
 
 
 def webhook_body(lead: Lead, message: OutboxMessage) -> bytes:
-    payload = {
-        "event": "lead.created",
-        "delivery_id": message.id,
-        "lead": {
-            "id": lead.id,
-            "created_at": lead.created_at.isoformat(),
-            "source": lead.source,
-            "lang": lead.lang,
-            "url": console_url(lead),
-        },
-    }
-    return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
+    """The event's JSON (leads/webhook_payload.py: which fields, and when contact details)."""
+    return webhook_payload.body(lead, message, console_url(lead))
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:

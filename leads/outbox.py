@@ -6,7 +6,8 @@ at once; a sender killed or cut off from the database mid-send holds its claim
 until the lease ends, and the cron job then sends it. A failure
 schedules the next attempt with exponential backoff; after OUTBOX_MAX_ATTEMPTS
 the message is marked "dead" and shown to admins. A failed notification never
-touches its lead.
+touches its lead. A message that no longer applies when its turn comes (the
+reminder of an appointment moved or cancelled since) is marked "skipped", unsent.
 
 A channel (the SMTP server, the webhook receiver) that cannot be reached is not
 tried again for the rest of that delivery run, and a new lead's messages are not
@@ -30,7 +31,7 @@ from sqlalchemy import or_, select, update
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import OutboxMessage
-from leads.notify import send
+from leads.notify import NotWanted, send
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +51,27 @@ def kinds_for(email: str) -> list[str]:
     return kinds
 
 
+def queue_event(lead_id: int, event: str) -> tuple[int, ...]:
+    """A webhook for ``event`` on this lead, in the caller's transaction, when one is set up.
+
+    ``event`` is what the receiver is told happened ("lead.status_changed:booked"); the
+    payload is drawn from the lead at delivery (leads/notify.py), the event from here.
+    """
+    if not current_app.config["WEBHOOK_URL"]:
+        return ()
+    now = utcnow()
+    message = OutboxMessage(
+        lead_id=lead_id, kind="webhook", event=event, created_at=now, next_attempt_at=now
+    )
+    db.session.add(message)
+    db.session.flush()
+    return (message.id,)
+
+
 # The kinds that travel through the same server: one failing, the others would too.
-CHANNEL_OF_KIND = {"clinic_email": "smtp", "confirmation_email": "smtp", "webhook": "webhook"}
+CHANNEL_OF_KIND = {"clinic_email": "smtp", "confirmation_email": "smtp", "webhook": "webhook",
+                   "staff_password_link": "smtp", "appointment_confirmation": "smtp",
+                   "appointment_reminder": "smtp", "appointment_cancellation": "smtp"}  # fmt: skip
 
 
 @dataclass
@@ -60,6 +80,7 @@ class DeliveryReport:
     retrying: list[int] = field(default_factory=list)
     dead: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)  # their server was unreachable: for later
+    not_wanted: list[int] = field(default_factory=list)  # an appointment moved or cancelled since
 
 
 def failing_channels() -> set[str]:
@@ -132,6 +153,11 @@ def deliver(message_ids: Iterable[int], *, skip_channels: Iterable[str] = ()) ->
         message = db.session.get(OutboxMessage, message_id)
         try:
             send(message)
+        except NotWanted as reason:  # never sent, and never tried again
+            message.status = "skipped"
+            message.claimed_until = None
+            message.last_error = str(reason)[:1000]
+            report.not_wanted.append(message_id)
         except Exception as error:  # any failure, expected or not, is retried later
             message.unreachable = getattr(error, "unreachable", False)
             if message.unreachable:

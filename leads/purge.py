@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from core.dbtypes import utcnow
 from core.extensions import db
-from leads.models import Lead, LeadNote, OutboxMessage
+from leads.models import Appointment, Lead, LeadNote, OutboxMessage
 
 
 def _delete_leads(ids: list[int]) -> int:
@@ -21,6 +21,9 @@ def _delete_leads(ids: list[int]) -> int:
     # Explicit deletes: SQLite enforces ON DELETE CASCADE only with a pragma.
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.lead_id.in_(ids)))
     db.session.execute(delete(LeadNote).where(LeadNote.lead_id.in_(ids)))
+    db.session.execute(delete(Appointment).where(Appointment.lead_id.in_(ids)))
+    # A duplicate merged into a deleted lead no longer points at it (ON DELETE SET NULL).
+    db.session.execute(update(Lead).where(Lead.merged_into_id.in_(ids)).values(merged_into_id=None))
     db.session.execute(delete(Lead).where(Lead.id.in_(ids)))
     return len(ids)
 

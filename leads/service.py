@@ -5,6 +5,10 @@ A request is stored with its decision, consent and notifications at once
 (leads/capture.py); its notifications go out after the answer has been sent,
 so the person never waits for a mail server (``deliver_after_response``). The
 service knows no request: views turn ``CaptureError`` into the "not stored" page.
+
+The console and the API change a status the same way (``change_status``: the
+note, the audit event and the webhook event in one transaction), and the API
+pages through leads with ``lead_page`` (leads/listing.py).
 """
 
 from __future__ import annotations
@@ -19,33 +23,64 @@ from leads import outbox
 from leads.after_response import run_after_body
 from leads.capture import Captured, CaptureError, capture_lead, find_by_flow
 from leads.consent import consent_text
+from leads.data_rights import (  # a person's data rights: find, export, erase
+    EXPORT_FORMAT,
+    Counts,
+    HeldData,
+    HeldDataChanged,
+    Person,
+    erase_person,
+    export_document,
+    find_person,
+    phone_examples,
+    search_phone,
+)
 from leads.forms import ContactForm
+from leads.listing import LeadPage, LeadQuery, find_lead, lead_page
 from leads.models import CONTACT_TIME_LABELS, Contact
 from leads.purge import delete_lead, purge_older_than
 from leads.replay import Replay, ReplayChange, VersionUse, decisions_by_version, replay
+from leads.status import StatusChange, change_status, status_history
 from questionnaire.service import Decided, FlowState
 from web.embed_mode import embed_of
 
 __all__ = [
     "CONTACT_TIME_LABELS",
+    "EXPORT_FORMAT",
     "CaptureError",
     "Captured",
     "Contact",
     "ContactForm",
+    "Counts",
+    "HeldData",
+    "HeldDataChanged",
+    "LeadPage",
+    "LeadQuery",
+    "Person",
     "Replay",
     "ReplayChange",
+    "StatusChange",
     "VersionUse",
+    "change_status",
     "consent_text",
     "decisions_by_version",
     "delete_lead",
     "deliver_after_response",
+    "erase_person",
+    "export_document",
     "find_by_flow",
+    "find_lead",
+    "find_person",
     "lead_created",
+    "lead_page",
     "lead_source",
     "outbox",
+    "phone_examples",
     "purge_older_than",
     "replay",
     "request_contact",
+    "search_phone",
+    "status_history",
 ]
 
 log = logging.getLogger(__name__)
@@ -78,10 +113,13 @@ def request_contact(
     *,
     lang: str,
     entered_by_id: int | None = None,
+    status: str = "new",
+    assigned_to_id: int | None = None,
 ) -> Captured:
     """Store this flow's contact request with its decision, or find the one it stored.
 
-    A request entered by a member of staff (``entered_by_id``) is a phone intake;
+    A request entered by a member of staff (``entered_by_id``) is a phone intake
+    (made during the call, so it may start "contacted" and assigned to its taker);
     any other comes from the site or a clinic's iframe, as its sealed state says.
     Raises CaptureError when nothing could be stored.
     """
@@ -95,6 +133,8 @@ def request_contact(
         source=source,
         embed_origin=origin,
         entered_by_id=entered_by_id,
+        status=status,
+        assigned_to_id=assigned_to_id,
     )
     if captured.created:
         lead_created.send(

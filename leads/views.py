@@ -18,7 +18,9 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from flask_babel import get_locale
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from core.extensions import config_limit, db, limiter, login_manager
+from core.extensions import db, login_manager
+from leads import limits, spam
+from leads.reply_time import reply_time_words
 from leads.service import (
     CaptureError,
     Contact,
@@ -34,7 +36,6 @@ from questionnaire.service import (
     NotDecided,
     StateError,
     decide,
-    flow,
     open_state,
 )
 from signoff.service import require_live
@@ -59,7 +60,8 @@ def _restart(reason: str) -> Response:
 
 
 @bp.post("/check/contact")
-@limiter.limit(config_limit("RATELIMIT_CONTACT"))
+@limits.per_check
+@limits.per_address
 def contact():
     """Store a contact request with consent, or show the result page again with its errors."""
     token = request.form.get("s")
@@ -72,6 +74,8 @@ def contact():
     except NotDecided:
         return _restart("invalid")
     form = ContactForm(formdata=request.form)
+    if spam.caught(form):  # answered as if stored: the robot learns nothing
+        return redirect(url_for(".done", s=token, sent=1), code=303)
     if not form.validate():
         if find_by_flow(state.flow_id) is not None:  # a replay of a stored request
             return redirect(url_for(".done", s=token), code=303)
@@ -83,6 +87,7 @@ def contact():
     except CaptureError:
         log.exception("a contact request could not be stored")
         return _not_stored(token)
+    limits.accepted(stored=captured.created)
     # "sent" marks the first display after a new request: the confirmation then tells
     # the host page (contact_requested); a replay or a double submit does not. "kept"
     # says a second request with other details changed nothing, so the person knows.
@@ -105,7 +110,6 @@ def _render_result(decided: Decided, token: str, form: ContactForm) -> str:
     return render_template(
         "result.html",
         result=build_result(decided),
-        change_url=embed_mode.flow_url("step", step_id=flow().steps[0].id, s=token),
         token=token,
         contact_form=form,
     )
@@ -128,7 +132,8 @@ def _not_stored(token: str | None) -> tuple[str, int, dict[str, str]]:
 
 @bp.get("/check/contact/done")
 def done():
-    """Tell the person their request is stored, and what happens next."""
+    """Tell the person the clinic has their request, when it will reply, and the way
+    back to their result."""
     try:
         state = _state(request.args.get("s"))
     except StateError as error:
@@ -142,4 +147,6 @@ def done():
         just_sent=request.args.get("sent") == "1",
         kept_earlier=request.args.get("kept") == "1",
         settled_url=url_for(".done", s=request.args.get("s")),
+        reply_time=reply_time_words(),
+        result_url=embed_mode.flow_url("result", s=request.args.get("s")),
     )

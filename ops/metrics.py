@@ -6,6 +6,7 @@ name                                        type      labels
 screening_http_requests_total               counter   method, route, status ("2xx"...)
 screening_http_request_duration_seconds     histogram route
 screening_leads_created_total               counter   source, outcome
+screening_contact_spam_caught_total         counter   trap ("honeypot"): stored nothing
 screening_outbox_pending_messages           gauge     (none): notifications not yet sent
 screening_outbox_dead_messages              gauge     (none): given up after every retry
 screening_database_up                       gauge     (none): 1 when the outbox counts were read
@@ -46,6 +47,7 @@ from core.config import ConfigError
 from core.extensions import db
 from leads.models import OutboxMessage
 from leads.service import lead_created
+from leads.spam import spam_caught
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,14 @@ LEADS_CREATED = Counter(
 )
 
 
+SPAM_CAUGHT = Counter(
+    "screening_contact_spam_caught",
+    "Contact submissions the spam trap caught (answered like a success, nothing stored).",
+    ["trap"],
+    registry=PROCESS_REGISTRY,
+)
+
+
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
     REQUESTS.labels(method, route, f"{status // 100}xx").inc()
     REQUEST_SECONDS.labels(route).observe(seconds)
@@ -85,6 +95,11 @@ def observe_request(method: str, route: str, status: int, seconds: float) -> Non
 def count_lead(_sender: object, *, source: str, outcome: str, **_extra: object) -> None:
     """Receives ``leads.service.lead_created``."""
     LEADS_CREATED.labels(source, outcome).inc()
+
+
+def count_spam(_sender: object, *, trap: str, **_extra: object) -> None:
+    """Receives ``leads.spam.spam_caught``."""
+    SPAM_CAUGHT.labels(trap).inc()
 
 
 class OutboxCollector(Collector):
@@ -148,6 +163,7 @@ def init_app(app: Flask) -> None:
     registry.register(OutboxCollector())
     app.extensions["ops_metrics_registry"] = registry
     lead_created.connect(count_lead)  # a module function: blinker's weak reference holds
+    spam_caught.connect(count_spam)
 
 
 def exposition(app: Flask, accept: str | None) -> tuple[bytes, str]:

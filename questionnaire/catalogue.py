@@ -68,6 +68,13 @@ class Step:
     intro: str | None = None
 
 
+# How long answering every step takes, to the nearest minute: measured with
+# bench/step_heights.py as 5.2 minutes in English and 5.6 in Spanish (docs/patient-pages.md,
+# "Intro and steps"). Measure again after adding or rewording questions; the intro states it.
+MINUTES_TO_ANSWER = 5
+
+# Short, themed steps: at most four questions each, so every step is about one
+# to two screens on a phone (docs/patient-pages.md, "Intro and steps").
 STEPS: tuple[Step, ...] = (
     Step(
         "scars",
@@ -80,12 +87,23 @@ STEPS: tuple[Step, ...] = (
         _l("Some skin conditions need to settle before microneedling is safe."),
     ),
     Step(
-        "health",
-        _l("Your health and medicines"),
+        "area",
+        _l("Treatments and checks on the area"),
+        _l("“The area” means the skin where your scars are."),
+    ),
+    Step(
+        "medicines",
+        _l("Medicines and pregnancy"),
         _l(
             "These questions help us spot anything a clinician should check first. "
             "Your answers are not stored unless you later ask us to contact you."
         ),
+    ),
+    Step("health", _l("Your health"), _l("Some conditions change how the skin heals.")),
+    Step(
+        "healing",
+        _l("Scarring and allergies"),
+        _l("These help a clinician plan a safe treatment for you."),
     ),
     Step("about", _l("About you"), _l("Two last questions.")),
 )
@@ -182,15 +200,6 @@ QUESTIONS: tuple[Question, ...] = (
         ),
     ),
     Question(
-        id="active_skin_infection_in_area",
-        step="skin",
-        kind="bool",
-        label=_l("Right now, is there an infection where your scars are?"),
-        hint=_l("For example a cold sore, warts, impetigo or a fungal rash."),
-        required_message=_l("Answer yes or no: an infection where your scars are."),
-        choices=_yes_no(),
-    ),
-    Question(
         id="eczema_psoriasis_rosacea_in_area",
         step="skin",
         kind="choice",
@@ -203,6 +212,15 @@ QUESTIONS: tuple[Question, ...] = (
         ),
     ),
     Question(
+        id="active_skin_infection_in_area",
+        step="skin",
+        kind="bool",
+        label=_l("Right now, is there an infection where your scars are?"),
+        hint=_l("For example a cold sore, warts, impetigo or a fungal rash."),
+        required_message=_l("Answer yes or no: an infection where your scars are."),
+        choices=_yes_no(),
+    ),
+    Question(
         id="recent_sunburn_or_tan",
         step="skin",
         kind="bool",
@@ -211,9 +229,10 @@ QUESTIONS: tuple[Question, ...] = (
         required_message=_l("Answer yes or no: sunburn or a fresh tan."),
         choices=_yes_no(),
     ),
+    # --- Treatments and checks on the area --------------------------------
     Question(
         id="recent_facial_procedure",
-        step="skin",
+        step="area",
         kind="bool",
         label=_l("Have you had a procedure on the area in the last 4 weeks?"),
         hint=_l("For example a chemical peel, laser, filler or surgery."),
@@ -222,7 +241,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         id="skin_cancer_in_area",
-        step="skin",
+        step="area",
         kind="bool",
         label=_l("Have you had skin cancer in the area, or is a mole or spot there being checked?"),
         required_message=_l("Answer yes or no: skin cancer or a spot being checked."),
@@ -230,16 +249,16 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         id="radiation_to_area_within_year",
-        step="skin",
+        step="area",
         kind="bool",
         label=_l("Have you had radiotherapy to the area in the last 12 months?"),
         required_message=_l("Answer yes or no: radiotherapy in the last 12 months."),
         choices=_yes_no(),
     ),
-    # --- Your health and medicines ----------------------------------------
+    # --- Medicines and pregnancy ------------------------------------------
     Question(
         id="isotretinoin",
-        step="health",
+        step="medicines",
         kind="choice",
         label=_l("Have you ever taken isotretinoin tablets for acne?"),
         hint=_l("Brand names include Accutane, Roaccutane, Absorica and Claravis."),
@@ -257,50 +276,22 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         id="pregnant_or_breastfeeding",
-        step="health",
+        step="medicines",
         kind="bool",
         label=_l("Are you pregnant, trying to get pregnant, or breastfeeding?"),
         required_message=_l("Answer yes or no: pregnant, trying, or breastfeeding."),
         choices=_yes_no(),
     ),
     Question(
-        id="keloid_history",
-        step="health",
-        kind="bool",
-        label=_l("Have you ever had a keloid?"),
-        hint=_l(
-            "A keloid is a raised, thick scar that keeps growing beyond the edges "
-            "of the original wound."
-        ),
-        required_message=_l("Answer yes or no: keloid scars."),
-        choices=_yes_no(),
-    ),
-    Question(
-        id="cold_sores_history",
-        step="health",
-        kind="bool",
-        label=_l("Do you get cold sores?"),
-        required_message=_l("Answer yes or no: cold sores."),
-        choices=_yes_no(),
-    ),
-    Question(
         id="bleeding_disorder_or_anticoagulants",
-        step="health",
+        step="medicines",
         kind="bool",
         label=_l("Do you have a bleeding disorder, or take blood thinners?"),
         hint=_l("For example warfarin, apixaban, rivaroxaban, or daily aspirin."),
         required_message=_l("Answer yes or no: a bleeding disorder or blood thinners."),
         choices=_yes_no(),
     ),
-    Question(
-        id="immunosuppressed",
-        step="health",
-        kind="bool",
-        label=_l("Is your immune system weakened by an illness or a medicine?"),
-        hint=_l("For example after a transplant, during chemotherapy, on steroid tablets, or HIV."),
-        required_message=_l("Answer yes or no: a weakened immune system."),
-        choices=_yes_no(),
-    ),
+    # --- Your health ------------------------------------------------------
     Question(
         id="diabetes",
         step="health",
@@ -318,6 +309,15 @@ QUESTIONS: tuple[Question, ...] = (
         ),
     ),
     Question(
+        id="immunosuppressed",
+        step="health",
+        kind="bool",
+        label=_l("Is your immune system weakened by an illness or a medicine?"),
+        hint=_l("For example after a transplant, during chemotherapy, on steroid tablets, or HIV."),
+        required_message=_l("Answer yes or no: a weakened immune system."),
+        choices=_yes_no(),
+    ),
+    Question(
         id="connective_tissue_disease",
         step="health",
         kind="bool",
@@ -326,8 +326,29 @@ QUESTIONS: tuple[Question, ...] = (
         choices=_yes_no(),
     ),
     Question(
-        id="metal_allergy",
+        id="cold_sores_history",
         step="health",
+        kind="bool",
+        label=_l("Do you get cold sores?"),
+        required_message=_l("Answer yes or no: cold sores."),
+        choices=_yes_no(),
+    ),
+    # --- Scarring and allergies -------------------------------------------
+    Question(
+        id="keloid_history",
+        step="healing",
+        kind="bool",
+        label=_l("Have you ever had a keloid?"),
+        hint=_l(
+            "A keloid is a raised, thick scar that keeps growing beyond the edges "
+            "of the original wound."
+        ),
+        required_message=_l("Answer yes or no: keloid scars."),
+        choices=_yes_no(),
+    ),
+    Question(
+        id="metal_allergy",
+        step="healing",
         kind="bool",
         label=_l("Are you allergic to nickel or other metals?"),
         hint=_l("For example, cheap jewellery or a jeans button gives you a rash."),
@@ -336,7 +357,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         id="anaesthetic_allergy",
-        step="health",
+        step="healing",
         kind="bool",
         label=_l("Have you reacted badly to numbing cream or a local anaesthetic?"),
         hint=_l("For example at the dentist."),

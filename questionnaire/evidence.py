@@ -1,7 +1,8 @@
 """Short citations for the reference numbers used by the rule file and the result page.
 
-Numbers are those of ``shared/clinical/evidence.md`` section 6, so a clinician can
-trace any sentence on the result page to its source. Citations are not translated.
+Numbers are those of ``shared/clinical/evidence.md`` section 6 (the rule file cites
+them); the result page numbers its sources afresh, 1, 2, 3... in the order it first
+cites them (questionnaire/result.py). Citations are not translated.
 """
 
 from __future__ import annotations
@@ -69,10 +70,7 @@ REFERENCES: dict[int, str] = {
     "young patients.",
 }
 
-# The sources of the "what to expect" section, cited on every result.
-EXPECTATION_SOURCES: tuple[int, ...] = (1, 2, 3, 30)
-
-
-def cited(numbers: list[int]) -> list[tuple[int, str]]:
-    """The (number, citation) pairs for these numbers, in order, each once."""
-    return [(n, REFERENCES[n]) for n in sorted(set(numbers)) if n in REFERENCES]
+# The references of the "what to expect" section, item by item in the page's order
+# (sessions, results, pain, downtime, evidence): templates/result/what_to_expect.html
+# cites them in this order, so the page can number its sources by first citation.
+EXPECTATION_CITATIONS: tuple[tuple[int, ...], ...] = ((3,), (1, 2), (1,), (30,), (3,))

@@ -64,6 +64,16 @@ class Flow:
         ids = [step.id for step in self.visible_steps(answers)]
         return ids.index(step_id) + 1, len(ids)
 
+    def steps_done(self, step_id: str, answers: dict[str, object]) -> int:
+        """How many steps are done when this one is shown: the ones before it.
+
+        A step is only shown once every visible step before it is answered
+        (``can_show``), and the step on screen is not done until it is sent, so
+        the progress bar starts at 0 on the first step.
+        """
+        position, _total = self.progress(step_id, answers)
+        return position - 1
+
     def completed_answers(self, answers: dict[str, object]) -> dict[str, object]:
         """The full answers object: hidden questions take their declared value."""
         completed = {}

@@ -43,6 +43,9 @@ class FlowState:
     lang: str | None = None
     embed: dict[str, str] | None = None
     started: int | None = None  # when the questionnaire began (Unix seconds); None: now
+    # Where the next submitted step goes back to ("result": a "Change" link's round
+    # trip); None: on through the steps. Views accept only the targets they know.
+    return_to: str | None = None
 
 
 class StateError(Exception):
@@ -82,6 +85,8 @@ class StateCodec:
             payload["l"] = state.lang
         if state.embed:
             payload["e"] = state.embed
+        if state.return_to:
+            payload["r"] = state.return_to
         raw = zlib.compress(json.dumps(payload, separators=(",", ":")).encode(), 9)
         # Without base64's "=" padding a token reads the same in a URL and in HTML
         # (questionnaire/pages.py relies on it), and is never percent-encoded.
@@ -109,6 +114,7 @@ class StateCodec:
             answers = payload["a"]
             lang = payload.get("l")
             embed = payload.get("e")
+            return_to = payload.get("r")
             # A token sealed before the start was carried began no later than it was sealed.
             started = payload.get("t") or self._fernet.extract_timestamp(token)
         except (ValueError, KeyError, TypeError, zlib.error, InvalidToken):
@@ -124,4 +130,9 @@ class StateCodec:
             and all(isinstance(k, str) and isinstance(v, str) for k, v in embed.items())
         ):
             raise StateError("invalid")
-        return FlowState(flow_id=flow_id, answers=answers, lang=lang, embed=embed, started=started)
+        if return_to is not None and not isinstance(return_to, str):
+            raise StateError("invalid")
+        return FlowState(
+            flow_id=flow_id, answers=answers, lang=lang, embed=embed, started=started,
+            return_to=return_to,
+        )  # fmt: skip

@@ -34,12 +34,12 @@ from flask_babel import get_locale
 
 from core import counters
 from core.extensions import config_limit, limiter
-from questionnaire import forms
-from questionnaire.catalogue import Question
+from questionnaire import forms, language_switch
+from questionnaire.catalogue import MINUTES_TO_ANSWER, Question
 from questionnaire.localized import localized_questions, localized_step
 from questionnaire.result import build_result
 from questionnaire.service import FlowState, NotDecided, StateError, codec, decide, flow, open_state
-from signoff.service import require_live
+from signoff.service import live, require_live
 from web import render_cache
 from web.embed_mode import EMBED_BLUEPRINT, activate, current_embed
 
@@ -48,6 +48,9 @@ bp = Blueprint("questionnaire", __name__)
 limiter.limit(config_limit("RATELIMIT_PUBLIC_POST"), methods=["POST"])(bp)
 
 NOTICES = {"expired", "invalid", "missing"}
+# Where a step may send the person back to once it is sent (?change=result, from the
+# result's "Change" links); carried in the sealed state as FlowState.return_to.
+RETURN_TARGETS = {"result"}
 
 # In production with no signed rule version, every page of the check answers 503.
 bp.before_request(require_live)
@@ -73,10 +76,19 @@ def intro() -> str:
     notice = request.args.get("notice")
     notice = notice if notice in NOTICES else None
 
-    def render(_no_token: str) -> str:
-        return render_template("intro.html", notice=notice, first_step=flow().steps[0])
+    signoff = live().signoff  # named on the intro; None while unsigned (never in production)
 
-    return render_cache.page(render_cache.request_key("intro", notice), "", render)
+    def render(_no_token: str) -> str:
+        return render_template(
+            "intro.html",
+            notice=notice,
+            first_step=flow().steps[0],
+            question_count=len(flow().questions),
+            minutes=MINUTES_TO_ANSWER,
+            signoff=signoff,
+        )
+
+    return render_cache.page(render_cache.request_key("intro", notice, signoff), "", render)
 
 
 @bp.get("/check/start")
@@ -121,8 +133,9 @@ def _render_step(
             errors=forms.error_summary(shown, questions),
             position=position,
             total=total,
+            done=flow().steps_done(step_id, state.answers),
             token=token,
-            back_url=url_for(".step", step_id=previous.id, s=token) if previous else None,
+            back_url=_back_url(state, previous, token),
             anchor_id=forms.anchor_id,
             started=started,
         )
@@ -134,7 +147,14 @@ def _render_step(
         (q.id, q.id in state.answers, repr(state.answers.get(q.id))) for q in questions
     )
     key = render_cache.request_key(
-        "step", step_id, position, total, previous and previous.id, started, answers_shown
+        "step",
+        step_id,
+        position,
+        total,
+        previous and previous.id,
+        started,
+        answers_shown,
+        state.return_to,
     )
     return render_cache.page(key, token, render)
 
@@ -150,6 +170,8 @@ def step(step_id: str):
         if error.reason == "missing" and step_id == flow().steps[0].id:
             return start()
         return _restart(error.reason)
+    if request.args.get("change") in RETURN_TARGETS:
+        state.return_to = request.args["change"]  # a "Change" link: back there once sent
     if not flow().can_show(step_id, state.answers):
         pending = flow().first_unanswered(state.answers)
         token = codec().dumps(state)
@@ -171,10 +193,14 @@ def submit_step(step_id: str):
     if not flow().can_show(step_id, state.answers):
         return _restart("invalid")
     questions = flow().shown_questions(step_id, state.answers)
+    if language_switch.requested():  # the header's language buttons: keep what is ticked
+        return language_switch.keep_answers_and_show_again(step_id, state, questions)
     form = forms.form_class(questions)(formdata=request.form)
     if not form.validate():
         return _render_step(step_id, state, questions, form), 422
     state.answers.update(forms.typed_answers(form, questions))
+    if state.return_to == "result":
+        return _back_to_result(state)
     token = codec().dumps(state)
     following = flow().neighbour(step_id, state.answers, +1) or flow().first_unanswered(
         state.answers
@@ -184,6 +210,25 @@ def submit_step(step_id: str):
         return redirect(url_for(".result", s=token), code=303)
     counters.count_now("step", following.id)
     return redirect(url_for(".step", step_id=following.id, s=token), code=303)
+
+
+def _back_url(state: FlowState, previous, token: str) -> str | None:
+    """Back to the result during a "Change" round trip (every answer is there), else
+    to the previous step."""
+    if state.return_to == "result" and flow().first_unanswered(state.answers) is None:
+        return url_for(".result", s=token)
+    return url_for(".step", step_id=previous.id, s=token) if previous else None
+
+
+def _back_to_result(state: FlowState) -> Response:
+    """After a step reached from a "Change" link: straight back to the result, not
+    through the following steps; first through any step the changed answer made
+    necessary (the flag stays in the state until the result is reached)."""
+    pending = flow().first_unanswered(state.answers)
+    if pending is not None:
+        return redirect(url_for(".step", step_id=pending.id, s=codec().dumps(state)), code=303)
+    state.return_to = None
+    return redirect(url_for(".result", s=codec().dumps(state)), code=303)
 
 
 def _count_completed(state: FlowState) -> None:
@@ -210,14 +255,13 @@ def result() -> str | Response:
         token = codec().dumps(state)
         return redirect(url_for(".step", step_id=unfinished.pending.id, s=token), code=303)
 
-    def render(token: str) -> str:
-        return render_template(
-            "result.html",
-            token=token,
-            result=build_result(decided),
-            change_url=url_for(".step", step_id=flow().steps[0].id, s=token),
-        )
+    state.return_to = None  # a "Change" round trip ends here
 
-    # The page shows the decision and its sign-off only (and the token): drawn once per decision.
-    key = render_cache.request_key("result", decided.decision, decided.signoff)
+    def render(token: str) -> str:
+        return render_template("result.html", token=token, result=build_result(decided))
+
+    # The page shows the decision, its sign-off and the answers in words (and the token):
+    # drawn once per decision and answers.
+    answers = tuple(sorted((k, repr(v)) for k, v in decided.answers.items()))
+    key = render_cache.request_key("result", decided.decision, decided.signoff, answers)
     return render_cache.page(key, codec().dumps(state), render)

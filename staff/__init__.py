@@ -10,13 +10,26 @@ from core.extensions import csrf, login_manager
 
 def init_app(app: Flask) -> None:
     from staff import (  # noqa: F401 - routes
+        account_views,
         admin,
+        api_tokens_views,
+        appointment_views,
         auth,
+        contact_views,
         dashboard,
+        data_rights_cli,
+        data_rights_views,
         embed_page,
+        export_views,
         intake,
+        lead_work_views,
         leads_views,
         rules_views,
+        settings_views,
+        sign_in_code,
+        staff_edit,
+        two_factor_cli,
+        two_factor_views,
     )
     from staff.blueprint import bp
     from staff.cli import leads_cli, staff_cli

@@ -1,4 +1,5 @@
-"""Admin pages: add, disable and remove staff; read the audit log; see stuck notifications."""
+"""Admin pages: add, disable and remove staff (editing an account is in staff_edit.py); read
+the audit log; see stuck notifications."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, select
 
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import OutboxMessage
 from leads.service import outbox
 from staff import lockout, sessions
+from staff.accounts import ROLE_NAMES
 from staff.audit import record
+from staff.audit import sentence as audit_sentence
 from staff.auth import find_staff
 from staff.blueprint import admin_required, bp
 from staff.filters import (
@@ -29,6 +32,7 @@ from staff.forms import (
     ACTION_LABELS,
     NOTIFICATION_KIND_LABELS,
     NOTIFICATION_STATE_LABELS,
+    ROLE_LABELS,
     AuditFilterForm,
     ConfirmForm,
     StaffAddForm,
@@ -41,7 +45,9 @@ def _render_staff(form: StaffAddForm, status: int = 200):
     people = db.session.scalars(select(StaffUser).order_by(StaffUser.email)).all()
     now = utcnow()
     locks = {person.id: lockout.locked_until(person.email, now) for person in people}
-    return render_template("staff/staff_list.html", people=people, locks=locks, form=form), status
+    return render_template(
+        "staff/staff_list.html", people=people, locks=locks, form=form, role_labels=ROLE_LABELS
+    ), status
 
 
 @bp.get("/admin/staff")
@@ -53,22 +59,33 @@ def staff_list():
 @bp.post("/admin/staff")
 @admin_required
 def add_staff():
+    """A new account. With a first password the admin chose, its owner must choose their
+    own at sign-in; without one, the admin sends it a set-password link next."""
     form = StaffAddForm()
     if not form.validate():
         return _render_staff(form, 422)
     if find_staff(form.email.data):
         form.email.errors = [_("There is already an account with this email.")]
         return _render_staff(form, 422)
+    password = form.password.data or ""
     person = StaffUser(
         email=form.email.data.strip().lower(),
-        name=(form.name.data or "").strip(),
+        name=form.name.data.strip(),
         role=form.role.data,
-        password_hash=hash_password(form.password.data),
+        password_hash=hash_password(password) if password else "",
+        must_change_password=bool(password),
     )
     db.session.add(person)
-    record("staff_change", detail=f"added {person.email} as {person.role}")
+    record("staff_change", detail=f"added {person.email} as {ROLE_NAMES[person.role]}")
     db.session.commit()
-    flash(_("%(email)s can now sign in.", email=person.email))
+    if not password:
+        flash(
+            _("%(email)s has no password yet: send them a set-password link.", email=person.email)
+        )
+        return redirect(url_for(".edit_staff", person_id=person.id, _anchor="link"), code=303)
+    flash(
+        _("%(email)s can now sign in, and will choose their own password then.", email=person.email)
+    )
     return redirect(url_for(".staff_list"), code=303)
 
 
@@ -125,11 +142,21 @@ def remove_staff(person_id: int):
     person = _other_staff(person_id)
     email = person.email
     sessions.end_all(person)
+    _drop_links(person)
     db.session.delete(person)
     record("staff_change", detail=f"removed {email}")
     db.session.commit()
     flash(_("%(email)s was removed.", email=email))
     return redirect(url_for(".staff_list"), code=303)
+
+
+def _drop_links(person: StaffUser) -> None:
+    """Its set-password emails not yet sent go with it (SQLite keeps no foreign keys)."""
+    db.session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.staff_id == person.id, OutboxMessage.status != "sent"
+        )
+    )
 
 
 def filtered_audit_events(form: AuditFilterForm) -> Select:
@@ -167,6 +194,7 @@ def audit_log():
         page=page,
         filter_args=filter_args(form),
         action_labels=ACTION_LABELS,
+        sentence=audit_sentence,  # each row's action and data as a sentence (staff/audit.py)
     )
 
 
@@ -175,7 +203,9 @@ def audit_log():
 def outbox_status():
     messages = db.session.scalars(
         select(OutboxMessage)
-        .where(OutboxMessage.status != "sent")
+        # Still to deliver, or given up on; not sent nor skipped (no longer wanted, e.g.
+        # the reminder of an appointment since moved or cancelled).
+        .where(OutboxMessage.status.in_(("pending", "dead")))
         .order_by(OutboxMessage.id.desc())
         .limit(200)
     ).all()

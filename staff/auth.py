@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -75,27 +76,18 @@ def sign_in():
         email = form.email.data
         wait = lockout.claim_try(email, utcnow())
         if wait:
-            error = ngettext(
-                "Too many failed sign-ins. Try again in %(num)d second.",
-                "Too many failed sign-ins. Try again in %(num)d seconds.",
-                wait,
-            )
+            error = too_many_tries(wait)
             status = 429
         else:
             user = find_staff(email)
             right = verify_password(user.password_hash if user else None, form.password.data)
             if user and user.active and right:
                 lockout.register_success(email)
-                user.last_sign_in_at = utcnow()
                 if needs_rehash(user.password_hash):
                     user.password_hash = hash_password(form.password.data)
-                record("sign_in", actor=user)
-                _clear_session_keeping_language()
-                session.permanent = True  # the cookie; the session's life is on the server
-                sessions.start(user)
-                db.session.commit()
-                login_user(user)
-                return redirect(_safe_next(request.args.get("next")))
+                if user.has_two_factor:
+                    return _await_second_factor(user)
+                return complete_sign_in(user)
             disabled = user is not None and not user.active  # read before the commit expires it
             record("sign_in_failed", actor=user, detail="" if user else "no account has this email")
             db.session.commit()
@@ -107,6 +99,59 @@ def sign_in():
     elif form.is_submitted():
         status = 422
     return render_template("staff/sign_in.html", form=form, error=error), status
+
+
+def too_many_tries(wait: int) -> str:
+    """What a locked-out sign-in says, at the password step and at the code step alike."""
+    return ngettext(
+        "Too many failed sign-ins. Try again in %(num)d second.",
+        "Too many failed sign-ins. Try again in %(num)d seconds.",
+        wait,
+    )
+
+
+def complete_sign_in(user: StaffUser):
+    """Sign ``user`` in and go to the page they asked for: the end of the password step, or
+    of the code step for an account with two-factor sign-in."""
+    user.last_sign_in_at = utcnow()
+    record("sign_in", actor=user)
+    _clear_session_keeping_language()
+    session.permanent = True  # the cookie; the session's life is on the server
+    sessions.start(user)
+    db.session.commit()
+    login_user(user)
+    return redirect(_safe_next(request.args.get("next")))
+
+
+#: The signed session cookie's note that a password was right and a code is awaited:
+#: the account, its session version and when (nothing kept in a process's memory).
+PENDING_KEY = "two_factor_pending"
+PENDING_SECONDS = 300
+
+
+def _await_second_factor(user: StaffUser):
+    """Right password, two-factor on: not signed in yet; the code step comes next."""
+    db.session.commit()  # a rehashed password
+    _clear_session_keeping_language()
+    session[PENDING_KEY] = {"id": user.id, "v": user.session_version, "at": int(time.time())}
+    return redirect(url_for("staff.sign_in_code", next=request.args.get("next")), code=303)
+
+
+def pending_user() -> StaffUser | None:
+    """The account whose password was right in this browser less than five minutes ago, if
+    it still has two-factor sign-in on and the same session version."""
+    pending = session.get(PENDING_KEY)
+    if not isinstance(pending, dict):
+        return None
+    try:
+        user = db.session.get(StaffUser, int(pending["id"]))
+        fresh = 0 <= time.time() - int(pending["at"]) <= PENDING_SECONDS
+        same = user is not None and user.session_version == int(pending["v"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (fresh and same and user.active and user.has_two_factor):
+        return None
+    return user
 
 
 @bp.post("/sign-out")

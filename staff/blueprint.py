@@ -10,6 +10,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, request, session, url_for
+from flask_babel import LazyString
 from flask_login import current_user
 
 from core.extensions import csrf
@@ -17,7 +18,7 @@ from web.language import use_language
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-PUBLIC_ENDPOINTS = frozenset({"staff.sign_in"})
+PUBLIC_ENDPOINTS = frozenset({"staff.sign_in", "staff.sign_in_code", "staff.set_password"})
 
 
 LANGUAGE_KEY = "staff_lang"
@@ -54,14 +55,18 @@ def never_cache(response):
     return response
 
 
-def allowed_if(permission: str):
-    """A view only the staff whose ``permission`` (a StaffUser property) holds may use."""
+def allowed_if(permission: str, refusal: str | LazyString | None = None):
+    """A view only the staff whose ``permission`` (a StaffUser property) holds may use.
+
+    ``refusal``: what the 403 page tells everyone else (by default, that only a clinic
+    admin may use the page).
+    """
 
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
             if not getattr(current_user, permission):
-                abort(403)
+                abort(403, description=str(refusal) if refusal else None)
             return view(*args, **kwargs)
 
         return wrapper

@@ -1,5 +1,6 @@
-"""`flask staff create EMAIL` and `flask staff set-password EMAIL`: the first accounts;
-`flask leads purge`: personal data past retention, deleted and written to the audit log."""
+"""`flask staff create EMAIL --name NAME`, `flask staff set-password EMAIL` and
+`flask staff set-password-link EMAIL`: the first accounts, and a way back in without the
+console; `flask leads purge`: personal data past retention, deleted and audited."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from flask.cli import AppGroup
 
 from core.extensions import db
 from leads.service import purge_older_than
-from staff import lockout, sessions
+from staff import accounts, password_links
+from staff.accounts import ROLE_NAMES
 from staff.audit import record
 from staff.auth import find_staff
 from staff.models import StaffUser
@@ -30,7 +32,9 @@ def _ask_password(email: str, name: str = "") -> str:
 
 @staff_cli.command("create")
 @click.argument("email")
-@click.option("--name", default="", help="Shown in the console next to notes.")
+@click.option(
+    "--name", required=True, help="The person's name, shown in the console and next to notes."
+)
 @click.option(
     "--admin", is_flag=True, help="May add, disable and remove staff, and see the audit log."
 )
@@ -39,7 +43,9 @@ def _ask_password(email: str, name: str = "") -> str:
 )
 def create(email: str, name: str, admin: bool, clinician: bool) -> None:
     """Create a staff account; asks for its password twice."""
-    email = email.strip().lower()
+    email, name = email.strip().lower(), name.strip()
+    if not name:
+        raise click.ClickException("Give the person's name with --name.")
     if admin and clinician:
         raise click.ClickException("Choose --admin or --clinician: an account has one role.")
     role = "admin" if admin else "clinician" if clinician else "staff"
@@ -56,6 +62,11 @@ def create(email: str, name: str, admin: bool, clinician: bool) -> None:
             password_hash=hash_password(password),
         )
     )
+    record(
+        "staff_change",
+        detail=f"added {email} as {ROLE_NAMES[role]} on the command line",
+        actor=None,
+    )
     db.session.commit()
     click.echo(f"Created {role} account {email}.")
 
@@ -67,12 +78,34 @@ def set_password(email: str) -> None:
     user = find_staff(email)
     if user is None:
         raise click.ClickException(f"No account for {email}.")
-    user.password_hash = hash_password(_ask_password(user.email, user.name))
-    lockout.register_success(user.email)  # unlocks
-    user.session_version += 1
-    sessions.end_all(user)
+    accounts.set_password(user, _ask_password(user.email, user.name))
+    record(
+        "password_change",
+        detail=f"set the password of {user.email} on the command line",
+        actor=None,
+    )
     db.session.commit()
     click.echo(f"Password set for {user.email}.")
+
+
+@staff_cli.command("set-password-link")
+@click.argument("email")
+def set_password_link(email: str) -> None:
+    """Print a one-time link with which the person chooses their own password."""
+    user = find_staff(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    if not user.active:
+        raise click.ClickException(f"{user.email} is disabled; enable it in the console first.")
+    link = password_links.link_for(user)
+    record(
+        "password_link",
+        detail=f"printed a set-password link for {user.email} on the command line",
+        actor=None,
+    )
+    db.session.commit()
+    hours = current_app.config["PASSWORD_LINK_HOURS"]
+    click.echo(f"Give this link to {user.email}; it works once, for {hours} hours:\n{link}")
 
 
 @leads_cli.command("purge")

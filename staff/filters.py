@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import TypeVar
 
 from flask import request
@@ -10,6 +10,8 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import InstrumentedAttribute
 from wtforms import Form
+
+from core.clinic_time import end_of_day, start_of_day
 
 FilterForm = TypeVar("FilterForm", bound=Form)
 
@@ -37,12 +39,17 @@ def filter_args(form: Form) -> dict[str, str]:
 def on_days(
     column: InstrumentedAttribute, first: date | None, last: date | None
 ) -> list[ColumnElement[bool]]:
-    """Conditions for a timestamp on or after the first day and on or before the last (UTC)."""
+    """Conditions for a timestamp on or after the first day and on or before the last.
+
+    The days are the clinic's (its time zone's midnight to midnight, 23 or 25
+    hours on a day the clocks change), as every time in the console is shown:
+    a lead sent at 23:30 UTC is on the next day's list in Auckland.
+    """
     conditions = []
     if first:
-        conditions.append(column >= datetime.combine(first, time(), UTC))
+        conditions.append(column >= start_of_day(first))
     if last:
-        conditions.append(column < datetime.combine(last, time(), UTC) + timedelta(days=1))
+        conditions.append(column < end_of_day(last))
     return conditions
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,6 +20,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
+    AnyOf,
     Email,
     InputRequired,
     Length,
@@ -26,7 +29,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from core.extensions import db
 from leads.models import STATUSES
+from staff.models import StaffUser
 from staff.passwords import PROBLEMS, password_problem
 from web.language import LocalizedForm
 
@@ -45,6 +50,28 @@ OUTCOME_LABELS = {
     "not_suitable_now": _l("Not suitable now"),
 }
 
+#: The list's status filter: the statuses, plus new leads nobody has worked on yet and
+#: duplicates merged into another lead (hidden from every other view of the list).
+LIST_STATUS_LABELS = {
+    "new": STATUS_LABELS["new"],
+    "untouched": _l("New and untouched"),
+    **{status: label for status, label in STATUS_LABELS.items() if status != "new"},
+    "merged": _l("Merged into another lead"),
+}
+
+#: The list's follow-up filter (clinic days).
+FOLLOW_UP_LABELS = {
+    "today": _l("Due today"),
+    "overdue": _l("Overdue"),
+    "none": _l("None set"),
+}
+
+#: The assignee filter's fixed choices (each active member of staff follows them).
+ASSIGNED_LABELS = {
+    "me": _l("Me"),
+    "none": _l("Unassigned"),
+}
+
 SOURCE_LABELS = {
     "site": _l("Website"),
     "embed": _l("Embedded on a site"),
@@ -58,6 +85,17 @@ NOTIFICATION_KIND_LABELS = {
     "clinic_email": _l("Email to the clinic"),
     "confirmation_email": _l("Confirmation email to the person"),
     "webhook": _l("Webhook"),
+    "staff_password_link": _l("Set-password link to a member of staff"),
+    "appointment_confirmation": _l("Appointment confirmation to the person"),
+    "appointment_reminder": _l("Appointment reminder to the person"),
+    "appointment_cancellation": _l("Appointment cancellation to the person"),
+}
+
+#: What people see for each role ("staff" is the front desk).
+ROLE_LABELS = {
+    "staff": _l("Front desk"),
+    "clinician": _l("Clinician"),
+    "admin": _l("Admin"),
 }
 
 NOTIFICATION_STATE_LABELS = {
@@ -69,7 +107,7 @@ ACTION_LABELS = {
     "view": _l("Viewed a lead"),
     "update": _l("Changed a status"),
     "note": _l("Added a note"),
-    "export": _l("Exported CSV"),
+    "export": _l("Exported leads"),
     "delete": _l("Deleted a lead"),
     "purge": _l("Purged old leads"),
     "intake": _l("Phone intake"),
@@ -78,6 +116,23 @@ ACTION_LABELS = {
     "staff_change": _l("Changed staff"),
     "rules_sign_off": _l("Signed off rules"),
     "rules_sign_off_refused": _l("Rules sign-off refused"),
+    "two_factor": _l("Two-factor sign-in"),
+    "password_change": _l("Changed a password"),
+    "password_link": _l("Issued a set-password link"),
+    "settings_change": _l("Changed a clinic setting"),
+    "api_token": _l("Changed an API token"),
+    "api_read": _l("Read leads through the API"),
+    "api_update": _l("Changed a status through the API"),
+    "data_request": _l("Searched a person's data"),
+    "data_export": _l("Exported a person's data"),
+    "erase": _l("Erased a person's data"),
+    "assign": _l("Assigned a lead"),
+    "follow_up": _l("Set a follow-up"),
+    "call": _l("Recorded a call"),
+    "note_edit": _l("Corrected a note"),
+    "contact_change": _l("Corrected contact details"),
+    "merge": _l("Merged leads"),
+    "appointment": _l("Changed an appointment"),
 }
 
 
@@ -90,22 +145,38 @@ class SignInForm(LocalizedForm):
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))])
 
 
-class StatusForm(LocalizedForm):
-    status = SelectField(
-        _l("Status"),
+NOTE_MAX = 4000  # characters: a note is a few lines about a call, never a document
+
+
+def status_field(label: str | LazyString) -> SelectField:
+    """One of the lead statuses, in the pipeline's order, named in words."""
+    choose = _l("Choose a status from the list.")
+    return SelectField(
+        label,
         choices=[SelectChoice(value, STATUS_LABELS[value]) for value in STATUSES],
-        validators=[InputRequired()],
+        validate_choice=False,  # AnyOf says it in the console's words, once
+        validators=[InputRequired(choose), AnyOf(STATUSES, message=choose)],
     )
+
+
+def note_text_field(
+    label: str | LazyString, *, required: bool = True, id: str | None = None
+) -> TextAreaField:
+    """A note's words: a new note, a call's note (optional) or a correction.
+
+    ``id``: the element's id, when two forms on one page both have a note.
+    """
+    first = InputRequired(_l("Write the note first.")) if required else Optional()
+    too_long = _l("A note must be %(max)d characters or fewer.", max=NOTE_MAX)
+    return TextAreaField(label, validators=[first, Length(max=NOTE_MAX, message=too_long)], id=id)
+
+
+class StatusForm(LocalizedForm):
+    status = status_field(_l("Change status to"))
 
 
 class NoteForm(LocalizedForm):
-    text = TextAreaField(
-        _l("Add a note"),
-        validators=[
-            InputRequired(_l("Write the note first.")),
-            Length(max=4000, message=_l("A note must be 4000 characters or fewer.")),
-        ],
-    )
+    text = note_text_field(_l("Add a note"), id="note-text")
 
 
 class LeadFilterForm(LocalizedForm):
@@ -114,19 +185,46 @@ class LeadFilterForm(LocalizedForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Name, email or phone"), validators=[Optional(), Length(max=100)])
+    q = StringField(
+        _l("Lead number, name, email or phone"), validators=[Optional(), Length(max=100)]
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=_choices(_l("Any status"), LIST_STATUS_LABELS),
+        validators=[Optional()],
+    )
+    assigned = SelectField(_l("Assigned to"), validators=[Optional()])
+    follow_up = SelectField(
+        _l("Follow-up"),
+        choices=_choices(_l("Any time or none"), FOLLOW_UP_LABELS),
+        validators=[Optional()],
+    )
     outcome = SelectField(
         _l("Outcome"),
         choices=_choices(_l("Any outcome"), OUTCOME_LABELS),
         validators=[Optional()],
     )
-    status = SelectField(
-        _l("Status"),
-        choices=_choices(_l("Any status"), STATUS_LABELS),
-        validators=[Optional()],
-    )
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Me, nobody, or any active member of staff (an unknown or disabled one is dropped).
+        self.assigned.choices = [
+            SelectChoice("", _l("Anyone")),
+            *(SelectChoice(value, label) for value, label in ASSIGNED_LABELS.items()),
+            *(SelectChoice(str(user_id), name) for user_id, name in _active_staff()),
+        ]
+
+
+def _active_staff() -> list[tuple[int, str]]:
+    """Every active member of staff, by name, as (id, the name colleagues know them by)."""
+    rows = db.session.execute(
+        select(StaffUser.id, StaffUser.name, StaffUser.email)
+        .where(StaffUser.active.is_(True))
+        .order_by(func.lower(StaffUser.name), StaffUser.id)
+    )
+    return [(user_id, name or email) for user_id, name, email in rows]
 
 
 class AuditFilterForm(LocalizedForm):
@@ -146,6 +244,26 @@ class AuditFilterForm(LocalizedForm):
     date_to = DateField(_l("To"), validators=[Optional()])
 
 
+class OneLine:
+    """No line break or control character: a sign-off's name and registration are one line."""
+
+    def __call__(self, form: LocalizedForm, field: StringField) -> None:
+        if any(unicodedata.category(char).startswith("C") for char in field.data or ""):
+            raise ValidationError(_l("Write this on one line, without special characters."))
+
+
+def staff_name_field() -> StringField:
+    """A colleague's name, as an admin types it when adding or editing an account."""
+    return StringField(
+        _l("Name"),
+        validators=[
+            InputRequired(_l("Enter their name.")),
+            Length(max=120, message=_l("A name must be 120 characters or fewer.")),
+            OneLine(),
+        ],
+    )
+
+
 class StaffAddForm(LocalizedForm):
     email = EmailField(
         _l("Email"),
@@ -154,18 +272,23 @@ class StaffAddForm(LocalizedForm):
             Email(_l("Enter an email like name@example.com."), check_deliverability=False),
         ],
     )
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
+    name = staff_name_field()
     role = SelectField(
         _l("Role"),
         choices=[
-            SelectChoice("staff", _l("Staff")),
+            SelectChoice("staff", ROLE_LABELS["staff"]),
             SelectChoice("clinician", _l("Clinician (signs off the rules)")),
-            SelectChoice("admin", _l("Admin")),
+            SelectChoice("admin", ROLE_LABELS["admin"]),
         ],
     )
     password = PasswordField(
         _l("First password (at least 12 characters)"),
-        validators=[InputRequired(_l("Enter a first password."))],
+        description=_l(
+            "They choose their own at their first sign-in. Leave it empty to send them a "
+            "set-password link instead."
+        ),
+        # Only an empty field is "no password": twelve spaces are a (refused) password.
+        validators=[Optional(strip_whitespace=False)],
     )
 
     def validate_password(self, field: PasswordField) -> None:
@@ -176,14 +299,6 @@ class StaffAddForm(LocalizedForm):
 
 class ConfirmForm(LocalizedForm):
     """A button that changes something: carries only the CSRF token."""
-
-
-class OneLine:
-    """No line break or control character: a sign-off's name and registration are one line."""
-
-    def __call__(self, form: LocalizedForm, field: StringField) -> None:
-        if any(unicodedata.category(char).startswith("C") for char in field.data or ""):
-            raise ValidationError(_l("Write this on one line, without special characters."))
 
 
 class SignOffForm(LocalizedForm):

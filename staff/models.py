@@ -1,20 +1,23 @@
-"""Staff accounts, their signed-in sessions, failed sign-ins, and the audit log of
-personal-data access."""
+"""Staff accounts, their signed-in sessions, second factors and failed sign-ins.
+
+(The audit log's table lives in core/audit.py: the API writes to it too.)"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.dbtypes import UTCDateTime, utcnow
 from core.extensions import db
 
-#: staff: the front desk (leads, intake, dashboard); clinician: also reads the rule book and
-#: signs rule versions off; admin: also manages accounts and reads the audit log and the rule
-#: book, but signs nothing (a sign-off is a clinical act).
+#: staff: the front desk (leads, intake, dashboard; shown as "Front desk"); clinician: also
+#: reads the rule book and signs rule versions off; admin: also manages accounts, settings
+#: and API tokens, reads the audit log and the rule book, but signs nothing (a sign-off is
+#: a clinical act). Exporting and deleting leads are permissions of their own
+#: (``can_export``, ``can_delete``), granted per person by an admin; admins have both.
 ROLES = ("staff", "clinician", "admin")
 
 
@@ -31,6 +34,24 @@ class StaffUser(UserMixin, db.Model):
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Changes when the password changes, so old sessions stop working.
     session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # Set when an admin chose the password: the person must choose their own at sign-in.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Permissions beyond the role (admins have both whatever these say).
+    can_export: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    can_delete: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    # Two-factor sign-in (RFC 6238 time-based codes): the base32 secret, set at enrolment
+    # and in force once a first code confirmed it; the last time step a code was accepted
+    # for, so no code is accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses disabled accounts
@@ -47,6 +68,18 @@ class StaffUser(UserMixin, db.Model):
     @property
     def may_read_rules(self) -> bool:
         return self.role in ("clinician", "admin")
+
+    @property
+    def may_export(self) -> bool:
+        return self.is_admin or self.can_export
+
+    @property
+    def may_delete(self) -> bool:
+        return self.is_admin or self.can_delete
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_confirmed_at is not None
 
     @property
     def display_name(self) -> str:
@@ -89,21 +122,19 @@ class SignInAttempts(db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-class AuditEvent(db.Model):
-    """Who viewed, changed, exported or deleted personal data, and when.
+class RecoveryCode(db.Model):
+    """A one-use code that signs in when the authenticator is lost; stored by its sha256."""
 
-    Holds ids and the staff member's email, never the person's data, so it
-    outlives the leads it mentions.
-    """
-
-    __tablename__ = "audit_events"
+    __tablename__ = "staff_recovery_codes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)
-    staff_id: Mapped[int | None] = mapped_column(
-        ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    staff_email: Mapped[str] = mapped_column(String(254), nullable=False, default="")
-    action: Mapped[str] = mapped_column(String(32), nullable=False)
-    lead_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
-    detail: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    code_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+# The audit log's table moved down to core (the API writes to it too); its old home still names it.
+from core.audit import AuditEvent  # noqa: E402,F401

@@ -61,10 +61,35 @@
     }
   }
 
+  // The element the page wants focused (a failed submit's error summary carries
+  // autofocus). Chromium lets no page in a cross-origin iframe take the focus by
+  // itself (autofocus, or focus() without a click in it since it loaded), so the
+  // summary would not be announced: the frame asks the host page's embed.js,
+  // which focuses the iframe element and answers "focus"; the frame then may.
+  var wanted = null;
+  function focusWanted() {
+    var target = document.querySelector("[autofocus]");
+    if (!target) { return; }
+    target.focus();
+    if (document.hasFocus() && document.activeElement === target) { return; }
+    wanted = target;
+    send({ type: "focus" });
+  }
+  window.addEventListener("message", function (event) {
+    if (event.source !== window.parent || event.origin !== origin) { return; }
+    var data = event.data;
+    if (!wanted || !data || typeof data !== "object" || data.source !== SOURCE) { return; }
+    if (data.type === "focus") {
+      wanted.focus();
+      wanted = null;
+    }
+  });
+
   function start() {
     send({ type: "page" });
     sendHeight();
     sendEvents();
+    focusWanted();
     if (window.ResizeObserver) {
       new ResizeObserver(sendHeight).observe(document.body);
     } else {

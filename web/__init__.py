@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
                 "name": config["CLINIC_NAME"],
                 "url": config["CLINIC_URL"],
                 "phone": config["CLINIC_PHONE"],
+                "email": config.get("CLINIC_EMAIL", ""),
                 "booking_url": config["BOOKING_URL"],
                 "medical_review_url": config["MEDICAL_REVIEW_URL"],
                 "logo_url": config.get("CLINIC_LOGO_URL", ""),

@@ -9,7 +9,7 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import Forbidden, HTTPException, SecurityError
 
 from core.extensions import db, login_manager
 from web import zones
@@ -57,8 +57,11 @@ def init_app(app: Flask) -> None:
         )
 
     @app.errorhandler(403)
-    def forbidden(_error):
-        return page(403, _("Not available"), _("Only a clinic admin can use this page."))
+    def forbidden(error):
+        """The refusal names what is missing when the view said (a permission, say)."""
+        custom = getattr(error, "description", None) not in (None, Forbidden.description)
+        message = error.description if custom else _("Only a clinic admin can use this page.")
+        return page(403, _("Not available"), message)
 
     @app.errorhandler(404)
     def not_found(_error):

@@ -2,7 +2,9 @@
 
 The header's language switch is a pair of plain links (no JavaScript): each
 points at the page being read with ``lang=`` set, and carries the sealed
-answers token so a person's answers survive the switch. An explicit ``?lang=``
+answers token so a person's answers survive the switch. On a step page it is a
+pair of buttons of the step form instead, so what is ticked there but not sent
+yet survives too (questionnaire/language_switch.py). An explicit ``?lang=``
 wins over the language a feature chose for the request (``use_language``: the
 one sealed in a flow's token, or the console's remembered choice), which wins
 over the browser's; the questionnaire seals a new choice into the next token
@@ -24,6 +26,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
+from core.clinic_time import zone_name
 from web import formatting, render_cache
 
 #: Each offered language, named in itself (a person looking for their language
@@ -183,7 +186,8 @@ def install_template_gettext(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     """Choose each request's locale, translate templates, and give them the switch."""
     languages = tuple(app.config["LANGUAGES"])
-    Babel(app, locale_selector=select_locale)
+    # Times in the clinic's zone (its admin's setting, else CLINIC_TIME_ZONE).
+    Babel(app, locale_selector=select_locale, timezone_selector=zone_name)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     install_template_gettext(app)
     formatting.init_app(app)

@@ -176,4 +176,7 @@ def test_openapi_answer_schema_is_generated_from_the_rules_and_the_catalogue(cli
         "/api/v1/questionnaire",
         "/api/v1/assessments",
         "/api/v1/openapi.json",
+        "/api/v1/leads",
+        "/api/v1/leads/{lead_id}",
+        "/api/v1/leads/{lead_id}/status",
     }

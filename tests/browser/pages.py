@@ -333,3 +333,38 @@ PAGES: list[PageState] = [
     PageState("embed-contact-form-errors", embed_contact_errors),
     PageState("embed-confirmation", embed_confirmation),
 ]
+
+# Each area's states live in a module of its own, joined here (they import the helpers above).
+from pages_accounts import PAGES as _ACCOUNTS  # noqa: E402
+from pages_api_tokens import PAGES as _API_TOKENS  # noqa: E402
+from pages_appointments import PAGES as _APPOINTMENTS  # noqa: E402
+from pages_dashboard import PAGES as _DASHBOARD  # noqa: E402
+from pages_data_rights import PAGES as _DATA_RIGHTS  # noqa: E402
+from pages_embed_limits import PAGES as _EMBED_LIMITS  # noqa: E402
+from pages_intake_contact import PAGES as _INTAKE_CONTACT  # noqa: E402
+from pages_lead_page import PAGES as _LEAD_PAGE  # noqa: E402
+from pages_leads_list import PAGES as _LEADS_LIST  # noqa: E402
+from pages_patient_trust import PAGES as _PATIENT_TRUST  # noqa: E402
+from pages_pictures import PAGES as _PICTURES  # noqa: E402
+from pages_result import PAGES as _RESULT  # noqa: E402
+from pages_settings_audit import PAGES as _SETTINGS_AUDIT  # noqa: E402
+from pages_steps import PAGES as _STEPS  # noqa: E402
+from pages_two_factor import PAGES as _TWO_FACTOR  # noqa: E402
+
+PAGES += [
+    *_RESULT,
+    *_STEPS,
+    *_PICTURES,
+    *_PATIENT_TRUST,
+    *_EMBED_LIMITS,
+    *_TWO_FACTOR,
+    *_ACCOUNTS,
+    *_API_TOKENS,
+    *_APPOINTMENTS,
+    *_DATA_RIGHTS,
+    *_INTAKE_CONTACT,
+    *_DASHBOARD,
+    *_LEADS_LIST,
+    *_LEAD_PAGE,
+    *_SETTINGS_AUDIT,
+]

@@ -71,7 +71,7 @@ def test_ask_to_be_contacted_then_staff_work_the_lead(browser, lead_server, arti
     page.screenshot(path=artifacts / f"contact-errors-{tag}.png", full_page=True)
     page.locator("label[for='contact-consent']").click()
     page.get_by_role("button", name="Ask the clinic to contact me").click()
-    assert "your request is stored" in page.get_by_role("heading", level=1).inner_text()
+    assert "the clinic has your request" in page.get_by_role("heading", level=1).inner_text()
     page.screenshot(path=artifacts / f"contact-confirmation-{tag}.png", full_page=True)
     person.close()
     # The emails go out once the confirmation has been sent: the clinic's and Zoë's.
@@ -108,7 +108,7 @@ def test_ask_to_be_contacted_then_staff_work_the_lead(browser, lead_server, arti
     raw = download_info.value.path().read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert any(row["name"] == "Zoë Example" and row["status"] == "contacted" for row in rows)
+    assert any(row["Name"] == "Zoë Example" and row["Status"] == "Contacted" for row in rows)
 
     page.get_by_role("link", name="Dashboard").click()
     page.locator("svg.chart").nth(3).wait_for()  # count() alone does not wait for the page
@@ -130,7 +130,7 @@ def test_a_long_unbroken_name_keeps_the_console_on_screen(browser, lead_server):
     person.get_by_label("Email address").fill(f"{long_name.lower()}@example-clinic-domain.com")
     person.locator("label[for='contact-consent']").click()
     person.get_by_role("button", name="Ask the clinic to contact me").click()
-    assert "your request is stored" in person.get_by_role("heading", level=1).inner_text()
+    assert "the clinic has your request" in person.get_by_role("heading", level=1).inner_text()
     person.close()
 
     for width in (1280, 390):

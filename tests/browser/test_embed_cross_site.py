@@ -140,7 +140,7 @@ def test_complete_the_embedded_check_on_another_site(cookies, artifacts, playwri
         page.wait_for_function("() => window.hostEvents.some(e => e.event === 'contact_requested')")
         heights.append(wait_until_fitted(page, server.url))
         confirmation = frame_page.get_by_role("heading", level=1)
-        assert confirmation.inner_text() == "Thank you: your request is stored"
+        assert confirmation.inner_text() == "Thank you: the clinic has your request"
         assert frame_page.locator(".site-header").count() == 0
         frame = app_frame(page, server.url)
         assert frame.url.startswith(server.url + "/embed/check/contact/done?")

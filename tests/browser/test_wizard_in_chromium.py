@@ -78,7 +78,7 @@ def test_errors_take_focus_and_back_keeps_answers(browser, live_server):
     assert page.evaluate("location.hash") == "#scar_severity-0"
     page.locator("label[for='scar_severity-2']").click()
     page.get_by_role("button", name="Continue").click()
-    assert page.locator(".progress-label").inner_text() == "Step 2 of 4"
+    assert page.locator(".progress-label").inner_text() == f"Step 2 of {len(STEPS)}"
     page.get_by_role("link", name="Back", exact=True).click()
     assert page.locator("#scar_types-2").is_checked()
     assert page.locator("#scar_severity-2").is_checked()

@@ -21,7 +21,8 @@ def cookies_of(answer) -> str:
 
 def test_a_staff_member_signs_in_through_the_proxy(stack):
     subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "staff", "create", EMAIL, "--admin"],
+        [sys.executable, "-m", "flask", "--app", "app", "staff", "create", EMAIL, "--admin",
+         "--name", "Proxy Admin"],
         input=f"{PASSWORD}\n{PASSWORD}\n", text=True, cwd=ROOT, env=stack.environment,
         check=True, capture_output=True,
     )  # fmt: skip

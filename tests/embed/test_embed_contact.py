@@ -67,9 +67,11 @@ def test_the_form_in_the_iframe_posts_under_embed_with_the_settings(embed_app):
     assert action.startswith("/embed/check/contact?")
     assert ORIGIN_PARAM in action and "accent=ffcc00" in action
     # Links that leave the check open in the host's whole window; the others stay inside.
-    booking = re.search(r'<a class="button"( target="_top")? href="([^"]+)"', html)
+    booking = re.search(r'<a class="button" data-next-action( target="_top")? href="([^"]+)"', html)
     assert booking.group(1) == ' target="_top"'
-    assert re.search(r'href="/embed/check/scars\?[^"]*">Change my answers', html)
+    assert re.search(
+        r'href="/embed/check/scars\?[^"]*change=result[^"]*#scar_types-0">Change', html
+    )
     assert re.search(r'href="/embed/check/start\?[^"]*">Start again', html)
 
 
@@ -85,7 +87,7 @@ def test_a_request_sent_in_the_iframe_is_stored_as_embed_and_confirmed_inside_it
     confirmation = client.get(location)
     assert confirmation.status_code == 200
     page = assert_embedded(confirmation)
-    assert "your request is stored" in page
+    assert "the clinic has your request" in page
     assert page.count('data-embed-event="contact_requested"') == 1
     assert confirmation.headers["Cache-Control"] == "no-store"
     settled = unescape(re.search(r'data-embed-settled-url="([^"]+)"', page).group(1))
@@ -133,12 +135,16 @@ def test_a_request_that_could_not_be_stored_says_so_inside_the_iframe(embed_app,
 
 
 def test_too_many_tries_are_refused_inside_the_iframe(app_factory):
-    app = app_factory(EMBED_ALLOWED_ORIGINS=HOST, RATELIMIT_CONTACT="1 per minute")
+    """Corrections cost nothing; the questionnaire's second valid request is one too many."""
+    app = app_factory(EMBED_ALLOWED_ORIGINS=HOST, RATELIMIT_CONTACT_PER_CHECK="1 per minute")
     client = app.test_client()
     html, token = embedded_result(client)
-    codes = [client.post(contact_action(html), data={"s": token}).status_code for _ in range(2)]
-    assert codes == [422, 429]
-    page = assert_embedded(client.post(contact_action(html), data={"s": token}))
+    codes = [client.post(contact_action(html), data={"s": token}).status_code for _ in range(3)]
+    codes.append(client.post(contact_action(html), data={"s": token, **CONTACT}).status_code)
+    assert codes == [422, 422, 422, 303]
+    refused = client.post(contact_action(html), data={"s": token, **CONTACT})
+    assert refused.status_code == 429
+    page = assert_embedded(refused)
     back = re.search(r'href="(/embed/check/result\?[^"]*)">Go back to where you were', page)
     assert back, "the way back to the result stays inside the iframe"
     result = client.get(back.group(1).replace("&amp;", "&"))

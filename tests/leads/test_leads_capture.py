@@ -43,7 +43,7 @@ def test_a_lead_stores_answers_decision_rulebase_consent_and_source(db_app, db_c
     assert "/check/contact/done" in response.headers["Location"]
     confirmation = db_client.get(response.headers["Location"])
     assert confirmation.status_code == 200
-    assert "your request is stored" in confirmation.get_data(as_text=True)
+    assert "the clinic has your request" in confirmation.get_data(as_text=True)
 
     expected = rules.evaluate(BY_OUTCOME["clinician_review"])
     with db_app.app_context():
@@ -164,7 +164,7 @@ def test_a_double_submit_or_replay_keeps_one_lead(db_app, db_client, db_walker):
     assert again.headers["Location"] == first.headers["Location"].removesuffix("&sent=1")
     assert lead_count(db_app) == 1
     page = db_client.get(again.headers["Location"]).get_data(as_text=True)
-    assert "Thank you: your request is stored" in page and "already sent a request" not in page
+    assert "Thank you: the clinic has your request" in page and "already sent a request" not in page
     assert "Zoë Example" not in page  # whoever holds the link sees no contact detail
 
 

@@ -315,3 +315,18 @@ def test_the_notifications_page_says_what_is_set_up_and_what_waits(app_factory, 
     host, path = webhook.url.split("/", 3)[2], "/" + webhook.url.split("/", 3)[3]
     assert f"Each new lead is also sent to {host}." in page
     assert path not in page  # a webhook's path may hold its secret
+
+
+def test_the_clinics_email_gives_the_time_received_on_the_clinics_clock(app_factory, smtp):
+    app = notify_app(app_factory, smtp, CLINIC_TIME_ZONE="Asia/Kolkata")  # UTC+5:30
+    client = app.test_client()
+    submit_contact(client, Walker(client), "book_consultation")
+    with app.app_context():
+        received = db.session.scalar(select(Lead.created_at))
+    local = received + timedelta(hours=5, minutes=30)
+
+    clinic = next(m for m in smtp.messages if m["X-Envelope-To"] == "leads@clinic.test")
+    body = clinic.get_payload(decode=True).decode(clinic.get_content_charset())
+    line = next(line for line in body.splitlines() if line.startswith("Received:"))
+    assert "(Asia/Kolkata)" in line and "UTC" not in line
+    assert f"{local.hour % 12 or 12}:{local.minute:02d}" in line, line

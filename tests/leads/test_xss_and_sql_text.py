@@ -133,8 +133,8 @@ def test_csv_export_keeps_payloads_as_text_and_neutralises_formulas(xss_app, sta
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0]["name"] == NAME  # the same text, never interpreted
-    assert rows[0]["message"] == "'" + FORMULA_MESSAGE
+    assert rows[0]["Name"] == NAME  # the same text, never interpreted
+    assert rows[0]["Message"] == "'" + FORMULA_MESSAGE
 
 
 def test_emails_carry_payloads_only_as_plain_text(xss_app, smtp):

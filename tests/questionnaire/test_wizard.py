@@ -5,7 +5,7 @@ import re
 import pytest
 from support import BY_OUTCOME, HEALTHY, form_fields, hidden_token, load_examples, token_of
 
-from questionnaire.catalogue import STEPS
+from questionnaire.catalogue import MINUTES_TO_ANSWER, STEPS
 
 BOOKING = "https://www.trilogymedicalcenter.com/free-consultation/"
 REVIEW = "https://www.trilogymedicalcenter.com/medical-review/"
@@ -17,20 +17,22 @@ HEADLINES = {
     "not_suitable_now": "Microneedling should not be done at the moment",
 }
 
+CAREFUL_HEADLINES = {"E04": "A consultation is the right next step for your scars"}
+
 
 def test_intro_explains_the_check_and_starts_it(client):
     page = client.get("/").get_data(as_text=True)
     assert "What is microneedling?" in page
-    assert "about two minutes" in page
+    assert f"about {MINUTES_TO_ANSWER} minutes" in page
     assert "Your answers are not stored" in page
     assert 'href="/check/start"' in page
 
 
-def test_start_opens_step_one_of_four(client, walker):
+def test_start_opens_the_first_step_with_nothing_done(client, walker):
     location = walker.start()
     page = client.get(location).get_data(as_text=True)
-    assert "Step 1 of 4" in page
-    assert '<progress max="4" value="1"' in page
+    assert f"Step 1 of {len(STEPS)}" in page
+    assert f'<progress max="{len(STEPS)}" value="0"' in page
     for value in ("boxcar", "ice_pick", "rolling", "hypertrophic", "unsure"):
         assert f'value="{value}"' in page
     assert page.count('class="scar-svg"') == 5
@@ -39,7 +41,7 @@ def test_start_opens_step_one_of_four(client, walker):
 def test_skin_type_is_asked_in_words_never_numerals(client, walker):
     answers = {k: v for k, v in HEALTHY.items()}
     location = walker.start()
-    for step in STEPS[:3]:
+    for step in STEPS[:-1]:
         token = hidden_token(client.get(location).get_data(as_text=True))
         location = client.post(
             f"/check/{step.id}", data={"s": token, **form_fields(answers, step.id)}
@@ -59,7 +61,9 @@ def test_each_outcome_is_reached_and_shown_with_its_next_step(client, walker, ou
     assert result.status_code == 200
     assert HEADLINES[outcome] in page
     assert "a screening aid, not a diagnosis" in page.lower()
-    assert "1.08 out of 10" in page and "3 to 6 sessions" in page
+    # What to expect from microneedling only where it is the next thing to talk about.
+    expects = outcome in ("book_consultation", "clinician_review")
+    assert ("1.08 out of 10" in page and "3 to 6 sessions" in page) is expects
     if outcome == "book_consultation":
         assert BOOKING in page
     if outcome == "clinician_review":
@@ -94,7 +98,9 @@ def test_the_isotretinoin_reason_fits_the_not_sure_choice(client, walker):
 @pytest.mark.parametrize("example", load_examples(), ids=lambda e: e["id"])
 def test_worked_examples_through_the_wizard(client, walker, example):
     page = client.get(walker.complete(example["answers"])).get_data(as_text=True)
-    assert HEADLINES[example["expected"]] in page
+    # Ice pick scars alone respond least to needling: no "likely to suit" (result headline).
+    headline = CAREFUL_HEADLINES.get(example["id"], HEADLINES[example["expected"]])
+    assert headline in page
     for key in example["must_mention"]:
         assert f"{key} (" in page  # listed in the trace of rules that decided
 
@@ -107,8 +113,8 @@ def test_every_reason_is_shown_with_its_rule(client, walker):
         "diabetes": "controlled",
     }
     page = client.get(walker.complete(answers)).get_data(as_text=True)
-    assert "What to expect for your scars" in page
-    assert "What to expect for your skin and health" in page
+    assert "About your scars" in page
+    assert "About your skin and health" in page
     for key in (
         "ice_pick_limited_benefit",
         "scar_type_unclear",
@@ -124,7 +130,7 @@ def test_missing_answers_show_every_error_and_keep_the_rest(client, walker):
     step_one = client.get(location)
     token = hidden_token(step_one.get_data(as_text=True))
     client.post("/check/scars", data={"s": token, **form_fields(HEALTHY, "scars")})
-    # Step 2 with two answers given and five missing.
+    # Step 2 with two answers given and two missing.
     page_two = client.get(
         client.post("/check/scars", data={"s": token, **form_fields(HEALTHY, "scars")}).headers[
             "Location"
@@ -139,7 +145,7 @@ def test_missing_answers_show_every_error_and_keep_the_rest(client, walker):
     assert "There is a problem" in page
     summary = page.split('id="error-summary"')[1].split("</div>")[0]
     links = re.findall(r'<a href="#([\w-]+)">', summary)
-    assert len(links) == 5
+    assert len(links) == 2
     for anchor in links:
         assert f'id="{anchor}"' in page, anchor
     assert re.search(r'value="mild"\s+checked', page)
@@ -161,7 +167,7 @@ def test_missing_answers_show_every_error_and_keep_the_rest(client, walker):
 )
 def test_age_errors_are_explained_and_the_typed_text_kept(client, walker, typed, message):
     location = walker.start()
-    for step in STEPS[:3]:
+    for step in STEPS[:-1]:
         token = hidden_token(client.get(location).get_data(as_text=True))
         location = client.post(
             f"/check/{step.id}", data={"s": token, **form_fields(HEALTHY, step.id)}
@@ -203,10 +209,10 @@ def test_refreshing_a_step_or_the_result_loses_nothing(client, walker):
 def test_changing_an_answer_changes_the_result(client, walker):
     result_url = walker.complete(HEALTHY)
     token = token_of(result_url)
-    page = client.get(f"/check/health?s={token}").get_data(as_text=True)
+    page = client.get(f"/check/healing?s={token}").get_data(as_text=True)
     assert re.search(r'id="keloid_history-1" name="keloid_history" value="no"\s+checked', page)
-    data = {"s": hidden_token(page), **form_fields({**HEALTHY, "keloid_history": True}, "health")}
-    location = client.post("/check/health", data=data).headers["Location"]
+    data = {"s": hidden_token(page), **form_fields({**HEALTHY, "keloid_history": True}, "healing")}
+    location = client.post("/check/healing", data=data).headers["Location"]
     assert "/check/about" in location
     location = client.post(
         "/check/about", data={"s": token_of(location), **form_fields(HEALTHY, "about")}

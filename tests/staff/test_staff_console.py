@@ -171,10 +171,10 @@ def test_csv_export_opens_in_excel_and_neutralises_formulas(db_app, console):
     raw = response.data
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert {row["outcome"] for row in rows} == {"book_consultation"}
-    evil = next(row for row in rows if "HYPERLINK" in row["name"])
-    assert evil["name"].startswith("'=") and evil["message"].startswith("'@")
-    assert evil["phone"] == "'+442079460958"
+    assert {row["Outcome"] for row in rows} == {"Book consultation"}  # in words (#16)
+    evil = next(row for row in rows if "HYPERLINK" in row["Name"])
+    assert evil["Name"].startswith("'=") and evil["Message"].startswith("'@")
+    assert evil["Phone"] == "+44 20 7946 0958"  # as people write it: nothing to run, no apostrophe
     assert ("export", None) in audit_actions(db_app)
 
 
@@ -221,8 +221,8 @@ def test_phone_intake_uses_the_same_rules_and_marks_the_staff_member(db_app, con
         assert lead.entered_by.email == "admin@clinic.test"
     assert ("intake", lead.id) in audit_actions(db_app)
     detail = console.get(response.headers["Location"]).get_data(as_text=True)
-    assert f"Lead #{lead.id} created from the call." in detail
-    assert "<tr><td>See dermatologist</td>" in detail  # the severity in words, not its key
+    assert f"Lead #{lead.id} created from the call, assigned to you" in detail
+    assert '<p class="small reason-ids">See dermatologist · Rule' in detail  # in words
     assert "<td>see_dermatologist</td>" not in detail
 
 
@@ -234,7 +234,7 @@ def test_phone_intake_names_every_missing_answer(db_app, console):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Choose at least one scar type" not in page  # that one was answered
-    assert "Enter your name." in page and 'id="error-summary"' in page
+    assert "Ask for the caller’s name." in page and 'id="error-summary"' in page
     with db_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Lead)) == 4
 
@@ -275,7 +275,7 @@ def test_admin_adds_disables_and_removes_staff(db_app, console):
     with db_app.app_context():
         assert db.session.get(StaffUser, new_id) is None
     audit = console.get("/staff/admin/audit").get_data(as_text=True)
-    assert "removed new@example.com" in audit and "admin@clinic.test" in audit
+    assert "Removed new@example.com" in audit and "admin@clinic.test" in audit
 
 
 def test_admin_deletes_one_persons_data_on_request(db_app, console):

@@ -34,7 +34,7 @@ def test_signed_in_staff_get_both_snippets_for_every_allowed_origin(app_factory)
             '<iframe src="http://console.test/embed/?origin='
             + origin.replace(":", "%3A").replace("/", "%2F")
             + '" title="Acne scar microneedling check" width="100%" height="1600" '
-            'style="border:0"></iframe>',
+            'class="microneedling-check-frame"></iframe>',
         )
     ]
     for origin in ORIGINS:

@@ -1,0 +1,85 @@
+"""A lead as the API shows it: a list item, or the whole lead with its decision and history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from leads.models import Lead
+from leads.service import status_history
+from signoff.service import signoff_of
+
+
+def _at(value) -> str:
+    return value.isoformat()
+
+
+def lead_item(lead: Lead) -> dict[str, Any]:
+    """What the list gives for each lead: who, how to reach them, where the lead stands."""
+    return {
+        "id": lead.id,
+        "created_at": _at(lead.created_at),
+        "updated_at": _at(lead.updated_at),
+        "status": lead.status,
+        "outcome": lead.outcome,
+        "source": lead.source,
+        "lang": lead.lang,
+        "name": lead.name,
+        "email": lead.email,
+        "phone": lead.phone,
+        "contact_time": lead.contact_time,
+        "message": lead.message,
+    }
+
+
+def _author(note) -> str | None:
+    """The member of staff's name; None for a program's change or a removed account."""
+    return note.author.display_name if note.author is not None else None
+
+
+def _decision(lead: Lead) -> dict[str, Any]:
+    signed = signoff_of(lead.rulebase_sha256)
+    return {
+        "outcome": lead.outcome,
+        "reasons": [
+            {
+                "key": reason.get("key", ""),
+                "severity": reason.get("severity", ""),
+                "rule": reason.get("rule", ""),
+                "text": reason.get("text", ""),
+            }
+            for reason in lead.reasons
+        ],
+        "rulebase": {"version": lead.rulebase_version, "sha256": lead.rulebase_sha256},
+        "sign_off": None
+        if signed is None
+        else {
+            "signer_name": signed.signer_name,
+            "signer_registration": signed.signer_registration,
+            "signed_at": _at(signed.signed_at),
+        },
+    }
+
+
+def lead_detail(lead: Lead) -> dict[str, Any]:
+    """The whole lead: answers, decision, consent, notes and status history (oldest first)."""
+    return {
+        **lead_item(lead),
+        "embed_origin": lead.embed_origin,
+        "answers": lead.answers,
+        "decision": _decision(lead),
+        "consent": {"version": lead.consent_version, "consented_at": _at(lead.consented_at)},
+        "notes": [
+            {
+                "id": note.id,
+                "created_at": _at(note.created_at),
+                "author": _author(note),
+                "text": note.text,
+            }
+            for note in lead.notes
+            if note.kind == "note"
+        ],
+        "status_history": [
+            {"at": _at(note.created_at), "from": before, "to": after, "by": _author(note)}
+            for note, before, after in status_history(lead)
+        ],
+    }

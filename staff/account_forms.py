@@ -1,0 +1,60 @@
+"""The forms of account editing and passwords: an admin's edit of a colleague, your own
+password change, and the page a set-password link opens."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField
+from wtforms.validators import EqualTo, InputRequired, ValidationError
+
+from staff.forms import ROLE_LABELS, staff_name_field
+from staff.models import ROLES
+from staff.passwords import PROBLEMS, password_problem
+from web.language import LocalizedForm
+
+
+class StaffEditForm(LocalizedForm):
+    """What an admin may change of an account: its name, role, state and permissions."""
+
+    name = staff_name_field()
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice(role, ROLE_LABELS[role]) for role in ROLES],
+        validators=[InputRequired(_l("Choose a role."))],
+    )
+    active = BooleanField(_l("Active: may sign in"))
+    can_export = BooleanField(_l("May export leads as CSV"))
+    can_delete = BooleanField(_l("May delete a person’s data"))
+
+
+class NewPasswordForm(LocalizedForm):
+    """A new password, typed twice, checked for strength against the account's own words."""
+
+    #: The account's email and name: a password made of them is among the first tried.
+    personal: tuple[str, ...] = ()
+
+    new_password = PasswordField(
+        _l("New password (at least 12 characters)"),
+        validators=[InputRequired(_l("Enter a new password."))],
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            InputRequired(_l("Enter the new password again.")),
+            EqualTo("new_password", _l("The two new passwords are not the same.")),
+        ],
+    )
+
+    def validate_new_password(self, field: PasswordField) -> None:
+        problem = password_problem(field.data or "", self.personal)
+        if problem:
+            raise ValidationError(PROBLEMS[problem])
+
+
+class PasswordChangeForm(NewPasswordForm):
+    """Your own password: the current one first, so a browser left open changes nothing."""
+
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired(_l("Enter your current password."))],
+    )

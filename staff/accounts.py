@@ -1,0 +1,131 @@
+"""Changing a staff account: an admin's edit, and every way a password is set.
+
+Each change an admin makes is written to the audit log as a sentence of its own
+with the old and the new value ("changed role of a@b.c from Front desk to
+Clinician"), in English whatever the console's language, as the rest of the log.
+Every new password, whoever sets it, ends that person's sessions everywhere; the
+caller starts a fresh one when the browser that changed it should stay signed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from core.dbtypes import utcnow
+from core.extensions import db
+from staff import lockout, sessions
+from staff.audit import record
+from staff.models import StaffUser
+from staff.passwords import hash_password
+
+#: The roles as the audit log names them (English, like the rest of its sentences).
+ROLE_NAMES = {"staff": "Front desk", "clinician": "Clinician", "admin": "Admin"}
+
+
+@dataclass(frozen=True)
+class AccountEdit:
+    """What an admin's edit form asks an account to become."""
+
+    name: str
+    role: str
+    active: bool
+    can_export: bool
+    can_delete: bool
+
+
+class EditRefused(Exception):
+    """An edit that would leave the clinic without an admin; ``field`` is the form's field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _other_active_admins(person: StaffUser) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(StaffUser)
+        .where(StaffUser.role == "admin", StaffUser.active.is_(True), StaffUser.id != person.id)
+    )
+
+
+def check_edit(person: StaffUser, edit: AccountEdit, by: StaffUser) -> None:
+    """Refuse what would lock the clinic out: an admin demoting or disabling themselves,
+    or the last active admin losing the role or the account."""
+    loses_admin = person.is_admin and edit.role != "admin"
+    if person.id == by.id and loses_admin:
+        raise EditRefused(
+            "role", _l("You cannot take away your own admin role: another admin can.")
+        )
+    if person.id == by.id and not edit.active:
+        raise EditRefused("active", _l("You cannot disable your own account."))
+    if person.is_admin and (loses_admin or not edit.active) and not _other_active_admins(person):
+        raise EditRefused("role", _l("This is the last admin: make someone else an admin first."))
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def changes(person: StaffUser, edit: AccountEdit) -> list[str]:
+    """The audit log's sentence for each value the edit changes (none when nothing does)."""
+    email = person.email
+    said = []
+    if edit.name != person.name:
+        said.append(f"changed name of {email} from “{person.name}” to “{edit.name}”")
+    if edit.role != person.role:
+        said.append(
+            f"changed role of {email} from {ROLE_NAMES[person.role]} to {ROLE_NAMES[edit.role]}"
+        )
+    if edit.active != person.active:
+        said.append(f"{'enabled' if edit.active else 'disabled'} {email}")
+    if edit.can_export != person.can_export:
+        said.append(
+            f"changed permission to export leads of {email} "
+            f"from {_yes_no(person.can_export)} to {_yes_no(edit.can_export)}"
+        )
+    if edit.can_delete != person.can_delete:
+        said.append(
+            f"changed permission to delete leads of {email} "
+            f"from {_yes_no(person.can_delete)} to {_yes_no(edit.can_delete)}"
+        )
+    return said
+
+
+def apply_edit(person: StaffUser, edit: AccountEdit, by: StaffUser) -> list[str]:
+    """Check, apply and audit an admin's edit (in the caller's transaction); the sentences.
+
+    Raises EditRefused, changing nothing. A disabled account's sessions end at once.
+    """
+    check_edit(person, edit, by)
+    said = changes(person, edit)
+    for sentence in said:
+        record("staff_change", detail=sentence, actor=by)
+    disabled = person.active and not edit.active
+    person.name = edit.name
+    person.role = edit.role
+    person.active = edit.active
+    person.can_export = edit.can_export
+    person.can_delete = edit.can_delete
+    if disabled:
+        person.session_version += 1  # its sign-ins and set-password links stop working
+        sessions.end_all(person)
+    return said
+
+
+def set_password(person: StaffUser, password: str, *, must_change: bool = False) -> None:
+    """A new password (in the caller's transaction): unlocks the account and ends every
+    session of it, and any set-password link issued before (their fingerprint changes).
+
+    ``must_change``: someone else chose it, so the person chooses their own at sign-in.
+    """
+    person.password_hash = hash_password(password)
+    person.must_change_password = must_change
+    person.password_changed_at = utcnow()
+    person.session_version += 1
+    lockout.register_success(person.email)
+    sessions.end_all(person)

@@ -1,0 +1,62 @@
+"""Browser-registry states of the console's API tokens page (admins only).
+
+The list (with a token made once, directly), the page that shows a new token
+once (created through the real form), the revoke question, the form sent empty,
+and the list in Spanish.
+"""
+
+from __future__ import annotations
+
+from pages import PageState, once, staff
+
+from api import tokens
+from core.extensions import db
+
+PAGE = "/staff/admin/api-tokens"
+
+
+def _a_token(server) -> int:
+    def make() -> int:
+        with server.app.app_context():
+            token, _secret = tokens.issue(
+                "Clinic CRM", ("leads:read", "leads:write"), created_by_id=None
+            )
+            db.session.commit()
+            return token.id
+
+    return once(server, "api-token", make)
+
+
+def token_list(page, server) -> None:
+    _a_token(server)
+    staff(PAGE, with_lead=False)(page, server)
+
+
+def token_created(page, server) -> None:
+    """The answer to the creation: the new token, shown this once."""
+    staff(PAGE, with_lead=False)(page, server)
+    page.locator("#name").fill("Booking tool")
+    page.locator("label[for='scopes-0']").click()
+    page.get_by_role("button", name="Create token").click()
+    page.wait_for_selector("#new-token")
+
+
+def create_errors(page, server) -> None:
+    staff(PAGE, with_lead=False)(page, server)
+    page.get_by_role("button", name="Create token").click()
+    page.wait_for_selector(".error-summary")
+
+
+def revoke_question(page, server) -> None:
+    token_id = _a_token(server)
+    staff(f"{PAGE}/{token_id}/revoke", with_lead=False)(page, server)
+    page.wait_for_selector("form.confirm-actions")
+
+
+PAGES: list[PageState] = [
+    PageState("staff-api-tokens", token_list),
+    PageState("staff-api-token-created", token_created),
+    PageState("staff-api-token-create-errors", create_errors),
+    PageState("staff-api-token-revoke-question", revoke_question),
+    PageState("es-staff-api-tokens", token_list, lang="es"),
+]

@@ -1,0 +1,115 @@
+"""Browser-registry states of the lead page as a coordinator works it (joined into
+pages.PAGES): a worked lead (a call, a note, assigned, a coming follow-up) in English and
+in the Spanish console, the call form sent with errors, a note being corrected, and a
+lead whose follow-up is overdue. Phone widths come with every state.
+
+The leads are made once, directly, with the signed-in admin's account as the author of
+their notes (so "Correct this note" shows, as it does for a note's author).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from pages import STAFF_EMAIL, PageState, once, signed_in_cookies, staff
+from sqlalchemy import select
+from support import BY_OUTCOME
+
+import rules
+from core.dbtypes import utcnow
+from core.extensions import db
+from leads.capture import capture_lead
+from leads.models import Contact, Lead, LeadNote
+from staff.models import StaffUser
+
+PERSON = Contact(
+    name="Lucía Ejemplo",
+    email="lucia@example.com",
+    phone="+34912345678",
+    contact_time="afternoon",
+    message="Prefiero que me llamen por la tarde.",
+)
+
+
+def _worked_lead(page, server, key: str, follow_up: timedelta) -> int:
+    """A Spanish lead with a call and a note by the signed-in admin, assigned to them."""
+    signed_in_cookies(page, server)
+
+    def make() -> int:
+        with server.app.app_context():
+            me = db.session.scalar(select(StaffUser).where(StaffUser.email == STAFF_EMAIL))
+            answers = BY_OUTCOME["clinician_review"]
+            captured = capture_lead(
+                flow_id=f"browser-lead-page-{uuid.uuid4()}",
+                answers=answers,
+                decision=rules.evaluate(answers, "es"),
+                contact=PERSON,
+                lang="es",
+            )
+            lead = db.session.get(Lead, captured.lead_id)
+            lead.assigned_to_id = me.id
+            lead.follow_up_at = utcnow() + follow_up
+            db.session.add_all(
+                [
+                    LeadNote(
+                        lead_id=lead.id,
+                        author_id=me.id,
+                        kind="call",
+                        call_outcome="no_answer",
+                        text="No answer; try after 4pm.",
+                    ),
+                    LeadNote(
+                        lead_id=lead.id,
+                        author_id=me.id,
+                        kind="note",
+                        text="Asked about the cost of three sessions.",
+                    ),
+                ]
+            )
+            db.session.commit()
+            return lead.id
+
+    return once(server, f"lead-page-{key}", make)
+
+
+def _lead_url(page, server, key: str = "worked", follow_up: timedelta = timedelta(days=1)) -> str:
+    return f"/staff/leads/{_worked_lead(page, server, key, follow_up)}"
+
+
+def lead_page(page, server) -> None:
+    staff(_lead_url(page, server), with_lead=False)(page, server)
+    page.wait_for_selector("#call-title")
+
+
+def call_errors(page, server) -> None:
+    """The call form sent with nothing chosen: its error summary names the outcome."""
+    lead_page(page, server)
+    page.locator("#call form button[type=submit]").first.click()
+    page.wait_for_selector(".error-summary")
+
+
+def note_being_corrected(page, server) -> None:
+    url = _lead_url(page, server)
+    with server.app.app_context():
+        lead_id = int(url.rsplit("/", 1)[1])
+        note_id = db.session.scalar(
+            select(LeadNote.id).where(LeadNote.lead_id == lead_id, LeadNote.kind == "note")
+        )
+    staff(f"{url}/notes/{note_id}/edit", with_lead=False)(page, server)
+    page.wait_for_selector("#edit-note-text")
+
+
+def overdue_follow_up(page, server) -> None:
+    url = _lead_url(page, server, "overdue", follow_up=-timedelta(hours=3))
+    staff(url, with_lead=False)(page, server)
+    page.wait_for_selector(".tag-overdue")
+
+
+PAGES: list[PageState] = [
+    PageState("staff-lead-page-worked", lead_page),
+    PageState("es-staff-lead-page-worked", lead_page, lang="es"),
+    PageState("staff-lead-page-call-errors", call_errors),
+    PageState("staff-lead-page-note-correcting", note_being_corrected),
+    PageState("staff-lead-page-follow-up-overdue", overdue_follow_up),
+]

@@ -1,0 +1,53 @@
+"""Deleting a lead (purge, a person's request) takes its appointments and merge links too.
+
+SQLite enforces ON DELETE only with a pragma, so the purge deletes and unlinks
+explicitly; this proves it does on both databases.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from console_support import submit_contact
+from sqlalchemy import func, select
+from support import Walker
+
+from core.dbtypes import utcnow
+from core.extensions import db
+from leads.models import Appointment, Lead, OutboxMessage
+from leads.purge import delete_lead
+
+
+def test_deleting_a_lead_deletes_its_appointments_and_unlinks_its_merged_duplicates(db_app):
+    public = db_app.test_client()
+    submit_contact(public, Walker(public), "book_consultation")
+    submit_contact(public, Walker(public), "book_consultation")
+    with db_app.app_context():
+        kept, duplicate = db.session.scalars(select(Lead).order_by(Lead.id)).all()
+        duplicate.merged_into_id = kept.id
+        appointment = Appointment(
+            lead_id=kept.id, starts_at=utcnow() + timedelta(days=2), kind="consultation"
+        )
+        db.session.add(appointment)
+        db.session.flush()
+        db.session.add(
+            OutboxMessage(
+                lead_id=kept.id, appointment_id=appointment.id, kind="appointment_reminder"
+            )
+        )
+        db.session.commit()
+        kept_id, duplicate_id = kept.id, duplicate.id
+
+        assert delete_lead(kept_id)
+        db.session.commit()
+
+        assert db.session.scalar(select(func.count()).select_from(Appointment)) == 0
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.lead_id == kept_id)
+            )
+            == 0
+        )
+        assert db.session.get(Lead, duplicate_id).merged_into_id is None
