@@ -36,14 +36,19 @@ class ConfigError(RuntimeError):
     """A setting that would make the app unsafe or unusable."""
 
 
-def _int(name: str, default: int) -> int:
+def _int(name: str, default: int, least: int = 1) -> int:
+    """A whole-number setting, at least `least`: a zero or negative lifetime, limit or
+    timeout would quietly make links, sessions or deliveries never work."""
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+    if value < least:
+        raise ConfigError(f"{name} must be {least} or more, got {value}")
+    return value
 
 
 #: The units CLINIC_REPLY_TIME may use: "4 hours", "1 working day", "2 working days".
@@ -147,9 +152,9 @@ def from_environment() -> dict[str, Any]:
         "RULES_FILE": env("RULES_FILE", ""),
         # Seconds an instance keeps its choice of the live (signed) rule version: a
         # sign-off made on any instance reaches every instance within this time.
-        "LIVE_RULES_TTL": _int("LIVE_RULES_TTL", 10),
+        "LIVE_RULES_TTL": _int("LIVE_RULES_TTL", 10, least=0),
         # Behind a load balancer: how many proxies set X-Forwarded-For/-Proto/-Host.
-        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0, least=0),
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_MIN_SIZE": 500,
         # Larger request bodies get 413: no form here needs more than a few kilobytes.

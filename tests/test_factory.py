@@ -69,6 +69,14 @@ def test_only_the_configured_host_names_are_served(monkeypatch, tmp_path):
     client = app.test_client()
     served = client.get("/check/start", base_url="https://check.example-clinic.com")
     assert served.status_code == 303
+    # Host names are case-insensitive: a client that keeps the capitals is served too.
+    shouted = client.get(
+        "/check/start",
+        base_url="https://check.example-clinic.com",
+        headers={"Host": "Check.Example-Clinic.COM"},  # base_url alone would be lowered
+    )
+    assert shouted.status_code == 303
+    assert shouted.headers["Location"].startswith("/check/")
     for host in ("evil.example", "localhost", "check.example-clinic.com.evil.example"):
         for path in ("/check/start", "/staff/sign-in", "/api/v1/questionnaire", "/nowhere"):
             refused = client.get(path, base_url=f"https://{host}")

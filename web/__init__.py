@@ -16,11 +16,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from web import embed_mode, errors, headers, language, render_cache, static_files
 from web.body_limit import ChunkedBodyLimit
 from web.converters import RowIdConverter
+from web.host_name import LowercaseHost
 
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = RowIdConverter
     app.wsgi_app = ChunkedBodyLimit(app.wsgi_app, lambda: app.config["MAX_CONTENT_LENGTH"])
+    # Inside ProxyFix, which runs first and may put X-Forwarded-Host in the Host header.
+    app.wsgi_app = LowercaseHost(app.wsgi_app)
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

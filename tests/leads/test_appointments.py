@@ -149,7 +149,7 @@ def test_the_person_is_written_to_in_their_language(clinic, smtp):
     starts = stored_start(clinic, change.appointment_id).astimezone(ZoneInfo("Europe/Madrid"))
     weekdays = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
     assert weekdays[starts.weekday()] in body  # the date as Spanish writes it
-    assert "(Europe/Madrid" in body
+    assert "(hora de Europe/Madrid)" in body  # the zone the time is in, in Spanish
 
 
 def test_the_reminder_goes_when_due_not_before_and_exactly_once(clinic, smtp, clock):
