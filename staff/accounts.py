@@ -64,7 +64,46 @@ def check_edit(person: StaffUser, edit: AccountEdit, by: StaffUser) -> None:
     if person.id == by.id and not edit.active:
         raise EditRefused("active", _l("You cannot disable your own account."))
     if person.is_admin and (loses_admin or not edit.active) and not _other_active_admins(person):
-        raise EditRefused("role", _l("This is the last admin: make someone else an admin first."))
+        raise EditRefused("role", LAST_ADMIN)
+
+
+LAST_ADMIN = _l("This is the last admin: make someone else an admin first.")
+
+
+def loses_admin(person: StaffUser, edit: AccountEdit | None = None) -> bool:
+    """Whether a change takes an active admin away: a new role, disabling or removal
+    (no edit)."""
+    if not (person.is_admin and person.active):
+        return False
+    return edit is None or edit.role != "admin" or not edit.active
+
+
+def lock_admins() -> None:
+    """Hold the active admins' rows until the transaction ends (PostgreSQL, in id order
+    so two admins' changes never deadlock), so that two admins taking each other's
+    role, account or access at the same moment are served one after the other. On
+    SQLite the change's own write lock does this, and the statement locks nothing.
+    """
+    db.session.scalars(
+        select(StaffUser.id)
+        .where(StaffUser.role == "admin", StaffUser.active.is_(True))
+        .order_by(StaffUser.id)
+        .with_for_update()
+    ).all()
+
+
+def keep_an_admin() -> None:
+    """After a change that took an admin away (made, not committed): refuse it when no
+    active admin is left. The check the form made first read the others' rows before
+    a concurrent change committed; this one reads them after, under the lock."""
+    db.session.flush()
+    left = db.session.scalar(
+        select(func.count())
+        .select_from(StaffUser)
+        .where(StaffUser.role == "admin", StaffUser.active.is_(True))
+    )
+    if not left:
+        raise EditRefused("role", LAST_ADMIN)
 
 
 def _yes_no(value: bool) -> str:
@@ -99,8 +138,13 @@ def changes(person: StaffUser, edit: AccountEdit) -> list[str]:
 def apply_edit(person: StaffUser, edit: AccountEdit, by: StaffUser) -> list[str]:
     """Check, apply and audit an admin's edit (in the caller's transaction); the sentences.
 
-    Raises EditRefused, changing nothing. A disabled account's sessions end at once.
+    Raises EditRefused; the caller then rolls back. A disabled account's sessions end
+    at once.
     """
+    if loses_admin(person, edit):
+        lock_admins()
+        db.session.refresh(person)  # as it is now that a colleague's change is committed
+    takes_admin = loses_admin(person, edit)
     check_edit(person, edit, by)
     said = changes(person, edit)
     for sentence in said:
@@ -114,6 +158,8 @@ def apply_edit(person: StaffUser, edit: AccountEdit, by: StaffUser) -> list[str]
     if disabled:
         person.session_version += 1  # its sign-ins and set-password links stop working
         sessions.end_all(person)
+    if takes_admin:
+        keep_an_admin()
     return said
 
 

@@ -14,7 +14,7 @@ from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import OutboxMessage
 from leads.service import outbox
-from staff import lockout, sessions
+from staff import accounts, lockout, sessions
 from staff.accounts import ROLE_NAMES
 from staff.audit import record
 from staff.audit import sentence as audit_sentence
@@ -104,11 +104,14 @@ def _other_staff(person_id: int, posted: bool = True) -> StaffUser:
 @admin_required
 def disable_staff(person_id: int):
     person = _other_staff(person_id)
+    takes_admin = _lock_if_admin(person)
     person.active = not person.active
     person.session_version += 1
     sessions.end_all(person)  # ends their open sessions
     state = "enabled" if person.active else "disabled"
     record("staff_change", detail=f"{state} {person.email}")
+    if takes_admin and not _an_admin_remains():
+        return redirect(url_for(".staff_list"), code=303)
     db.session.commit()
     label = _("enabled") if person.active else _("disabled")
     flash(_("%(email)s is now %(state)s.", email=person.email, state=label))
@@ -140,14 +143,38 @@ def confirm_remove_staff(person_id: int):
 @admin_required
 def remove_staff(person_id: int):
     person = _other_staff(person_id)
+    takes_admin = _lock_if_admin(person)
     email = person.email
     sessions.end_all(person)
     _drop_links(person)
     db.session.delete(person)
     record("staff_change", detail=f"removed {email}")
+    if takes_admin and not _an_admin_remains():
+        return redirect(url_for(".staff_list"), code=303)
     db.session.commit()
     flash(_("%(email)s was removed.", email=email))
     return redirect(url_for(".staff_list"), code=303)
+
+
+def _lock_if_admin(person: StaffUser) -> bool:
+    """Before disabling or removing an active admin: hold the admins' rows and read
+    this one again, so a colleague doing the same to us at once is served after."""
+    if not accounts.loses_admin(person):
+        return False
+    accounts.lock_admins()
+    db.session.refresh(person)
+    return accounts.loses_admin(person)
+
+
+def _an_admin_remains() -> bool:
+    """False (the change rolled back and the reason flashed) when it left no admin."""
+    try:
+        accounts.keep_an_admin()
+    except accounts.EditRefused as refused:
+        db.session.rollback()
+        flash(refused.message)
+        return False
+    return True
 
 
 def _drop_links(person: StaffUser) -> None:

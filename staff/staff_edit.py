@@ -72,6 +72,7 @@ def save_staff(person_id: int):
     try:
         said = accounts.apply_edit(person, edit, current_user._get_current_object())
     except accounts.EditRefused as refused:
+        db.session.rollback()  # nothing of a refused edit is kept, audit rows included
         getattr(form, refused.field).errors = [refused.message]
         return _render_edit(person, form, 422)
     db.session.commit()
