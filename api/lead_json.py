@@ -13,6 +13,10 @@ def _at(value) -> str:
     return value.isoformat()
 
 
+def _at_or_none(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
 def lead_item(lead: Lead) -> dict[str, Any]:
     """What the list gives for each lead: who, how to reach them, where the lead stands."""
     return {
@@ -28,6 +32,11 @@ def lead_item(lead: Lead) -> dict[str, Any]:
         "phone": lead.phone,
         "contact_time": lead.contact_time,
         "message": lead.message,
+        # Where the front desk is with it, so a CRM can show the same queue.
+        "assigned_to": None if lead.assigned_to is None else lead.assigned_to.display_name,
+        "follow_up_at": _at_or_none(lead.follow_up_at),
+        "first_contacted_at": _at_or_none(lead.first_contacted_at),
+        "merged_into": lead.merged_into_id,
     }
 
 
@@ -61,7 +70,8 @@ def _decision(lead: Lead) -> dict[str, Any]:
 
 
 def lead_detail(lead: Lead) -> dict[str, Any]:
-    """The whole lead: answers, decision, consent, notes and status history (oldest first)."""
+    """The whole lead: answers, decision, consent, notes and calls, appointments and status
+    history (oldest first)."""
     return {
         **lead_item(lead),
         "embed_origin": lead.embed_origin,
@@ -73,10 +83,23 @@ def lead_detail(lead: Lead) -> dict[str, Any]:
                 "id": note.id,
                 "created_at": _at(note.created_at),
                 "author": _author(note),
+                "kind": note.kind,
+                "call_outcome": note.call_outcome or None,
                 "text": note.text,
+                "edited_at": _at_or_none(note.edited_at),
             }
             for note in lead.notes
-            if note.kind == "note"
+            if note.kind in ("note", "call")
+        ],
+        "appointments": [
+            {
+                "id": appointment.id,
+                "starts_at": _at(appointment.starts_at),
+                "duration_minutes": appointment.duration_minutes,
+                "kind": appointment.kind,
+                "cancelled_at": _at_or_none(appointment.cancelled_at),
+            }
+            for appointment in lead.appointments
         ],
         "status_history": [
             {"at": _at(note.created_at), "from": before, "to": after, "by": _author(note)}

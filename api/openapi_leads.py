@@ -11,13 +11,15 @@ from typing import Any
 import rules
 from api import cursor
 from api.leads import DEFAULT_LIMIT, MAX_LIMIT
-from leads.models import CONTACT_TIMES, SOURCES, STATUSES
+from leads.appointments import KIND_LABELS
+from leads.models import CALL_OUTCOMES, CONTACT_TIMES, SOURCES, STATUSES
 from web.converters import MAX_ROW_ID
 
 SCHEME = "bearerToken"
 ERRORS_REF = {"$ref": "#/components/schemas/Errors"}
 TEXT = {"type": "string"}
 WHEN = {"type": "string", "format": "date-time"}
+WHEN_OR_NULL = {"type": ["string", "null"], "format": "date-time"}
 NULLABLE_TEXT = {"type": ["string", "null"]}
 
 SECURITY_SCHEMES = {
@@ -57,6 +59,19 @@ def _item_properties() -> dict[str, Any]:
         "phone": {"type": "string", "description": "E.164; empty when not given."},
         "contact_time": {"type": "string", "enum": list(CONTACT_TIMES)},
         "message": TEXT,
+        "assigned_to": {
+            "type": ["string", "null"],
+            "description": "The staff member working on it; null when nobody is.",
+        },
+        "follow_up_at": {**WHEN_OR_NULL, "description": "When to try next; null when unset."},
+        "first_contacted_at": {
+            **WHEN_OR_NULL,
+            "description": "When the clinic first reached out; null until then.",
+        },
+        "merged_into": {
+            "type": ["integer", "null"],
+            "description": "The lead this duplicate was merged into; null otherwise.",
+        },
     }
 
 
@@ -114,8 +129,37 @@ def schemas() -> dict[str, Any]:
                 "consent": _object({"version": TEXT, "consented_at": WHEN}),
                 "notes": {
                     "type": "array",
+                    "description": "Staff notes and recorded calls, oldest first.",
                     "items": _object(
-                        {"id": {"type": "integer"}, "created_at": WHEN, "author": by, "text": TEXT}
+                        {
+                            "id": {"type": "integer"},
+                            "created_at": WHEN,
+                            "author": by,
+                            "kind": {"type": "string", "enum": ["note", "call"]},
+                            "call_outcome": {
+                                "type": ["string", "null"],
+                                "enum": [*CALL_OUTCOMES, None],
+                                "description": "A call's outcome; null for a note.",
+                            },
+                            "text": TEXT,
+                            "edited_at": {
+                                **WHEN_OR_NULL,
+                                "description": "When its author last corrected it.",
+                            },
+                        }
+                    ),
+                },
+                "appointments": {
+                    "type": "array",
+                    "description": "Booked appointments by start time; cancelled ones kept.",
+                    "items": _object(
+                        {
+                            "id": {"type": "integer"},
+                            "starts_at": WHEN,
+                            "duration_minutes": {"type": "integer", "minimum": 1},
+                            "kind": {"type": "string", "enum": list(KIND_LABELS)},
+                            "cancelled_at": {**WHEN_OR_NULL, "description": "Null if it stands."},
+                        }
                     ),
                 },
                 "status_history": {

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
 
 from core.extensions import db
 from leads.models import Lead
@@ -36,7 +37,12 @@ class LeadPage:
 
 def lead_page(query: LeadQuery, *, after: tuple[datetime, int] | None, limit: int) -> LeadPage:
     """Up to ``limit`` leads matching ``query``, newest first, after the key ``after``."""
-    statement = select(Lead).order_by(Lead.created_at.desc(), Lead.id.desc()).limit(limit + 1)
+    statement = (
+        select(Lead)
+        .options(selectinload(Lead.assigned_to))  # one query for the page's assignees
+        .order_by(Lead.created_at.desc(), Lead.id.desc())
+        .limit(limit + 1)
+    )
     for column, value in (
         (Lead.status, query.status),
         (Lead.outcome, query.outcome),

@@ -118,6 +118,10 @@ def test_the_list_filters_by_status_outcome_source_and_time(db_app):
         "phone": "+442079460958",
         "contact_time": "morning",
         "message": "Evenings are hard.",
+        "assigned_to": None,
+        "follow_up_at": None,
+        "first_contacted_at": None,
+        "merged_into": None,
     }
 
 
@@ -182,14 +186,68 @@ def test_one_lead_with_its_decision_consent_notes_and_status_history(db_app):
     assert decision["reasons"][0]["rule"]
     assert len(decision["rulebase"]["sha256"]) == 64 and decision["sign_off"] is None
     assert lead["consent"]["version"] and lead["consent"]["consented_at"]
-    notes = [(note["author"], note["text"]) for note in lead["notes"]]
-    assert notes == [("Ada Admin", "Called, no answer.")]
+    notes = [(note["author"], note["kind"], note["text"]) for note in lead["notes"]]
+    assert notes == [("Ada Admin", "note", "Called, no answer.")]
+    assert lead["notes"][0]["call_outcome"] is None and lead["notes"][0]["edited_at"] is None
+    assert lead["appointments"] == []
     assert [(h["from"], h["to"], h["by"]) for h in lead["status_history"]] == [
         ("new", "contacted", "Ada Admin")
     ]
     [event] = audit(db_app, "api_read")
     assert event.lead_id == lead_id and event.staff_id is None
     assert event.staff_email == "API: Clinic CRM"
+
+
+def test_the_front_desks_work_on_a_lead_reaches_the_api(db_app):
+    """What the console records (an assignee, a call, a follow-up, an appointment, a
+    merge) is what a CRM reads: the same queue on both sides."""
+    lead_id = make_lead(db_app, outcome="book_consultation")
+    duplicate = make_lead(db_app, outcome="book_consultation")
+    cora = make_staff(db_app, "cora@clinic.test", role="admin", name="Cora Coordinator")
+    console = db_app.test_client()
+    sign_in(console, "cora@clinic.test")
+    page = f"/staff/leads/{lead_id}"
+    assert (
+        post_with_csrf(console, page, f"{page}/assign", {"assignee": str(cora)}).status_code == 303
+    )
+    follow_up = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT10:00")
+    called = {
+        "call_outcome": "no_answer",
+        "call_note": "Rang twice.",
+        "call_status": "contacted",
+        "call_follow_up": follow_up,
+    }
+    assert post_with_csrf(console, page, f"{page}/call", called).status_code == 303
+    booked = {
+        "appointment_at": (datetime.now(UTC) + timedelta(days=5)).strftime("%Y-%m-%dT11:30"),
+        "appointment_length": "45",
+        "appointment_kind": "consultation",
+    }
+    assert post_with_csrf(console, page, f"{page}/appointments", booked).status_code == 303
+    with db_app.app_context():  # merged as the console's merge leaves a duplicate
+        db.session.execute(update(Lead).where(Lead.id == duplicate).values(merged_into_id=lead_id))
+        db.session.commit()
+    secret = make_token(db_app)
+    api = db_app.test_client()
+
+    lead = api.get(f"/api/v1/leads/{lead_id}", headers=bearer(secret)).get_json()
+    assert lead["assigned_to"] == "Cora Coordinator"
+    assert lead["follow_up_at"].startswith(follow_up[:10])  # the clinic's zone here is UTC
+    assert lead["first_contacted_at"] is not None
+    (noted,) = lead["notes"]
+    assert (noted["kind"], noted["call_outcome"], noted["text"]) == (
+        "call",
+        "no_answer",
+        "Rang twice.",
+    )
+    (appointment,) = lead["appointments"]
+    assert appointment["starts_at"].startswith(booked["appointment_at"])  # UTC clinic
+    assert (appointment["duration_minutes"], appointment["kind"]) == (45, "consultation")
+    assert appointment["cancelled_at"] is None
+    listed = api.get("/api/v1/leads", headers=bearer(secret)).get_json()["leads"]
+    by_id = {item["id"]: item for item in listed}
+    assert by_id[lead_id]["assigned_to"] == "Cora Coordinator"
+    assert by_id[duplicate]["merged_into"] == lead_id and by_id[duplicate]["assigned_to"] is None
 
 
 def test_unknown_lead_and_bad_bodies_answer_json(db_app):
