@@ -8,6 +8,7 @@ import select
 import socket
 import ssl
 import time
+from pathlib import Path
 from urllib.parse import urlencode
 
 from console_support import CONTACT
@@ -102,3 +103,19 @@ def wait_for(condition, timeout: float, step: float = 0.1) -> bool:
             return True
         time.sleep(step)
     return condition()
+
+
+def log_lines(path: Path, since: int) -> list[str]:
+    """The lines written to ``path`` after its first ``since`` bytes (nginx writes at once)."""
+    deadline = time.monotonic() + 5
+    text = ""
+    while time.monotonic() < deadline:
+        text = path.read_bytes()[since:].decode(errors="replace") if path.exists() else ""
+        if text.endswith("\n"):
+            break
+        time.sleep(0.05)
+    return text.splitlines()
+
+
+def size_of(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0

@@ -6,11 +6,9 @@ of its query string, in the shipped screening.conf's own format, which replaces 
 from __future__ import annotations
 
 import re
-import time
-from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from deploy_support import FORM, contact_form, exchange, person, status_of
+from deploy_support import FORM, contact_form, exchange, log_lines, person, size_of, status_of
 from support import HEALTHY, Walker
 
 from deploy.stack import ACCESS_LOG, MAIN_ACCESS_LOG, NGINX_SITE
@@ -55,22 +53,6 @@ def tokens_in(urls: list[str]) -> set[str]:
             if name == "s" and value:
                 tokens.add(value)
     return tokens
-
-
-def log_lines(path: Path, since: int) -> list[str]:
-    """The lines written to ``path`` after its first ``since`` bytes (nginx writes at once)."""
-    deadline = time.monotonic() + 5
-    text = ""
-    while time.monotonic() < deadline:
-        text = path.read_bytes()[since:].decode(errors="replace") if path.exists() else ""
-        if text.endswith("\n"):
-            break
-        time.sleep(0.05)
-    return text.splitlines()
-
-
-def size_of(path: Path) -> int:
-    return path.stat().st_size if path.exists() else 0
 
 
 def test_a_whole_questionnaire_leaves_no_token_in_the_access_log(stack):
@@ -124,3 +106,26 @@ def test_every_server_of_the_site_logs_in_the_format_without_the_query_string():
     assert "$uri" in format_text
     servers = site.count("\nserver {")
     assert site.count("access_log /var/log/nginx/screening-access.log screening;") == servers
+
+
+def test_one_request_id_finds_a_request_in_nginx_s_log_the_app_s_log_and_the_answer(stack):
+    """nginx names each request (rid= in its line) and sends that id to the app, which logs
+    it and answers with it; an id the client made up is replaced, never trusted."""
+    log = stack.prefix / ACCESS_LOG
+    app_logs = [instance.log for instance in stack.instances]  # gunicorn-<port>.log
+    start = size_of(log)
+    app_starts = [size_of(path) for path in app_logs]
+    source = person()
+    answer = stack.request(
+        "GET", "/check/start", headers={"X-Request-ID": "made-up-by-the-client"}, source=source
+    )
+    assert answer.status == 303
+    request_id = answer.header("X-Request-ID")
+    assert re.fullmatch(r"[0-9a-f]{32}", request_id), request_id
+    (line,) = [line for line in log_lines(log, start) if line.startswith(source + " ")]
+    assert '"GET /check/start HTTP/1.1" 303 ' in line and line.endswith(f" rid={request_id}")
+    app_text = "".join(
+        path.read_bytes()[since:].decode(errors="replace")
+        for path, since in zip(app_logs, app_starts, strict=True)
+    )
+    assert request_id in app_text and "made-up-by-the-client" not in app_text
