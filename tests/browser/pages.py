@@ -290,6 +290,8 @@ PAGES: list[PageState] = [
     PageState("not-found", visit("/no-such-page")),
     PageState("rules-unavailable", rules_unavailable),
     PageState("es-intro", visit("/"), lang="es"),
+    PageState("es-not-found", visit("/no-such-page"), lang="es"),
+    PageState("es-rules-unavailable", rules_unavailable, lang="es"),
     PageState("es-step-health-errors", step_with_errors("health"), lang="es"),
     PageState("es-result-clinician_review", result("clinician_review"), lang="es"),
     # The contact form is at the end of every result page above; here it is with errors,
