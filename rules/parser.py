@@ -18,6 +18,7 @@ from typing import Any
 from .compiled import RuleBase
 from .conditions import compile_when
 from .contract import Rule, RuleFileError
+from .references import REFERENCES
 from .schema import OUTCOMES, REASON_SEVERITY, SEVERITIES
 
 __all__ = ["load_rulebase", "parse_rulebase"]
@@ -33,6 +34,13 @@ def _evidence(raw: Any) -> tuple[tuple[int, ...], str | None]:
         isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in raw
     ):
         return (), "'evidence' must be a list of reference numbers, such as [30, 34] or []"
+    unknown = [n for n in raw if n not in REFERENCES]
+    if unknown:
+        listed = ", ".join(map(str, unknown))
+        return (), (
+            f"'evidence' cites {listed}, not in the references (rules/references.py, "
+            "from evidence.md section 6): a patient would see no source for this reason"
+        )
     return tuple(raw), None
 
 

@@ -105,6 +105,11 @@ def test_the_shipped_file_loads_with_its_metadata():
         ),
         (
             "evidence = [5, 8]",
+            "evidence = [5, 99]",
+            "R-keloid: 'evidence' cites 99, not in the references",
+        ),
+        (
+            "evidence = [5, 8]",
             "evidence = [5, 8]\nseverity = 'high'",
             "R-keloid: unknown key 'severity'",
         ),
