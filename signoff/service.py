@@ -12,6 +12,8 @@ The choice is read from the database and kept in this process for at most
 reaches every instance within that time, and this instance at once. When the
 database cannot be read, the last choice stands (the check keeps working
 through a short outage); with no earlier choice, production refuses to decide.
+Either way the database is asked again after another ``LIVE_RULES_TTL``, not on
+every request, which would each wait for the connection timeout.
 A signed version loaded from the database is proved again, against today's
 safety properties, before it decides; proved versions are kept by their hash,
 which is derived data, not state.
@@ -121,6 +123,8 @@ def live() -> LiveRules:
     choice = kept.choice
     if choice is not None and now - kept.at < ttl:
         return choice
+    if choice is None and now - kept.unreadable_at < ttl:
+        return _without_a_choice()  # the database failed a moment ago: do not wait on it again
     with kept.lock:
         if kept.choice is not None and time.monotonic() - kept.at < ttl:
             return kept.choice
@@ -128,18 +132,28 @@ def live() -> LiveRules:
             fresh = _choose()
         except SQLAlchemyError as error:
             db.session.rollback()
+            # Ask the database again after another LIVE_RULES_TTL, not on every request:
+            # during an outage each try waits for its connection timeout.
             if kept.choice is not None:
+                kept.at = time.monotonic()
                 log.warning(
                     "rule sign-offs unreadable (%s): the last choice stands", type(error).__name__
                 )
                 return kept.choice
-            if production():
-                raise RulesUnavailable from error
-            log.warning("rule sign-offs unreadable (%s): deciding unsigned", type(error).__name__)
-            base = deployed().base
-            return LiveRules(base, None, base, None)
+            kept.unreadable_at = time.monotonic()
+            log.warning("rule sign-offs unreadable (%s)", type(error).__name__)
+            return _without_a_choice()
         kept.choice, kept.at = fresh, time.monotonic()
         return fresh
+
+
+def _without_a_choice() -> LiveRules:
+    """The database could not be read and nothing was chosen before: production decides
+    nobody; elsewhere the deployed version decides, unsigned."""
+    if production():
+        raise RulesUnavailable
+    base = deployed().base
+    return LiveRules(base, None, base, None)
 
 
 def require_live() -> None:
@@ -242,6 +256,7 @@ def forget_choice() -> None:
     kept: _Kept = current_app.extensions["live_rules"]
     with kept.lock:
         kept.choice = None
+        kept.unreadable_at = float("-inf")
 
 
 class _Kept:
@@ -249,6 +264,7 @@ class _Kept:
         self.lock = threading.Lock()
         self.choice: LiveRules | None = None
         self.at = 0.0
+        self.unreadable_at = float("-inf")  # when the database last failed with no choice
 
 
 def _page_variant() -> bool:

@@ -171,6 +171,43 @@ def test_the_last_choice_stands_while_the_signoffs_cannot_be_read(app_factory, m
     assert decision.get_json()["rulebase"]["sha256"] == signed.sha256
 
 
+def test_an_outage_is_asked_about_once_per_ttl_not_on_every_request(app_factory, monkeypatch):
+    """Each read of the sign-offs during an outage waits for its connection timeout: the
+    live choice asks again only once LIVE_RULES_TTL has passed, with or without a choice."""
+    from signoff import service
+
+    app = app_factory(**PRODUCTION, LIVE_RULES_TTL=10)
+    signed = sign_as_clinician(app)
+    client = app.test_client()
+    clock = [1000.0]
+    monkeypatch.setattr(service.time, "monotonic", lambda: clock[0])
+    with app.app_context():
+        service.forget_choice()
+    assert client.post("/api/v1/assessments", json=HEALTHY).status_code == 200  # chosen
+    tries = []
+
+    def unreadable(*_args, **_kwargs):
+        tries.append(1)
+        raise OperationalError("SELECT", {}, Exception("the database is down"))
+
+    monkeypatch.setattr(db.session, "scalar", unreadable)
+    clock[0] += 11  # the choice is due to be read again: the database is down
+    for _ in range(5):
+        decision = client.post("/api/v1/assessments", json=HEALTHY)
+        assert decision.get_json()["rulebase"]["sha256"] == signed.sha256
+    assert len(tries) == 1
+    clock[0] += 11
+    client.post("/api/v1/assessments", json=HEALTHY)
+    assert len(tries) == 2
+
+    with app.app_context():
+        service.forget_choice()  # no earlier choice: production refuses, asking once per TTL
+    assert [client.get("/").status_code for _ in range(4)] == [503] * 4
+    assert len(tries) == 3
+    clock[0] += 11
+    assert client.get("/").status_code == 503 and len(tries) == 4
+
+
 def test_with_no_earlier_choice_an_unreadable_database_decides_nobody_in_production(
     app_factory, monkeypatch
 ):
