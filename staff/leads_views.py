@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -116,8 +116,9 @@ def _lead_or_404(lead_id: int) -> Lead:
 @bp.get("/leads/<id:lead_id>")
 def lead_detail(lead_id: int):
     lead = _lead_or_404(lead_id)
-    record_view(lead.id)
-    db.session.commit()
+    if request.method == "GET":  # not when a failed appointment form shows the page again
+        record_view(lead.id)
+        db.session.commit()
     return render_lead_page(lead)
 
 

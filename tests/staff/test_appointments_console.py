@@ -107,6 +107,15 @@ def counts(app, lead_id: int) -> dict[str, int]:
         }
 
 
+def views_of(app, lead_id: int) -> int:
+    with app.app_context():
+        return db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.lead_id == lead_id, AuditEvent.action == "view")
+        )
+
+
 def appointment_rows(app, lead_id: int) -> list[dict]:
     with app.app_context():
         rows = db.session.scalars(
@@ -230,6 +239,7 @@ def test_a_bad_booking_names_every_error_keeps_the_rest_and_writes_nothing(
 ):
     lead_id = make_lead(clinic)
     before = counts(clinic, lead_id)
+    views = views_of(clinic, lead_id)
     sent = {
         "appointment_at": wall_clock(clinic),
         "appointment_length": "45",
@@ -252,6 +262,8 @@ def test_a_bad_booking_names_every_error_keeps_the_rest_and_writes_nothing(
     if len(sent["appointment_at"]) < 100:
         assert f'value="{sent["appointment_at"]}"' in form
     assert counts(clinic, lead_id) == before
+    # One view, the page the booking was sent from; the page shown again is no new view.
+    assert views_of(clinic, lead_id) == views + 1
     with clinic.app_context():
         assert db.session.get(Lead, lead_id).status == "contacted"
 
