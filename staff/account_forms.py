@@ -10,7 +10,7 @@ from wtforms.validators import EqualTo, InputRequired, ValidationError
 from staff.forms import ROLE_LABELS, staff_name_field
 from staff.models import ROLES
 from staff.passwords import PROBLEMS, password_problem
-from web.language import LocalizedForm
+from web.language import LANGUAGE_NAMES, LocalizedForm
 
 
 class StaffEditForm(LocalizedForm):
@@ -25,6 +25,15 @@ class StaffEditForm(LocalizedForm):
     active = BooleanField(_l("Active: may sign in"))
     can_export = BooleanField(_l("May export leads as CSV"))
     can_delete = BooleanField(_l("May delete a person’s data"))
+    email_lang = SelectField(
+        _l("Language of their emails"),
+        description=_l(
+            "Their set-password emails are written in it. It follows the console’s language "
+            "each time they sign in."
+        ),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
+        validators=[InputRequired(_l("Choose a language."))],
+    )
 
 
 class NewPasswordForm(LocalizedForm):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -20,6 +21,7 @@ from staff import lockout, sessions
 from staff.audit import record
 from staff.models import StaffUser
 from staff.passwords import hash_password
+from web.language import LANGUAGE_NAMES
 
 #: The roles as the audit log names them (English, like the rest of its sentences).
 ROLE_NAMES = {"staff": "Front desk", "clinician": "Clinician", "admin": "Admin"}
@@ -34,6 +36,7 @@ class AccountEdit:
     active: bool
     can_export: bool
     can_delete: bool
+    lang: str | None = None  # the language of their emails; None leaves it as it is
 
 
 class EditRefused(Exception):
@@ -132,7 +135,20 @@ def changes(person: StaffUser, edit: AccountEdit) -> list[str]:
             f"changed permission to delete leads of {email} "
             f"from {_yes_no(person.can_delete)} to {_yes_no(edit.can_delete)}"
         )
+    if edit.lang is not None and edit.lang != (person.lang or _default_lang()):
+        said.append(
+            f"changed email language of {email} from {_language_name(person.lang)} "
+            f"to {_language_name(edit.lang)}"
+        )
     return said
+
+
+def _default_lang() -> str:
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code or _default_lang(), code)
 
 
 def apply_edit(person: StaffUser, edit: AccountEdit, by: StaffUser) -> list[str]:
@@ -155,6 +171,8 @@ def apply_edit(person: StaffUser, edit: AccountEdit, by: StaffUser) -> list[str]
     person.active = edit.active
     person.can_export = edit.can_export
     person.can_delete = edit.can_delete
+    if edit.lang is not None:
+        person.lang = edit.lang
     if disabled:
         person.session_version += 1  # its sign-ins and set-password links stop working
         sessions.end_all(person)

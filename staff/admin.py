@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, delete, func, select
@@ -74,6 +75,7 @@ def add_staff():
         role=form.role.data,
         password_hash=hash_password(password) if password else "",
         must_change_password=bool(password),
+        lang=str(get_locale()),  # the adding admin's, until they sign in themselves
     )
     db.session.add(person)
     record("staff_change", detail=f"added {person.email} as {ROLE_NAMES[person.role]}")

@@ -6,8 +6,8 @@ import time
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import login_user, logout_user
 from sqlalchemy import func, select
 
@@ -114,6 +114,7 @@ def complete_sign_in(user: StaffUser):
     """Sign ``user`` in and go to the page they asked for: the end of the password step, or
     of the code step for an account with two-factor sign-in."""
     user.last_sign_in_at = utcnow()
+    user.lang = str(get_locale())  # their emails follow the console they use
     record("sign_in", actor=user)
     _clear_session_keeping_language()
     session.permanent = True  # the cookie; the session's life is on the server

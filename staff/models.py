@@ -39,6 +39,9 @@ class StaffUser(UserMixin, db.Model):
         Boolean, nullable=False, default=False, server_default=false()
     )
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The language of the emails this person gets (a set-password link): the console's
+    # language at their last sign-in, or the adding admin's until then; "" the default.
+    lang: Mapped[str] = mapped_column(String(16), nullable=False, default="", server_default="")
     # Permissions beyond the role (admins have both whatever these say).
     can_export: Mapped[bool] = mapped_column(
         Boolean, nullable=False, default=False, server_default=false()

@@ -97,7 +97,8 @@ def render_email(staff_id: int) -> tuple[str, str, str] | None:
     if person is None or not person.active:
         return None
     config = current_app.config
-    with force_locale(config["BABEL_DEFAULT_LOCALE"]):
+    lang = person.lang if person.lang in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(lang):
         subject = _(
             "Choose your password for the %(clinic)s staff console", clinic=config["CLINIC_NAME"]
         )

@@ -45,6 +45,7 @@ def _edit_form(person: StaffUser) -> StaffEditForm:
         active=person.active,
         can_export=person.can_export,
         can_delete=person.can_delete,
+        email_lang=person.lang or current_app.config["BABEL_DEFAULT_LOCALE"],
     )
 
 
@@ -68,6 +69,7 @@ def save_staff(person_id: int):
         active=form.active.data,
         can_export=form.can_export.data,
         can_delete=form.can_delete.data,
+        lang=form.email_lang.data,
     )
     try:
         said = accounts.apply_edit(person, edit, current_user._get_current_object())
