@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField
-from wtforms.validators import EqualTo, InputRequired, ValidationError
+from wtforms.validators import EqualTo, InputRequired, Optional, ValidationError
 
 from staff.forms import ROLE_LABELS, staff_name_field
 from staff.models import ROLES
@@ -32,7 +32,7 @@ class StaffEditForm(LocalizedForm):
             "each time they sign in."
         ),
         choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
-        validators=[InputRequired(_l("Choose a language."))],
+        validators=[Optional()],  # not sent (an older page): left as it is
     )
 
 

@@ -69,7 +69,7 @@ def save_staff(person_id: int):
         active=form.active.data,
         can_export=form.can_export.data,
         can_delete=form.can_delete.data,
-        lang=form.email_lang.data,
+        lang=form.email_lang.data or None,
     )
     try:
         said = accounts.apply_edit(person, edit, current_user._get_current_object())
