@@ -65,6 +65,7 @@ def _decision(lead: Lead) -> dict[str, Any]:
             "signer_name": signed.signer_name,
             "signer_registration": signed.signer_registration,
             "signed_at": _at(signed.signed_at),
+            "withdrawn_at": _at_or_none(signed.withdrawn_at),
         },
     }
 

@@ -119,10 +119,15 @@ def schemas() -> dict[str, Any]:
                                         "signer_name": TEXT,
                                         "signer_registration": TEXT,
                                         "signed_at": WHEN,
+                                        "withdrawn_at": WHEN_OR_NULL,
                                     }
                                 ),
                             ],
-                            "description": "The clinician's sign-off of the rules that decided.",
+                            "description": (
+                                "The clinician's sign-off of the rules that decided; "
+                                "withdrawn_at: when it was withdrawn since (those rules "
+                                "decide for nobody any more), or null."
+                            ),
                         },
                     }
                 ),

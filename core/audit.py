@@ -31,6 +31,7 @@ ACTIONS = (
     "staff_change",
     "rules_sign_off",
     "rules_sign_off_refused",
+    "rules_sign_off_withdrawn",  # a clinician withdrew a rule version's sign-off
     # Staff accounts (issue 17).
     "two_factor",  # enrolled, reset, a recovery code used, a wrong code
     "password_change",  # own change, set through a link

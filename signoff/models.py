@@ -5,6 +5,10 @@ version while a newer file is deployed and awaits review: the database, not the
 release, is where a signed version lives. Its sha256 is of the text's UTF-8
 bytes, the same hash every decision names; a row whose text does not hash to
 it is never used.
+
+A sign-off found to be wrong is withdrawn, not deleted: the row stays (stored
+leads name it), with when, by whom and why, and no longer decides anything.
+Withdrawal is final for that exact text, because the hash is unique.
 """
 
 from __future__ import annotations
@@ -36,3 +40,7 @@ class RuleSignOff(db.Model):
     signed_at: Mapped[datetime] = mapped_column(
         UTCDateTime, nullable=False, default=utcnow, index=True
     )
+    # Withdrawn: from then on the version decides for nobody (signoff.service).
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    withdrawn_by_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text, nullable=True)

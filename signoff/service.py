@@ -7,6 +7,9 @@ in the database by its hash); in production with none, nobody (the check and the
 API answer 503). Outside production an unsigned deployed version decides, and
 patient pages say it is not for patients.
 
+A withdrawn sign-off (``withdraw``) counts nowhere a version is chosen: its
+version is unsigned from then on, and the same text cannot be signed again.
+
 The choice is read from the database and kept in this process for at most
 ``LIVE_RULES_TTL`` seconds (10 by default): a sign-off made on any instance
 reaches every instance within that time, and this instance at once. When the
@@ -31,11 +34,12 @@ from pathlib import Path
 
 from flask import Flask, current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import defer
 
 import rules
+from core.dbtypes import utcnow
 from core.extensions import db
 from signoff.deployed import RulesNotProved, deployed, prove
 from signoff.models import RuleSignOff
@@ -45,14 +49,18 @@ __all__ = [
     "LiveRules",
     "RulesUnavailable",
     "SignOff",
+    "SignRefused",
     "baseline",
+    "choice_after_withdrawal",
     "forget_choice",
     "live",
     "live_rulebase",
+    "production",
     "require_live",
     "sign",
     "signoff_of",
     "signoffs",
+    "withdraw",
 ]
 
 log = logging.getLogger(__name__)
@@ -60,6 +68,15 @@ log = logging.getLogger(__name__)
 
 class RulesUnavailable(Exception):
     """No signed rule version may decide (production, nothing signed): answer 503."""
+
+
+class SignRefused(Exception):
+    """``sign`` recorded nothing: the version is ``signed_already``, or its sign-off was
+    ``withdrawn`` (final for that exact text: a new version must be published)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -72,6 +89,9 @@ class SignOff:
     signer_registration: str
     signed_at: datetime
     proof_summary: str
+    withdrawn_at: datetime | None = None  # set: it decides nothing any more
+    withdrawn_by_name: str | None = None
+    withdrawn_reason: str | None = None
 
     @classmethod
     def of(cls, row: RuleSignOff) -> SignOff:
@@ -82,7 +102,14 @@ class SignOff:
             row.signer_registration,
             row.signed_at,
             row.proof_summary,
+            row.withdrawn_at,
+            row.withdrawn_by_name,
+            row.withdrawn_reason,
         )
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 @dataclass(frozen=True)
@@ -166,17 +193,24 @@ def live_rulebase() -> rules.RuleBase:
     return live().deciding()
 
 
-def _choose() -> LiveRules:
+def _choose(*, without: str | None = None, in_production: bool | None = None) -> LiveRules:
+    """The choice now; ``without``: as if that sign-off were withdrawn too."""
     shipped = deployed().base
-    row = db.session.scalar(_without_text().where(RuleSignOff.sha256 == shipped.sha256))
-    if row is not None:
+    row = db.session.scalar(_active().where(RuleSignOff.sha256 == shipped.sha256))
+    if row is not None and row.sha256 != without:
         return LiveRules(shipped, SignOff.of(row), shipped, SignOff.of(row))
-    if not production():
+    if not (production() if in_production is None else in_production):
         return LiveRules(shipped, None, shipped, None)
-    signed = baseline()  # the deployed version is not signed: the newest other one
+    signed = baseline(without=without)  # the deployed version is not signed: the newest other
     if signed is None:
         return LiveRules(None, None, shipped, None)
     return LiveRules(signed[1], signed[0], shipped, None)
+
+
+def choice_after_withdrawal(sha256: str, *, in_production: bool) -> LiveRules:
+    """What would decide (in production or not) once this sign-off is withdrawn: what the
+    console tells a clinician before they withdraw it."""
+    return _choose(without=sha256, in_production=in_production)
 
 
 def _without_text() -> Select[tuple[RuleSignOff]]:
@@ -184,8 +218,13 @@ def _without_text() -> Select[tuple[RuleSignOff]]:
     return select(RuleSignOff).options(defer(RuleSignOff.rules_text))
 
 
-def _newest_first() -> Select[tuple[RuleSignOff]]:
-    return _without_text().order_by(RuleSignOff.signed_at.desc(), RuleSignOff.id.desc())
+def _active() -> Select[tuple[RuleSignOff]]:
+    """Sign-offs that still count: not withdrawn."""
+    return _without_text().where(RuleSignOff.withdrawn_at.is_(None))
+
+
+def _newest_first(query: Select[tuple[RuleSignOff]]) -> Select[tuple[RuleSignOff]]:
+    return query.order_by(RuleSignOff.signed_at.desc(), RuleSignOff.id.desc())
 
 
 def _proved_signed(row: RuleSignOff) -> rules.RuleBase | None:
@@ -207,11 +246,14 @@ def _proved_signed(row: RuleSignOff) -> rules.RuleBase | None:
     return proved[row.sha256]
 
 
-def baseline() -> tuple[SignOff, rules.RuleBase] | None:
-    """The newest signed version other than the deployed one that still passes the proof:
-    what a version awaiting sign-off is compared with."""
-    shipped = deployed().base.sha256
-    for row in db.session.scalars(_newest_first().where(RuleSignOff.sha256 != shipped)):
+def baseline(*, without: str | None = None) -> tuple[SignOff, rules.RuleBase] | None:
+    """The newest signed version, not withdrawn, other than the deployed one (and than
+    ``without``), that still passes the proof: what a version awaiting sign-off is compared
+    with, and what decides in production meanwhile."""
+    skipped = [deployed().base.sha256, *([without] if without else [])]
+    for row in db.session.scalars(
+        _newest_first(_active().where(RuleSignOff.sha256.not_in(skipped)))
+    ):
         base = _proved_signed(row)
         if base is not None:
             return SignOff.of(row), base
@@ -219,23 +261,30 @@ def baseline() -> tuple[SignOff, rules.RuleBase] | None:
 
 
 def signoff_of(sha256: str) -> SignOff | None:
-    """The sign-off of the version with this hash (a stored lead's), if it was signed."""
+    """The sign-off of the version with this hash (a stored lead's), if it was signed;
+    withdrawn or not (it says which)."""
     row = db.session.scalar(_without_text().where(RuleSignOff.sha256 == sha256))
     return SignOff.of(row) if row else None
 
 
 def signoffs() -> list[SignOff]:
-    """Every sign-off, newest first."""
-    return [SignOff.of(row) for row in db.session.scalars(_newest_first())]
+    """Every sign-off, withdrawn ones too, newest first."""
+    return [SignOff.of(row) for row in db.session.scalars(_newest_first(_without_text()))]
 
 
 def sign(*, signer_id: int, name: str, registration: str, email: str) -> SignOff:
     """Record a sign-off of the deployed version in the caller's transaction.
 
     The caller checks who may sign and their password, writes the audit event and
-    commits, then calls ``forget_choice()`` so this instance uses it at once.
+    commits, then calls ``forget_choice()`` so this instance uses it at once. A version
+    signed already, or whose sign-off was withdrawn, is refused (``SignRefused``). The row
+    is written at the commit: one signed by someone else at this very moment fails there,
+    as an IntegrityError the caller answers as ``signed_already``.
     """
     shipped = deployed()
+    earlier = signoff_of(shipped.base.sha256)
+    if earlier is not None:
+        raise SignRefused("withdrawn" if earlier.withdrawn else "signed_already")
     row = RuleSignOff(
         sha256=shipped.base.sha256,
         version=shipped.base.version,
@@ -245,14 +294,38 @@ def sign(*, signer_id: int, name: str, registration: str, email: str) -> SignOff
         signer_name=name,
         signer_registration=registration,
         signer_email=email,
+        signed_at=utcnow(),
     )
     db.session.add(row)
-    db.session.flush()
+    return SignOff.of(row)
+
+
+def withdraw(sha256: str, *, name: str, reason: str) -> SignOff | None:
+    """Withdraw the sign-off of the version with this hash, in the caller's transaction;
+    None when it has none, or it is withdrawn already (by someone else a moment ago).
+
+    The caller checks who may withdraw and their password, writes the audit event and
+    commits, then calls ``forget_choice()`` so this instance stops using it at once;
+    every other instance stops within LIVE_RULES_TTL seconds.
+    """
+    done = db.session.execute(
+        update(RuleSignOff)
+        .where(RuleSignOff.sha256 == sha256, RuleSignOff.withdrawn_at.is_(None))
+        .values(withdrawn_at=utcnow(), withdrawn_by_name=name, withdrawn_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:
+        return None
+    row = db.session.scalar(
+        _without_text()
+        .where(RuleSignOff.sha256 == sha256)
+        .execution_options(populate_existing=True)
+    )
     return SignOff.of(row)
 
 
 def forget_choice() -> None:
-    """Choose afresh at the next request (after a sign-off on this instance)."""
+    """Choose afresh at the next request (after a sign-off or a withdrawal here)."""
     kept: _Kept = current_app.extensions["live_rules"]
     with kept.lock:
         kept.choice = None

@@ -236,6 +236,16 @@ def _flag_sentence(key: str, on: bool) -> str:
     )
 
 
+def _withdrawal(event: AuditEvent, data: Mapping[str, Any]) -> str:
+    """The clinician's reason is about the rules, not a person: it is kept whole here."""
+    return _(
+        "Withdrew the sign-off of rule version %(version)s (sha256 %(sha)s): %(reason)s",
+        version=data["version"],
+        sha=str(data["sha256"])[:12],
+        reason=data["reason"],
+    )
+
+
 _WRITERS: dict[str, Writer] = {
     "update": _update,
     "api_update": _update,
@@ -250,6 +260,7 @@ _WRITERS: dict[str, Writer] = {
     "export": _export,
     "intake": _intake,
     "settings_change": _settings_change,
+    "rules_sign_off_withdrawn": _withdrawal,
 }
 
 

@@ -21,6 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import (
     AnyOf,
+    DataRequired,
     Email,
     InputRequired,
     Length,
@@ -116,6 +117,7 @@ ACTION_LABELS = {
     "staff_change": _l("Changed staff"),
     "rules_sign_off": _l("Signed off rules"),
     "rules_sign_off_refused": _l("Rules sign-off refused"),
+    "rules_sign_off_withdrawn": _l("Withdrew a rules sign-off"),
     "two_factor": _l("Two-factor sign-in"),
     "password_change": _l("Changed a password"),
     "password_link": _l("Issued a set-password link"),
@@ -324,6 +326,52 @@ class SignOffForm(LocalizedForm):
             "leads, and I sign it off for patients."
         ),
         validators=[InputRequired(_l("Confirm that you have reviewed this version."))],
+    )
+    password = PasswordField(
+        _l("Your password, to confirm it is you"),
+        validators=[InputRequired(_l("Enter your password."))],
+    )
+
+
+WITHDRAW_REASON_MAX = 500  # characters: a few sentences about the rules
+
+
+def _paragraphs(value: str | None) -> str | None:
+    """Typed text with the browser's CRLF line breaks as one character each, trimmed."""
+    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
+
+
+class PlainText:
+    """No control character but line breaks and tabs (a NUL would also be a database error)."""
+
+    def __call__(self, form: LocalizedForm, field: TextAreaField) -> None:
+        for char in field.data or "":
+            if char not in "\n\t" and unicodedata.category(char).startswith("C"):
+                raise ValidationError(_l("Write this without special characters."))
+
+
+class WithdrawForm(LocalizedForm):
+    """A clinician withdraws a sign-off, saying why, confirming with their password."""
+
+    sha256 = HiddenField()
+    reason = TextAreaField(
+        _l("Why you are withdrawing it"),
+        description=_l(
+            "Up to %(max)d characters, about the rules only (name no patient): it is kept "
+            "with the sign-off and in the audit log.",
+            max=WITHDRAW_REASON_MAX,
+        ),
+        filters=[_paragraphs],
+        validators=[
+            DataRequired(_l("Say why you are withdrawing this sign-off.")),
+            Length(
+                max=WITHDRAW_REASON_MAX,
+                message=_l(
+                    "A reason must be %(max)d characters or fewer.", max=WITHDRAW_REASON_MAX
+                ),
+            ),
+            PlainText(),
+        ],
     )
     password = PasswordField(
         _l("Your password, to confirm it is you"),

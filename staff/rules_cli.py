@@ -26,6 +26,7 @@ REFUSALS = {
     "not_clinician": "Only an active clinician account can sign rule versions off.",
     "changed": "The deployed rule version changed: run the command again.",
     "signed_already": "This version is signed off already.",
+    "withdrawn": "Its sign-off was withdrawn: publish a new version to sign it again.",
     "wrong_password": "That is not the password of this account.",
     "wait": "Too many wrong passwords: wait {wait} seconds.",
 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from console_support import PASSWORD, make_staff
+from console_support import PASSWORD, csrf_token, make_staff, sign_in
 
 from core.extensions import db
 from rules.engine import RULES_PATH
@@ -25,11 +25,19 @@ PRODUCTION = {"APP_ENV": "production", "TRUSTED_HOSTS": "localhost,console.test"
 MINOR = "when = { age = { below = 18 } }"
 
 
-def widened_rules(tmp_path: Path) -> Path:
+SHIPPED_VERSION = 'version = "2026.11.0"'
+
+
+def widened_rules(tmp_path: Path, version: str | None = None) -> Path:
+    """The shipped rules with the minor rule widened; ``version``: named so, too."""
     text = RULES_PATH.read_text(encoding="utf-8")
     assert text.count(MINOR) == 1
-    path = tmp_path / "widened.toml"
-    path.write_text(text.replace(MINOR, MINOR.replace("18", "21")), encoding="utf-8")
+    text = text.replace(MINOR, MINOR.replace("18", "21"))
+    if version is not None:
+        assert text.count(SHIPPED_VERSION) == 1
+        text = text.replace(SHIPPED_VERSION, f'version = "{version}"')
+    path = tmp_path / f"widened-{version or 'same'}.toml"
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -43,3 +51,29 @@ def sign_as_clinician(app, email: str = "lead@clinic.test") -> SignOff:
         signed = sign_deployed(user, PASSWORD, sha256=deployed().base.sha256, **SIGNER)
         assert isinstance(signed, SignOff), signed
         return signed
+
+
+def clinician_console(app, email: str = "lead@clinic.test"):
+    """A test client signed in as the clinician ``sign_as_clinician`` signs with."""
+    with app.app_context():
+        known = db.session.scalar(db.select(StaffUser).filter_by(email=email))
+    if known is None:
+        make_staff(app, email, role="clinician")
+    client = app.test_client()
+    assert sign_in(client, email).status_code == 302
+    return client
+
+
+def withdraw_in_console(client, sha256: str, reason: str, password: str = PASSWORD):
+    """Open the confirmation page of this sign-off, then send its form."""
+    page = client.get(f"/staff/rules/withdraw?sha256={sha256}")
+    assert page.status_code == 200, page.status_code
+    return client.post(
+        "/staff/rules/withdraw",
+        data={
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
+            "sha256": sha256,
+            "reason": reason,
+            "password": password,
+        },
+    )

@@ -350,6 +350,7 @@ from pages_patient_trust import PAGES as _PATIENT_TRUST  # noqa: E402
 from pages_pictures import PAGES as _PICTURES  # noqa: E402
 from pages_result import PAGES as _RESULT  # noqa: E402
 from pages_settings_audit import PAGES as _SETTINGS_AUDIT  # noqa: E402
+from pages_signoff_withdrawal import PAGES as _SIGNOFF_WITHDRAWAL  # noqa: E402
 from pages_steps import PAGES as _STEPS  # noqa: E402
 from pages_two_factor import PAGES as _TWO_FACTOR  # noqa: E402
 
@@ -369,4 +370,5 @@ PAGES += [
     *_LEADS_LIST,
     *_LEAD_PAGE,
     *_SETTINGS_AUDIT,
+    *_SIGNOFF_WITHDRAWAL,
 ]

@@ -2,14 +2,15 @@
 
 A person is first told, kindly, that the check is not available; the clinical lead
 signs in, reads the rule book, signs with their password; the person then gets a
-result that names the clinician who signed. With JavaScript on and off.
+result that names the clinician who signed. Then a sign-off withdrawn: from the next
+request on, the person is told the check is not available. With JavaScript on and off.
 """
 
 from __future__ import annotations
 
 import pytest
 from console_support import PASSWORD, make_staff
-from signoff_support import SIGNER
+from signoff_support import SIGNER, sign_as_clinician
 from support import BY_OUTCOME
 from test_console_in_chromium import finish_questionnaire
 from tools import run_axe
@@ -91,4 +92,58 @@ def test_a_clinician_signs_the_rules_off_and_patients_then_get_results(
     assert SIGNER["name"] in signer.inner_text()
     assert SIGNER["registration"] in signer.inner_text()
     assert page.locator(".rules-notice").count() == 0
+    person.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_clinician_withdraws_a_signoff_and_patients_are_told_the_check_is_unavailable(
+    browser, production_server, artifacts, javascript
+):
+    server = production_server
+    signed = sign_as_clinician(server.app, CLINICIAN)
+    tag = "js" if javascript else "nojs"
+    person = browser.new_context(java_script_enabled=javascript, bypass_csp=True)
+    page = person.new_page()
+    assert page.goto(server.url + "/").status == 200
+
+    lead = browser.new_context(
+        java_script_enabled=javascript, viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
+    console = lead.new_page()
+    console.goto(server.url + "/staff/rules")
+    console.get_by_label("Email").fill(CLINICIAN)
+    console.get_by_label("Password").fill(PASSWORD)
+    console.get_by_role("button", name="Sign in").click()
+    console.get_by_role("link", name=f"Withdraw sign-off of version {signed.version}").click()
+    heading = f"Withdraw the sign-off of version {signed.version}?"
+    assert console.get_by_role("heading", name=heading).is_visible()
+    # The only signed version: the page says patients will be told the check is unavailable.
+    assert console.get_by_text("No other signed version is left").is_visible()
+    # Sent without a reason: named, nothing withdrawn, still deciding.
+    console.get_by_label("Your password, to confirm it is you").fill(PASSWORD)
+    console.get_by_role("button", name="Withdraw the sign-off").click()
+    assert console.get_by_text("Say why you are withdrawing this sign-off.").first.is_visible()
+    if javascript:
+        assert run_axe(console) == []
+    assert page.goto(server.url + "/").status == 200
+    reason = "The minors rule is wrong for this clinic."
+    console.get_by_label("Why you are withdrawing it").fill(reason)
+    console.get_by_label("Your password, to confirm it is you").fill(PASSWORD)
+    console.get_by_role("button", name="Withdraw the sign-off").click()
+    assert console.get_by_text(
+        f"Sign-off withdrawn: version {signed.version} no longer decides for patients."
+    ).is_visible()
+    withdrawn = f"Deployed, its sign-off withdrawn: version {signed.version}"
+    assert console.get_by_role("heading", name=withdrawn).is_visible()
+    assert console.get_by_text(reason).first.is_visible()
+    assert console.get_by_role("button", name="Sign off this version").count() == 0
+    if javascript:
+        assert run_axe(console) == []
+    console.screenshot(path=artifacts / f"rule-book-withdrawn-{tag}.png", full_page=True)
+    lead.close()
+
+    response = page.goto(server.url + "/")
+    assert response.status == 503
+    assert page.get_by_role("heading", name="The check is not available right now").is_visible()
     person.close()
