@@ -25,7 +25,7 @@ bp = Blueprint("privacy", __name__)
 def notice() -> str:
     config = current_app.config
     return render_template(
-        "privacy.html",
+        "leads/privacy.html",
         retention_days=config["RETENTION_DAYS"],
         # "4 hours", "4 horas": the time a check's answers can be used, from its start.
         answers_usable_for=format_timedelta(timedelta(seconds=config["FLOW_TOKEN_MAX_AGE"])),

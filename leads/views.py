@@ -108,7 +108,7 @@ def _kept_other_details(flow_id: str, sent: Contact) -> int | None:
 
 def _render_result(decided: Decided, token: str, form: ContactForm) -> str:
     return render_template(
-        "result.html",
+        "questionnaire/result.html",
         result=build_result(decided),
         token=token,
         contact_form=form,

@@ -27,7 +27,7 @@ def _answer_key(data: Any) -> tuple[str, ...] | str:
 
 
 def _render(question: Question, field: Any) -> Markup:
-    macros = current_app.jinja_env.get_template("_questions.html").module
+    macros = current_app.jinja_env.get_template("questionnaire/_questions.html").module
     return macros.question_block(question, field)  # Markup: the macros autoescape
 
 

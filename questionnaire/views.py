@@ -80,7 +80,7 @@ def intro() -> str:
 
     def render(_no_token: str) -> str:
         return render_template(
-            "intro.html",
+            "questionnaire/intro.html",
             notice=notice,
             first_step=flow().steps[0],
             question_count=len(flow().questions),
@@ -126,7 +126,7 @@ def _render_step(
                 formdata=None, data=forms.form_data(state.answers, questions)
             )
         return render_template(
-            "step.html",
+            "questionnaire/step.html",
             step=localized_step(flow().step(step_id), language),
             questions=localized_questions(questions, language),
             form=shown,
@@ -258,7 +258,7 @@ def result() -> str | Response:
     state.return_to = None  # a "Change" round trip ends here
 
     def render(token: str) -> str:
-        return render_template("result.html", token=token, result=build_result(decided))
+        return render_template("questionnaire/result.html", token=token, result=build_result(decided))
 
     # The page shows the decision, its sign-off and the answers in words (and the token):
     # drawn once per decision and answers.

@@ -1,4 +1,14 @@
-"""The staff console: sign-in, leads, phone intake, export, dashboard, audit and admin."""
+"""The staff console, by area (docs/architecture.md has the map).
+
+- ``console/``: the shared pieces every area stands on (blueprint, who may see what,
+  lookups, labels, the confirm page, the audit log's writer and sentences);
+- ``accounts/``, ``leads/``, ``rulebook/``, ``clinic/``, ``dashboard/``: the areas,
+  each with its views, forms and services together;
+- ``models.py``: the staff tables.
+
+Every area registers its routes on the one blueprint, ``staff`` (``console/blueprint.py``),
+so endpoints are ``staff.<view>`` whichever area answers.
+"""
 
 from __future__ import annotations
 
@@ -9,31 +19,39 @@ from core.extensions import csrf, login_manager
 
 
 def init_app(app: Flask) -> None:
-    from staff import (  # noqa: F401 - routes
-        account_views,
-        admin,
-        api_tokens_views,
-        appointment_views,
-        auth,
-        contact_views,
-        dashboard,
-        data_rights_cli,
-        data_rights_views,
-        embed_page,
-        export_views,
-        intake,
-        lead_work_views,
-        leads_views,
-        rules_views,
-        settings_views,
+    # Importing a views module registers its routes. The order is the order of the
+    # blueprint's before-request checks: sign-in (console.blueprint), then choosing one's
+    # own password (own_account_views), then two-factor (two_factor_views).
+    from staff.accounts import (  # noqa: F401 - routes
+        own_account_views,
+        sign_in,
         sign_in_code,
-        staff_edit,
-        two_factor_cli,
+        staff_edit_views,
+        staff_views,
         two_factor_views,
     )
-    from staff.blueprint import bp
-    from staff.cli import leads_cli, staff_cli
-    from staff.rules_cli import rules_cli
+    from staff.accounts.cli import staff_cli
+    from staff.clinic import (  # noqa: F401 - routes
+        api_tokens_views,
+        audit_views,
+        data_rights_views,
+        embed_views,
+        settings_views,
+    )
+    from staff.clinic.data_rights_cli import leads_cli
+    from staff.console.blueprint import bp
+    from staff.dashboard import views as dashboard_views  # noqa: F401 - routes
+    from staff.leads import (  # noqa: F401 - routes
+        appointment_views,
+        contact_views,
+        export_views,
+        intake_views,
+        lead_views,
+        list_views,
+        work_views,
+    )
+    from staff.rulebook import views as rulebook_views  # noqa: F401 - routes
+    from staff.rulebook.cli import rules_cli
 
     login_manager.init_app(app)
     login_manager.login_view = "staff.sign_in"

@@ -7,8 +7,8 @@ import re
 from support import BY_OUTCOME
 
 from core.extensions import db
+from staff.accounts.passwords import hash_password
 from staff.models import StaffUser
-from staff.passwords import hash_password
 
 PASSWORD = "correct horse battery"
 

@@ -15,7 +15,7 @@ from rules.engine import RULES_PATH
 from signoff.deployed import deployed
 from signoff.service import SignOff
 from staff.models import StaffUser
-from staff.rules_signing import sign_deployed
+from staff.rulebook.signing import sign_deployed
 
 SIGNER = {"name": "Dr Ada Example", "registration": "GMC 7654321"}
 PRODUCTION = {"APP_ENV": "production", "TRUSTED_HOSTS": "localhost,console.test"}

@@ -29,7 +29,7 @@ def page(code: int, title: str, message: str):
     if zones.is_api(request.path):
         return error_json(code, message)
     if zones.is_console(request.path) and code in CONSOLE_REFUSALS:
-        return render_template("staff/error.html", title=title, message=message), code
+        return render_template("staff/console/error.html", title=title, message=message), code
     return render_template("error.html", code=code, title=title, message=message), code
 
 

@@ -17,7 +17,7 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from pages import PageState, once, staff
 
 from core.extensions import db
-from staff import password_links
+from staff.accounts import password_links
 from staff.models import StaffUser
 
 COLLEAGUE = "cole.league@clinic.test"

@@ -26,7 +26,7 @@ from signoff.deployed import deployed
 from signoff.models import RuleSignOff
 from signoff.service import SignRefused, sign, signoff_of
 from staff.models import StaffUser
-from staff.rules_signing import Refused, sign_deployed
+from staff.rulebook.signing import Refused, sign_deployed
 
 NOTICE = "Rules not yet signed off: not for patients."
 #: 19 is under 21, not under 18: the widened rules send them to a clinician first.

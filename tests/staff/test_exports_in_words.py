@@ -23,8 +23,8 @@ from core.audit import AuditEvent
 from core.clinic_time import clinic_now
 from core.extensions import db
 from leads.models import Appointment, Lead, LeadNote
-from staff.answers import readable_answers
-from staff.export import safe_cell
+from staff.console.answers import readable_answers
+from staff.leads.export import safe_cell
 from staff.models import StaffUser
 
 ZONE = "Asia/Kolkata"

@@ -17,7 +17,7 @@ from console_support import csrf_token, make_staff, sign_in
 from sqlalchemy import func, select
 
 from core.extensions import db
-from staff import accounts
+from staff.accounts import changes
 from staff.models import StaffUser
 
 
@@ -31,8 +31,8 @@ def admins(app) -> int:
 
 
 def demote(person: StaffUser, by: StaffUser) -> None:
-    edit = accounts.AccountEdit(person.name, "staff", True, True, True)
-    accounts.apply_edit(person, edit, by)
+    edit = changes.AccountEdit(person.name, "staff", True, True, True)
+    changes.apply_edit(person, edit, by)
 
 
 def in_the_meantime(app, change) -> list[object]:
@@ -46,7 +46,7 @@ def in_the_meantime(app, change) -> list[object]:
                 change(ada, bea)
                 db.session.commit()
                 outcome.append("done")
-            except accounts.EditRefused as refused:
+            except changes.EditRefused as refused:
                 db.session.rollback()
                 outcome.append(refused)
 
@@ -68,7 +68,7 @@ def test_two_admins_demoting_each_other_at_once_leave_one(app_factory):
     thread.join(timeout=30)
     assert not thread.is_alive()
     (refused,) = outcome
-    assert isinstance(refused, accounts.EditRefused)
+    assert isinstance(refused, changes.EditRefused)
     assert "last admin" in str(refused.message)
     assert admins(app) == 1
 

@@ -12,7 +12,7 @@ import re
 
 from test_leads_list_workflow import add_lead, coordinator, hours_ago
 
-from staff.lead_navigation import LeadNavigation
+from staff.leads.navigation import LeadNavigation
 
 
 def nav_of(client, url: str) -> dict[str, str]:
@@ -126,7 +126,7 @@ def test_unknown_filters_are_dropped_and_a_missing_lead_is_a_404_not_a_500(db_ap
 
 
 def test_the_navigation_of_a_lead_that_does_not_exist_is_just_the_way_back(db_app):
-    from staff.lead_navigation import lead_navigation
+    from staff.leads.navigation import lead_navigation
 
     coordinator(db_app)
     add_lead(db_app, "Only Person")

@@ -278,9 +278,9 @@ def test_a_lead_that_does_not_exist_is_404_for_every_action(db_app, coordinator)
 
 
 def test_every_form_and_redirect_keeps_the_lists_filters(db_app, coordinator, monkeypatch):
-    import staff.leads_views
+    import staff.leads.lead_page
 
-    monkeypatch.setattr(staff.leads_views, "list_args", lambda: {"status": "new", "page": "2"})
+    monkeypatch.setattr(staff.leads.lead_page, "list_args", lambda: {"status": "new", "page": "2"})
     the_id = make_lead(db_app)
     url = f"/staff/leads/{the_id}"
     page = coordinator.get(url).get_data(as_text=True)

@@ -7,8 +7,8 @@ from accounts_support import NEW_PASSWORD, account, admin_client, post_form, sig
 from console_support import PASSWORD, csrf_token
 
 from core.extensions import db
+from staff.accounts.passwords import hash_password
 from staff.models import StaffUser
-from staff.passwords import hash_password
 
 NEW = "new@example.com"
 OWN = "lantern pebble orchard 58"  # the password they choose themselves

@@ -6,7 +6,7 @@ from __future__ import annotations
 from accounts_support import NEW_PASSWORD, account, audit_details, errors_of, post_form, signed_in
 from console_support import PASSWORD, make_staff, sign_in
 
-from staff.passwords import verify_password
+from staff.accounts.passwords import verify_password
 
 DESK = "desk@clinic.test"
 URL = "/staff/account/password"

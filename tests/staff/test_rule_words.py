@@ -27,7 +27,7 @@ from rules.engine import RULES_PATH
 from rules.parser import load_rulebase, parse_rulebase
 from rules.schema import DOMAINS, FIELDS
 from rules.witness import PREFER
-from staff.rule_words import condition_words, diff_rows, outcome_label, rule_rows
+from staff.rulebook.rule_words import condition_words, diff_rows, outcome_label, rule_rows
 
 QUESTION = {q.id: q for q in QUESTIONS}
 KELOID_OUTCOME = 'reason = "keloid_history"\noutcome = "see_dermatologist"'
@@ -448,7 +448,7 @@ def structure(html: str) -> Structure:
 
 
 def test_the_rule_book_partial_is_an_accessible_table_of_every_rule(context, shipped):
-    html = render_template("staff/_rule_book.html", book=rule_rows(shipped, "en"))
+    html = render_template("staff/rulebook/_rule_book.html", book=rule_rows(shipped, "en"))
     parsed = structure(html)
     tags = [tag for tag, _attrs in parsed.tags]
     assert tags.count("table") == 1 and tags.count("caption") == 1
@@ -459,7 +459,7 @@ def test_the_rule_book_partial_is_an_accessible_table_of_every_rule(context, shi
     assert "How old are you? under 18" in html
     assert "[41] Trivedi MK" in html
     assert "Not suitable now" in html and "outcome-tag-not-suitable-now" in html
-    named = render_template("staff/_rule_book.html", book=[], book_caption="Version 2 rules")
+    named = render_template("staff/rulebook/_rule_book.html", book=[], book_caption="Version 2 rules")
     assert 'aria-label="Version 2 rules"' in named
 
 
@@ -468,7 +468,7 @@ def test_the_rule_book_escapes_the_rule_file(context):
         'id = "R-keloid"', 'id = "R-keloid"\nnote = "<b>never</b> & more"', 1
     )
     book = rule_rows(parse_rulebase(text.encode(), "<edited>"), "en")
-    html = render_template("staff/_rule_book.html", book=book)
+    html = render_template("staff/rulebook/_rule_book.html", book=book)
     assert "&lt;b&gt;never&lt;/b&gt; &amp; more" in html and "<b>" not in html
 
 
@@ -477,7 +477,7 @@ def test_the_diff_partial_shows_the_move_its_example_and_the_rule_change(context
         (KELOID_OUTCOME, KELOID_OUTCOME.replace("see_dermatologist", "clinician_review"))
     )
     html = render_template(
-        "staff/_rule_diff.html", changes=diff_rows(diff_rulebases(shipped, softened), "en")
+        "staff/rulebook/_rule_diff.html", changes=diff_rows(diff_rulebases(shipped, softened), "en")
     )
     structure(html)
     assert '<td class="num">90,408,960</td>' in html
@@ -489,14 +489,14 @@ def test_the_diff_partial_shows_the_move_its_example_and_the_rule_change(context
 
 def test_the_diff_partial_says_no_change(context, shipped):
     html = render_template(
-        "staff/_rule_diff.html", changes=diff_rows(diff_rulebases(shipped, shipped), "en")
+        "staff/rulebook/_rule_diff.html", changes=diff_rows(diff_rulebases(shipped, shipped), "en")
     )
     structure(html)
     assert "no answers object changes outcome or reasons" in html
     assert "<table" not in html
     narrowed = edited(("when = { age = { below = 18 } }", "when = { age = { below = 16 } }"))
     html = render_template(
-        "staff/_rule_diff.html", changes=diff_rows(diff_rulebases(shipped, narrowed), "en")
+        "staff/rulebook/_rule_diff.html", changes=diff_rows(diff_rulebases(shipped, narrowed), "en")
     )
     structure(html)
     assert "<code>minor_guardian_consent</code>" in html

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from core.dbtypes import utcnow
 from core.extensions import db
-from staff.blueprint import PUBLIC_ENDPOINTS
-from staff.lockout import key_of
+from staff.accounts.lockout import key_of
+from staff.console.blueprint import PUBLIC_ENDPOINTS
 from staff.models import AuditEvent, SignInAttempts, StaffUser
 
 

@@ -18,7 +18,7 @@ from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Lead, LeadNote
 from questionnaire.catalogue import STEPS
-from staff.export import safe_cell
+from staff.leads.export import safe_cell
 from staff.models import AuditEvent, StaffUser
 
 

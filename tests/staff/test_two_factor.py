@@ -17,7 +17,7 @@ from two_factor_support import code_at, enrol, send_code
 
 from core import clinic_settings
 from core.extensions import db
-from staff import two_factor
+from staff.accounts import two_factor
 from staff.models import AuditEvent, RecoveryCode, StaffSession, StaffUser
 
 ENROL = "/staff/account/two-factor"

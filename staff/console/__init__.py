@@ -1,0 +1,3 @@
+"""The console's shared pieces: its blueprint and who may see what, lookups, labels, the
+confirm page, the audit log's writer.
+"""

@@ -1,0 +1,314 @@
+"""Leads exported as a table people read: words instead of codes, the clinic's times, the work done.
+
+One table, two files with the same columns: a CSV (for imports into a CRM or a
+mailing tool, and any spreadsheet) and an Excel workbook. Every code is written
+in the console's language (status, outcome, source, best time, reasons, each
+answer), every time in the clinic's zone (named in the column's header), with the
+status history, notes, appointments, assignee and who entered a phone lead.
+
+Times in their own column are written ``2026-12-03 10:05`` (they sort, and
+spreadsheets read them as dates); times inside a sentence (history, notes,
+appointments) as the console shows them.
+
+Formulas. A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@``
+(and some read past a leading tab or carriage return), which is how a name such
+as ``=HYPERLINK("http://evil", "Click")`` would reach a clinic's computer.
+- The workbook writes every cell as text (an inline string, number format ``@``):
+  Excel never evaluates it, so nothing needs changing and nothing is prefixed.
+- The CSV has no types, so such a cell is prefixed with an apostrophe, which
+  spreadsheets read as "this is text". Phone numbers are the exception: they are
+  written ``+44 20 7946 0958`` (a plus, digits and spaces), which names no function,
+  no cell and no other file, so nothing can run from it, while an apostrophe would
+  end up inside the number of every system the CSV is imported into.
+- UTF-8 with a byte-order mark, so Excel reads accents and non-Latin names right.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Response
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+from core.clinic_time import clinic_now, in_clinic_time, zone_name
+from leads.appointments import KIND_LABELS
+from leads.models import CONTACT_TIME_LABELS, Lead
+from leads.status import status_history
+from staff.console.answers import readable_answers, reason_lines
+from staff.console.labels import CALL_OUTCOME_LABELS, OUTCOME_LABELS, SOURCE_LABELS, STATUS_LABELS
+from web.formatting import local_datetime, phone_display
+from web.language import LANGUAGE_NAMES
+
+# --- the table ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    """The export's header and rows, every cell already text in the console's language."""
+
+    header: list[str]
+    rows: list[list[str]]
+
+
+Cell = Callable[[Lead], str]
+
+
+def lead_table(leads: Sequence[Lead]) -> Table:
+    """One row per lead; one column per question, headed by the question, between the work
+    done and the notes."""
+    zone = zone_name()
+    before: list[tuple[str, Cell]] = [
+        (_("Lead number"), lambda lead: str(lead.id)),
+        (_("Received (%(zone)s)", zone=zone), lambda lead: clinic_clock(lead.created_at)),
+        (_("Name"), lambda lead: lead.name),
+        (_("Email"), lambda lead: lead.email),
+        (_("Phone"), lambda lead: phone_display(lead.phone)),
+        (_("Best time to call"), _best_time),
+        (_("Message"), lambda lead: lead.message),
+        (_("Language"), lambda lead: LANGUAGE_NAMES.get(lead.lang, lead.lang)),
+        (_("Source"), _source),
+        (_("Entered by"), lambda lead: _staff_name(lead.entered_by)),
+        (_("Outcome"), lambda lead: _words(OUTCOME_LABELS, lead.outcome)),
+        (_("Reasons"), lambda lead: "\n".join(r.words for r in reason_lines(lead.reasons))),
+        (_("Status"), lambda lead: _words(STATUS_LABELS, lead.status)),
+        (_("Status history"), status_history_words),
+        (_("Assigned to"), lambda lead: _staff_name(lead.assigned_to)),
+        (_("Next follow-up (%(zone)s)", zone=zone), lambda lead: clinic_clock(lead.follow_up_at)),
+        (_("Appointments"), appointments_words),
+    ]
+    after: list[tuple[str, Cell]] = [
+        (_("Notes"), notes_words),
+        (_("Consent version"), lambda lead: lead.consent_version),
+        (_("Consented (%(zone)s)", zone=zone), lambda lead: clinic_clock(lead.consented_at)),
+    ]
+    questions = [line.question for line in readable_answers({})]
+    header = [name for name, _cell in before] + questions + [name for name, _cell in after]
+    rows = [
+        [cell(lead) for _name, cell in before]
+        + _answer_cells(lead)
+        + [cell(lead) for _name, cell in after]
+        for lead in leads
+    ]
+    return Table(header, rows)
+
+
+def clinic_clock(moment: datetime | None) -> str:
+    """A stored time on the clinic's clock, to the minute (the zone is in the header)."""
+    return "" if moment is None else in_clinic_time(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def spoken_time(moment: datetime) -> str:
+    """A time inside a sentence, as the console shows it, with plain spaces only.
+
+    CLDR puts a narrow no-break space before "AM"; some spreadsheet fonts draw it
+    as a box, and an import may not take it for a space.
+    """
+    return local_datetime(moment).replace("\u202f", " ").replace("\xa0", " ")
+
+
+def _words(labels: Mapping[str, object], code: str) -> str:
+    return str(labels.get(code, code))
+
+
+def _staff_name(user) -> str:
+    return "" if user is None else (user.name or user.email)
+
+
+def _best_time(lead: Lead) -> str:
+    return _words(CONTACT_TIME_LABELS, lead.contact_time)
+
+
+def _source(lead: Lead) -> str:
+    words = _words(SOURCE_LABELS, lead.source)
+    return f"{words} ({lead.embed_origin})" if lead.embed_origin else words
+
+
+def _answer_cells(lead: Lead) -> list[str]:
+    """Each question's answer in words; a question the person was not shown says so."""
+    return [
+        line.answer if line.asked else _("(not asked)") for line in readable_answers(lead.answers)
+    ]
+
+
+def _by(words: str, user) -> str:
+    name = _staff_name(user)
+    return _("%(what)s by %(who)s", what=words, who=name) if name else words
+
+
+def status_history_words(lead: Lead) -> str:
+    """ "Contacted 3 Dec 2026 10:05 by Ana; Booked 4 Dec 2026 16:20 by Ben".
+
+    A lead made during a call starts contacted: that first status is dated when
+    it was made, by the member of staff who entered it.
+    """
+    history = status_history(lead)
+    first = history[0][1] if history else lead.status
+    steps = []
+    if first != "new":
+        steps.append(_status_step(first, lead.created_at, lead.entered_by))
+    for note, _before, after in history:
+        steps.append(_status_step(after, note.created_at, note.author))
+    return "; ".join(steps)
+
+
+def _status_step(status: str, moment: datetime, user) -> str:
+    return _by(f"{_words(STATUS_LABELS, status)} {spoken_time(moment)}", user)
+
+
+def appointments_words(lead: Lead) -> str:
+    """Each appointment, one a line: when, how long, what kind, and if it was cancelled."""
+    lines = []
+    for appointment in lead.appointments:
+        line = _(
+            "%(when)s, %(minutes)d minutes, %(kind)s",
+            when=spoken_time(appointment.starts_at),
+            minutes=appointment.duration_minutes,
+            kind=_words(KIND_LABELS, appointment.kind),
+        )
+        if appointment.cancelled_at is not None:
+            line = _("%(appointment)s (cancelled)", appointment=line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def notes_words(lead: Lead) -> str:
+    """Each note (calls too), one a paragraph: when, who, the call's outcome, the words."""
+    paragraphs = []
+    for note in lead.notes:
+        if note.kind == "status":
+            continue  # in the status history
+        said = note.text
+        if note.call_outcome:
+            call = _("Call: %(outcome)s.", outcome=_words(CALL_OUTCOME_LABELS, note.call_outcome))
+            said = f"{call} {said}".strip()
+        if note.edited_at is not None:
+            said = _("%(note)s (corrected)", note=said)
+        who = _staff_name(note.author) or _("someone no longer on the staff")
+        paragraphs.append(f"{spoken_time(note.created_at)}, {who}: {said}")
+    return "\n\n".join(paragraphs)
+
+
+# --- the files ---------------------------------------------------------------------
+
+FORMULA_STARTS = ("=", "@", "\t", "\r")
+SIGNED_STARTS = ("+", "-")
+PHONE_WRITTEN = re.compile(r"\+[0-9][0-9 ]*")
+
+
+def safe_cell(value: object) -> str:
+    """The CSV cell, with an apostrophe before anything a spreadsheet would run (see above)."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS) or (
+        text.startswith(SIGNED_STARTS) and not PHONE_WRITTEN.fullmatch(text)
+    ):
+        return "'" + text
+    return text
+
+
+def csv_bytes(table: Table) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_cell(name) for name in table.header])
+    for row in table.rows:
+        writer.writerow([safe_cell(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+#: Excel's limit for one cell's text; a longer one would make the file refuse to open.
+CELL_LIMIT = 32_767
+
+
+def xlsx_bytes(table: Table) -> bytes:
+    """The workbook: one sheet, the header bold and frozen, every cell text (never a formula)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_sheet_title(_("Leads")))
+    sheet.freeze_panes = "B2"
+    for index, name in enumerate(table.header, start=1):
+        sheet.column_dimensions[_column_letter(index)].width = min(max(len(name), 12), 40)
+    bold = Font(bold=True)
+    sheet.append([_text_cell(sheet, name, font=bold) for name in table.header])
+    for row in table.rows:
+        sheet.append([_text_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _text_cell(sheet, value: str, font: Font | None = None) -> WriteOnlyCell:
+    """A cell typed as text: stored as a string, formatted as text, whatever it starts with."""
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value)[:CELL_LIMIT])
+    cell.data_type = "s"
+    cell.number_format = "@"
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def _sheet_title(title: str) -> str:
+    """A sheet's name: at most 31 characters, none of the ones Excel refuses."""
+    return re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Leads"
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+MIMETYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+WRITERS: dict[str, Callable[[Table], bytes]] = {"csv": csv_bytes, "xlsx": xlsx_bytes}
+
+
+def download(table: Table, file_format: str, filename: str) -> Response:
+    return Response(
+        WRITERS[file_format](table),
+        mimetype=MIMETYPES[file_format],
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+# --- the file's name ---------------------------------------------------------------
+
+#: The filters named first in a file's name; the others follow in the list's order.
+NAMED_FIRST = ("status", "outcome")
+#: Short words for a filter whose name says little in a file name.
+FILTER_WORDS = {"q": "search", "date_from": "from", "date_to": "to"}
+NAME_LIMIT = 120
+
+
+def file_name(filters: Mapping[str, str], file_format: str) -> str:
+    """``leads-2026-12-03.csv``, or with its filters: ``leads-2026-12-03-status-new.csv``.
+
+    Plain ASCII (every browser and system keeps it), the clinic's date, then each
+    filter's name and value slugged ("clinician_review" becomes "clinician-review").
+    """
+    names = [n for n in NAMED_FIRST if n in filters] + [n for n in filters if n not in NAMED_FIRST]
+    parts = [f"leads-{clinic_now().date().isoformat()}"]
+    for name in names:
+        parts.append(f"{slug(FILTER_WORDS.get(name, name))}-{slug(str(filters[name]))}".strip("-"))
+    stem = "-".join(part for part in parts if part)[:NAME_LIMIT].rstrip("-")
+    return f"{stem}.{file_format}"
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII letters, digits and dashes: "Zoë Ávila" becomes "zoe-avila"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

@@ -1,0 +1,143 @@
+"""Moving between leads without losing the list: its filters, back, previous and next.
+
+The list's links to a lead carry the list's filters and page in the query string
+(``/staff/leads/12?status=new&assigned=me&page=2``). On the lead's page,
+``list_args()`` reads them back (through ``LeadFilterForm``, so an unknown value
+is dropped, never echoed) for every link and redirect that should keep them, and
+``lead_navigation()`` gives the way back to that list and the leads above and
+below this one in it. Previous and next are keyset queries on the list's order
+(created_at, id), one row each; the position ("Lead 3 of 17") and the pages are
+one counting query. A lead that no longer matches the filters (its status just
+changed) still has neighbours: the leads on either side of where it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, g, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import aliased
+
+from core.extensions import db
+from leads.models import Lead
+from staff.console.filters import MAX_PAGE, filter_args, filters_from_query
+from staff.console.labels import OUTCOME_LABELS
+from staff.console.lead_filters import LeadFilterForm
+from staff.leads.search import filter_conditions
+from web.formatting import local_date
+
+
+@dataclass(frozen=True)
+class LeadNavigation:
+    back_url: str  # the list as it was left (its filters and page)
+    previous_url: str | None  # the lead above this one in that list, if any
+    next_url: str | None  # the lead below it
+    back_label: str = ""  # "Back to leads: New, assigned to me" (the filters in words)
+    position: int | None = None  # this lead's place in the list (None: not in it now)
+    total: int | None = None  # how many leads the list holds
+
+
+def list_filters() -> LeadFilterForm:
+    """The list's filters this request carries (read once per request)."""
+    if "lead_list_filters" not in g:
+        g.lead_list_filters = filters_from_query(LeadFilterForm)
+    return g.lead_list_filters
+
+
+def list_args() -> dict[str, str]:
+    """The list's filters this request carries, to keep on every link and redirect."""
+    args = filter_args(list_filters())
+    page = request.args.get("page", type=int)
+    if page is not None and 1 < page <= MAX_PAGE:
+        args["page"] = str(page)
+    return args
+
+
+def lead_navigation(lead_id: int) -> LeadNavigation:
+    """Back to the list this lead was opened from, and its neighbours in that list."""
+    form = list_filters()
+    filters = filter_args(form)
+    conditions = filter_conditions(form)
+    this = aliased(Lead)
+    created = select(this.created_at).where(this.id == lead_id).scalar_subquery()
+    newer = or_(Lead.created_at > created, and_(Lead.created_at == created, Lead.id > lead_id))
+    older = or_(Lead.created_at < created, and_(Lead.created_at == created, Lead.id < lead_id))
+    previous_id = db.session.scalar(
+        select(Lead.id)
+        .where(*conditions, newer)
+        .order_by(Lead.created_at.asc(), Lead.id.asc())
+        .limit(1)
+    )
+    next_id = db.session.scalar(
+        select(Lead.id)
+        .where(*conditions, older)
+        .order_by(Lead.created_at.desc(), Lead.id.desc())
+        .limit(1)
+    )
+    total, above, listed = db.session.execute(
+        select(
+            func.count(),
+            func.count(case((newer, 1))),
+            func.count(case((Lead.id == lead_id, 1))),
+        ).where(*conditions)
+    ).one()
+    per_page = current_app.config["LEADS_PER_PAGE"]
+
+    def on_page(position: int) -> dict[str, str]:
+        """The list's filters, and the page that shows the lead at this place (1 is first)."""
+        page = min((position - 1) // per_page + 1, MAX_PAGE)
+        return {**filters, "page": str(page)} if page > 1 else dict(filters)
+
+    def lead_url(neighbour: int | None, position: int) -> str | None:
+        if neighbour is None:
+            return None
+        return url_for("staff.lead_detail", lead_id=neighbour, **on_page(position))
+
+    in_words = filters_in_words(form)
+    return LeadNavigation(
+        back_url=url_for("staff.leads", **(on_page(min(above + 1, total)) if total else filters)),
+        previous_url=lead_url(previous_id, above),
+        next_url=lead_url(next_id, above + listed + 1),
+        back_label=_("Back to leads: %(filters)s", filters=in_words)
+        if in_words
+        else _("Back to leads"),
+        position=above + 1 if listed else None,
+        total=total,
+    )
+
+
+def filters_in_words(form: LeadFilterForm) -> str:
+    """The filters in use, as a coordinator would say them: "New, assigned to me"."""
+    parts: list[str] = []
+    if form.status.data:
+        parts.append(_label(form.status))
+    assigned = form.assigned.data
+    if assigned == "me":
+        parts.append(_("assigned to me"))
+    elif assigned == "none":
+        parts.append(_("unassigned"))
+    elif assigned:
+        parts.append(_("assigned to %(name)s", name=_label(form.assigned)))
+    follow_up = {
+        "today": _("follow-up due today"),
+        "overdue": _("follow-up overdue"),
+        "none": _("no follow-up set"),
+    }
+    if form.follow_up.data:
+        parts.append(follow_up[form.follow_up.data])
+    if form.outcome.data:
+        parts.append(str(OUTCOME_LABELS[form.outcome.data]))
+    if form.date_from.data:
+        parts.append(_("received from %(day)s", day=local_date(form.date_from.data)))
+    if form.date_to.data:
+        parts.append(_("received up to %(day)s", day=local_date(form.date_to.data)))
+    if form.q.data:
+        parts.append(_("matching “%(text)s”", text=form.q.data.strip()))
+    return ", ".join(parts)
+
+
+def _label(field) -> str:
+    """The chosen option's words (the form has checked the value is one of its choices)."""
+    return next(str(choice.label) for choice in field.choices if choice.value == field.data)

@@ -1,0 +1,163 @@
+"""Working a lead from its page: record a call, assign it, set its follow-up, correct a note.
+
+Each action is one POST, one transaction and one audit row (with its data as ids
+and codes, never the person's details or a note's words), answered with a 303
+back to the lead page that keeps the list's filters. A form sent with errors
+re-renders the page (422) naming each error; nothing is written.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core.dbtypes import utcnow
+from core.extensions import db
+from leads.models import Lead, LeadNote
+from leads.service import deliver_after_response
+from leads.status import apply_status, note_first_contact
+from staff.console.audit import record, record_view
+from staff.console.blueprint import bp
+from staff.console.labels import CALL_OUTCOME_LABELS, STATUS_LABELS
+from staff.console.lookups import get_or_404
+from staff.leads.lead_page import back_to_lead, render_lead_page
+from staff.leads.work_forms import AssignForm, CallForm, FollowUpForm, NoteEditForm
+from web.formatting import local_datetime
+
+#: The notes a person wrote (and so may correct); status notes are the system's record.
+CORRECTABLE_KINDS = ("note", "call")
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+@bp.post("/leads/<id:lead_id>/call")
+def record_call(lead_id: int):
+    """The call's outcome, note, status and next follow-up, together: one ``call`` row."""
+    lead = get_or_404(Lead, lead_id)
+    form = CallForm()
+    if not form.validate():
+        return render_lead_page(lead, status=422, call_form=form)
+    outcome = form.call_outcome.data
+    follow_up = form.follow_up()
+    db.session.add(
+        LeadNote(
+            lead_id=lead.id,
+            author_id=current_user.id,
+            kind="call",
+            call_outcome=outcome,
+            text=form.call_note.data or "",
+        )
+    )
+    note_first_contact(lead)
+    change = apply_status(lead, form.call_status.data, author_id=current_user.id)
+    lead.follow_up_at = follow_up
+    status_to = change.after if change else None
+    record(
+        "call",
+        lead_id=lead.id,
+        detail=f"call {outcome}; status {status_to or 'unchanged'}; follow-up {_iso(follow_up)}",
+        data={"outcome": outcome, "status_to": status_to, "follow_up": _iso(follow_up)},
+    )
+    db.session.commit()
+    said = [_("Call recorded: %(outcome)s.", outcome=CALL_OUTCOME_LABELS[outcome])]
+    if change:
+        said.append(_("Status changed to %(status)s.", status=STATUS_LABELS[change.after]))
+    if follow_up:
+        said.append(_("Next follow-up %(when)s.", when=local_datetime(follow_up)))
+    flash(" ".join(said))
+    return deliver_after_response(back_to_lead(lead.id), change.message_ids if change else ())
+
+
+@bp.post("/leads/<id:lead_id>/assign")
+def assign(lead_id: int):
+    """Give the lead to someone (or to nobody); nothing is written when it does not change."""
+    lead = get_or_404(Lead, lead_id)
+    form = AssignForm()
+    if not form.validate():
+        return render_lead_page(lead, status=422, assign_form=form)
+    user = form.assignee_user
+    if (user.id if user else None) != lead.assigned_to_id:
+        lead.assigned_to_id = user.id if user else None
+        record(
+            "assign",
+            lead_id=lead.id,
+            detail=f"assigned to staff {user.id}" if user else "unassigned",
+            data={"to": user.id if user else None, "to_name": user.display_name if user else ""},
+        )
+        db.session.commit()
+    if user is None:
+        flash(_("Nobody is assigned to this lead now."))
+    elif user.id == current_user.id:
+        flash(_("This lead is assigned to you."))
+    else:
+        flash(_("This lead is assigned to %(name)s.", name=user.display_name))
+    return back_to_lead(lead.id)
+
+
+@bp.post("/leads/<id:lead_id>/follow-up")
+def set_follow_up(lead_id: int):
+    """Set or clear the next follow-up on its own (a call sets it with the call)."""
+    lead = get_or_404(Lead, lead_id)
+    form = FollowUpForm()
+    if not form.validate():
+        return render_lead_page(lead, status=422, follow_up_form=form)
+    moment = form.follow_up()
+    if moment != lead.follow_up_at:
+        lead.follow_up_at = moment
+        record(
+            "follow_up",
+            lead_id=lead.id,
+            detail=f"follow-up {_iso(moment) or 'cleared'}",
+            data={"at": _iso(moment)},
+        )
+        db.session.commit()
+    if moment:
+        flash(_("Next follow-up %(when)s.", when=local_datetime(moment)))
+    else:
+        flash(_("No follow-up is set now."))
+    return back_to_lead(lead.id)
+
+
+def _own_note(lead: Lead, note_id: int) -> LeadNote:
+    """The signed-in person's note on this lead: 404 when there is none, 403 when not theirs."""
+    note = db.session.get(LeadNote, note_id)
+    if note is None or note.lead_id != lead.id or note.kind not in CORRECTABLE_KINDS:
+        abort(404)
+    if note.author_id != current_user.id:
+        abort(403, description=_("Only the person who wrote a note can correct it."))
+    return note
+
+
+@bp.get("/leads/<id:lead_id>/notes/<id:note_id>/edit")
+def edit_note(lead_id: int, note_id: int):
+    """The lead page with the note open for correcting, in its place among the notes."""
+    lead = get_or_404(Lead, lead_id)
+    note = _own_note(lead, note_id)
+    record_view(lead.id)
+    db.session.commit()
+    return render_lead_page(lead, editing=note)
+
+
+@bp.post("/leads/<id:lead_id>/notes/<id:note_id>/edit")
+def save_note(lead_id: int, note_id: int):
+    """Correct a note: its earlier words stay on the lead, the audit row names only the note."""
+    lead = get_or_404(Lead, lead_id)
+    note = _own_note(lead, note_id)
+    form = NoteEditForm()
+    if not form.validate():
+        return render_lead_page(lead, status=422, editing=note, edit_form=form)
+    if form.text.data != note.text:
+        written = note.edited_at or note.created_at
+        note.earlier_texts = [
+            *(note.earlier_texts or []),
+            {"text": note.text, "at": written.isoformat()},
+        ]
+        note.text = form.text.data
+        note.edited_at = utcnow()
+        record("note_edit", lead_id=lead.id, detail=f"note {note.id}", data={"note": note.id})
+        db.session.commit()
+        flash(_("Note corrected. Its earlier words are kept with it."))
+    return back_to_lead(lead.id, anchor=f"note-{note.id}")

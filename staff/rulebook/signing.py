@@ -1,0 +1,127 @@
+"""Signing the deployed rule version off, and withdrawing a sign-off: the one way each, for
+the console and the command line.
+
+Only an active clinician signs or withdraws, confirming with their password, which is
+counted like a sign-in (``staff.lockout``): neither form can be used to guess it. The
+change and its audit event are one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from core.dbtypes import utcnow
+from core.extensions import db
+from signoff.deployed import deployed
+from signoff.service import SignOff, SignRefused, forget_choice, sign, signoff_of, withdraw
+from staff.accounts import lockout
+from staff.accounts.passwords import verify_password
+from staff.console.audit import record
+from staff.models import StaffUser
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Why nothing was recorded: ``wait`` seconds for too many wrong passwords."""
+
+    # not_clinician, changed, signed_already, withdrawn, wrong_password, wait; and for a
+    # withdrawal, not_active (no sign-off with this hash, or it is withdrawn already)
+    reason: str
+    wait: int = 0
+
+
+def _password_refused(user: StaffUser, password: str, refused_detail: str) -> Refused | None:
+    """The clinician's password, checked and counted like a sign-in; None when it is right.
+
+    A wrong one is audited (``refused_detail``) and committed at once, as the count is.
+    """
+    wait = lockout.claim_try(user.email, utcnow())
+    if wait:
+        return Refused("wait", wait)
+    if not verify_password(user.password_hash, password):
+        record("rules_sign_off_refused", detail=refused_detail, actor=user)
+        db.session.commit()
+        return Refused("wrong_password")
+    lockout.register_success(user.email)
+    return None
+
+
+def _may_act(user: StaffUser) -> bool:
+    return user.role == "clinician" and user.active
+
+
+def sign_deployed(
+    user: StaffUser, password: str, *, name: str, registration: str, sha256: str
+) -> SignOff | Refused:
+    """Sign the deployed version (which must be the one with ``sha256``) as ``user``."""
+    shipped = deployed().base
+    if not _may_act(user):
+        return Refused("not_clinician")
+    if sha256 != shipped.sha256:
+        return Refused("changed")
+    earlier = signoff_of(shipped.sha256)
+    if earlier is not None:
+        return Refused("withdrawn" if earlier.withdrawn else "signed_already")
+    refused = _password_refused(user, password, f"wrong password for {shipped.sha256}")
+    if refused:
+        return refused
+    try:
+        signed = sign(
+            signer_id=user.id,
+            name=name.strip(),
+            registration=registration.strip(),
+            email=user.email,
+        )
+    except SignRefused as refusal:  # signed or withdrawn since the check above
+        db.session.rollback()
+        return Refused(refusal.reason)
+    record(
+        "rules_sign_off",
+        detail=f"version {signed.version} sha256 {signed.sha256} "
+        f"registration {signed.signer_registration}",
+        actor=user,
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:  # signed at this very moment by someone else
+        db.session.rollback()
+        return Refused("signed_already")
+    forget_choice()
+    return signed
+
+
+def withdraw_signoff(
+    user: StaffUser, password: str, *, sha256: str, reason: str
+) -> SignOff | Refused:
+    """Withdraw the sign-off of the version with ``sha256`` as ``user``, giving ``reason``.
+
+    From the commit on, that version decides for nobody: on this instance at once, on
+    every other within LIVE_RULES_TTL seconds.
+    """
+    if not _may_act(user):
+        return Refused("not_clinician")
+    current = signoff_of(sha256)
+    if current is None or current.withdrawn:
+        return Refused("not_active")
+    refused = _password_refused(
+        user, password, f"wrong password to withdraw the sign-off of {sha256}"
+    )
+    if refused:
+        return refused
+    reason = reason.strip()
+    withdrawn = withdraw(sha256, name=user.display_name[:120], reason=reason)
+    if withdrawn is None:  # withdrawn by someone else since the check above
+        db.session.rollback()
+        return Refused("not_active")
+    record(
+        "rules_sign_off_withdrawn",
+        detail=f"withdrew the sign-off of rule version {withdrawn.version} "
+        f"(sha256 {sha256[:12]}): {reason}",
+        actor=user,
+        data={"version": withdrawn.version, "sha256": sha256, "reason": reason},
+    )
+    db.session.commit()
+    forget_choice()
+    return withdrawn

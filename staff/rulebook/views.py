@@ -1,0 +1,205 @@
+"""The rule book: the live rule version in words, a version awaiting sign-off beside it
+with its exact diff and its replay on stored leads, the history, and the sign-off itself.
+
+Clinicians and admins read it; only a clinician signs, confirming with their
+password (counted like a sign-in, so the form cannot be used to guess it). A
+sign-off names exactly the version shown: the form carries its sha256, and a
+version that changed under the clinician's eyes (another release deployed) is
+refused and shown again. Only a clinician withdraws a sign-off, after a page that
+says what will then decide, with a reason and their password.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from leads.service import decisions_by_version, replay
+from rules.diff import diff_rulebases
+from signoff.deployed import deployed
+from signoff.service import SignOff, baseline, live, signoff_of, signoffs
+from staff.console.blueprint import allowed_if, bp
+from staff.rulebook.forms import WITHDRAW_REASON_MAX, SignOffForm, WithdrawForm
+from staff.rulebook.rule_words import diff_rows, outcome_label, rule_rows
+from staff.rulebook.signing import Refused, sign_deployed, withdraw_signoff
+from staff.rulebook.withdrawal import consequences
+
+#: A version's fingerprint as a sign-off stores it; anything else names none (and a NUL would
+#: be a database error on PostgreSQL).
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
+# Clinicians and admins: front-desk staff neither read nor sign the rule book.
+rules_readers_only = allowed_if("may_read_rules")
+clinicians_only = allowed_if("is_clinician", _l("Only a clinician can withdraw a sign-off."))
+
+
+def _page(form: SignOffForm | None = None, error: str | None = None, status: int = 200):
+    choice = live()
+    shipped = deployed()
+    lang = str(get_locale())
+    compared = baseline() if choice.awaiting_signoff else None
+    every_signoff = signoffs()
+    signed_by = {signed.sha256: signed for signed in every_signoff}
+    earlier = signed_by.get(shipped.base.sha256)
+    pending = None
+    if choice.awaiting_signoff:
+        pending = {
+            "base": shipped.base,
+            "proof": shipped.proof,
+            "compared_with": compared[0] if compared else None,
+            "changes": diff_rows(diff_rulebases(compared[1], shipped.base), lang)
+            if compared
+            else None,
+            "replay": replay(shipped.base),
+            "book": rule_rows(shipped.base, lang),
+            # Its sign-off was withdrawn: that exact text cannot be signed again.
+            "withdrawn": earlier if earlier and earlier.withdrawn else None,
+        }
+    if pending and pending["withdrawn"]:
+        form = None
+    elif form is None and choice.awaiting_signoff and current_user.is_clinician:
+        form = SignOffForm(sha256=shipped.base.sha256, name=current_user.name)
+    return (
+        render_template(
+            "staff/rulebook/rules.html",
+            choice=choice,
+            book=rule_rows(choice.base, lang) if choice.base else None,
+            live_proof=shipped.proof if choice.base is choice.deployed else None,
+            pending=pending,
+            versions=decisions_by_version(),
+            signoffs=every_signoff,
+            signed_by=signed_by,
+            outcome_label=outcome_label,
+            form=form,
+            error=error,
+        ),
+        status,
+    )
+
+
+@bp.get("/rules")
+@rules_readers_only
+def rule_book():
+    return _page()
+
+
+@bp.post("/rules/sign")
+@rules_readers_only
+def sign_rules():
+    if not current_user.is_clinician:
+        abort(403)
+    form = SignOffForm()
+    if not live().awaiting_signoff:
+        flash(_("This version is signed off already."))
+        return redirect(url_for("staff.rule_book"), code=303)
+    earlier = signoff_of(deployed().base.sha256)  # withdrawn, or signed on another instance
+    if earlier is not None:
+        return _refused(form, Refused("withdrawn" if earlier.withdrawn else "signed_already"))
+    if not form.validate():
+        return _page(form, status=422)
+    outcome = sign_deployed(
+        current_user,
+        form.password.data,
+        name=form.name.data,
+        registration=form.registration.data,
+        sha256=form.sha256.data or "",
+    )
+    if isinstance(outcome, Refused):
+        return _refused(form, outcome)
+    flash(_("Signed off: version %(version)s now decides for patients.", version=outcome.version))
+    return redirect(url_for("staff.rule_book"), code=303)
+
+
+def _refused(form: SignOffForm, refused: Refused):
+    if refused.reason == "changed":
+        fresh = SignOffForm(sha256=deployed().base.sha256, name=form.name.data)
+        fresh.registration.data = form.registration.data
+        message = _(
+            "The rule version changed while you were reviewing it. Review this one, then sign."
+        )
+        return _page(fresh, message, 409)
+    if refused.reason == "wait":
+        message = _("Too many wrong passwords. Try again in %(num)d seconds.", num=refused.wait)
+        return _page(form, message, 429)
+    if refused.reason == "wrong_password":
+        form.password.errors = [_("That is not your password.")]
+        return _page(form, status=401)
+    if refused.reason == "withdrawn":
+        flash(
+            _("The sign-off of this version was withdrawn: publish a new version to sign it again.")
+        )
+    else:
+        flash(_("This version is signed off already."))
+    return redirect(url_for("staff.rule_book"), code=303)
+
+
+def _withdrawable(sha256: str | None) -> SignOff | None:
+    """The sign-off to withdraw: 404 for none with this hash, None when withdrawn already."""
+    target = signoff_of(sha256) if sha256 and SHA256.fullmatch(sha256) else None
+    if target is None:
+        abort(404)
+    if target.withdrawn:
+        flash(_("This sign-off is withdrawn already."))
+        return None
+    return target
+
+
+def _withdraw_page(target: SignOff, form: WithdrawForm, error: str | None = None, status=200):
+    return (
+        render_template(
+            "staff/rulebook/rules_withdraw.html",
+            target=target,
+            consequences=consequences(target),
+            form=form,
+            errors=[(field.id, field.errors[0]) for field in form if field.errors],
+            error=error,
+            reason_max=WITHDRAW_REASON_MAX,
+        ),
+        status,
+    )
+
+
+@bp.get("/rules/withdraw")
+@clinicians_only
+def withdraw_question():
+    target = _withdrawable(request.args.get("sha256"))
+    if target is None:
+        return redirect(url_for("staff.rule_book"), code=303)
+    return _withdraw_page(target, WithdrawForm(formdata=None, sha256=target.sha256))
+
+
+@bp.post("/rules/withdraw")
+@clinicians_only
+def withdraw_rules_signoff():
+    form = WithdrawForm()
+    target = _withdrawable(form.sha256.data)
+    if target is None:
+        return redirect(url_for("staff.rule_book"), code=303)
+    if not form.validate():
+        return _withdraw_page(target, form, status=422)
+    outcome = withdraw_signoff(
+        current_user, form.password.data, sha256=target.sha256, reason=form.reason.data
+    )
+    if isinstance(outcome, Refused):
+        if outcome.reason == "not_clinician":
+            abort(403)
+        if outcome.reason == "wait":
+            message = _("Too many wrong passwords. Try again in %(num)d seconds.", num=outcome.wait)
+            return _withdraw_page(target, form, message, 429)
+        if outcome.reason == "wrong_password":
+            form.password.errors = [_("That is not your password.")]
+            return _withdraw_page(target, form, status=401)
+        flash(_("This sign-off is withdrawn already."))
+        return redirect(url_for("staff.rule_book"), code=303)
+    flash(
+        _(
+            "Sign-off withdrawn: version %(version)s no longer decides for patients.",
+            version=outcome.version,
+        )
+    )
+    return redirect(url_for("staff.rule_book"), code=303)
