@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from services import PostgresSchema, SmtpServer, WebhookReceiver
-from support import Walker, sqlite_app
+from support import Walker, migrated_sqlite, sqlite_app
 
 from app import create_app
 from core.extensions import db
@@ -44,7 +44,10 @@ def pg_schema():
 
 def make_db_app(database: str, tmp_path, pg_schema=None, **overrides):
     """The app on a fresh SQLite file, or on this run's PostgreSQL schema (emptied after)."""
-    url = f"sqlite:///{tmp_path / 'leads.sqlite3'}" if database == "sqlite" else pg_schema[1]
+    if database == "sqlite":
+        url = f"sqlite:///{migrated_sqlite(tmp_path / 'leads.sqlite3')}"
+    else:
+        url = pg_schema[1]
     return create_app(
         {
             "TESTING": True,
@@ -122,3 +125,25 @@ def db_client(db_app):
 @pytest.fixture
 def db_walker(db_client):
     return Walker(db_client)
+
+
+# --- Parallel runs (pytest-xdist, scripts/test's -n) ---------------------------------
+
+#: Tests that share one outside resource run on one worker, one after another: the
+#: production stack (one nginx and its instances, Redis database 14), and the tests that
+#: empty Redis database 15 between them. Everything else is free to spread: each worker
+#: has its own PostgreSQL schema, SQLite files, live server and ports.
+SERIAL_GROUPS = {
+    "tests/deploy/": "production-stack",
+    "tests/leads/test_leads_cli_and_limits.py": "redis-15",
+    "tests/leads/test_contact_fair_limits.py": "redis-15",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    root = config.rootpath
+    for item in items:
+        where = item.path.relative_to(root).as_posix()
+        for prefix, group in SERIAL_GROUPS.items():
+            if where.startswith(prefix):
+                item.add_marker(pytest.mark.xdist_group(group))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -122,13 +123,52 @@ def completed_token(app, answers: dict | None = None, embed: dict | None = None)
     return codec.dumps(state)
 
 
+_MIGRATED_SQLITE: list[Path] = []  # this process's migrated, empty database, made once
+
+
+def migrated_sqlite(target: Path) -> Path:
+    """A copy of an empty database at the migrations' head, at ``target`` (made once per
+    process, copied per test: each app then starts at head and skips Alembic, as a
+    restarted instance does). The migrations themselves are tested from nothing in
+    tests/core/test_migrations.py and test_migrations_race.py."""
+    if not _MIGRATED_SQLITE:
+        import sqlite3
+        import tempfile
+
+        from app import create_app
+        from core.extensions import db
+
+        folder = Path(tempfile.mkdtemp(prefix="migrated-sqlite-"))
+        made = folder / "migrated.sqlite3"
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "test-secret-key",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{made}",
+                "AUTO_MIGRATE": True,
+            },
+            instance_path=str(folder),
+        )
+        with app.app_context():
+            db.engine.dispose()
+        with sqlite3.connect(made) as connection:  # everything in the file, no WAL beside it
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            connection.execute("PRAGMA journal_mode=DELETE")
+        _MIGRATED_SQLITE.append(made)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(_MIGRATED_SQLITE[0], target)
+    return target
+
+
 def sqlite_app(tmp_path, **overrides):
-    """The app on a fresh SQLite file in ``tmp_path``, with test settings and ``overrides``."""
+    """The app on a fresh SQLite file in ``tmp_path`` (migrated: a copy of an empty database
+    at head), with test settings and ``overrides``."""
     from app import create_app
 
     settings = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{migrated_sqlite(tmp_path / 'test.sqlite3')}",
     }
     return create_app({**settings, **overrides}, instance_path=str(tmp_path))

@@ -93,7 +93,9 @@ def set_password(token: str):
     """The page a set-password link opens (no sign-in): the new password twice."""
     checked = password_links.check(token)
     if checked.person is None:
-        return render_template("staff/accounts/set_password_refused.html", problem=checked.problem), 410
+        return render_template(
+            "staff/accounts/set_password_refused.html", problem=checked.problem
+        ), 410
     person = checked.person
     form = NewPasswordForm()
     form.personal = (person.email, person.name)
