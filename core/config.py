@@ -233,7 +233,7 @@ def staff_settings() -> dict[str, Any]:
         "SIGN_IN_SLOW_AFTER": _int("SIGN_IN_SLOW_AFTER", 3),
         "SIGN_IN_LOCK_AFTER": _int("SIGN_IN_LOCK_AFTER", 8),
         "SIGN_IN_LOCK_MINUTES": _int("SIGN_IN_LOCK_MINUTES", 15),
-        # How long an admin's set-password link works (staff/password_links.py).
+        # How long an admin's set-password link works (staff/accounts/password_links.py).
         "PASSWORD_LINK_HOURS": _int("PASSWORD_LINK_HOURS", 24),
         "LEADS_PER_PAGE": _int("LEADS_PER_PAGE", 25),
     }
