@@ -60,6 +60,4 @@ def create_app(
     app.register_blueprint(contact_views.bp, url_prefix="/embed", name=EMBED_LEADS_BLUEPRINT)
     app.register_blueprint(privacy.bp)  # the privacy notice, on the site only
     app.register_blueprint(api.bp)
-    if app.config.get("BENCH_HELLO_ROUTE"):
-        app.add_url_rule("/__bench/hello", "bench_hello", lambda: "hello")
     return app

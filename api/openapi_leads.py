@@ -20,7 +20,6 @@ ERRORS_REF = {"$ref": "#/components/schemas/Errors"}
 TEXT = {"type": "string"}
 WHEN = {"type": "string", "format": "date-time"}
 WHEN_OR_NULL = {"type": ["string", "null"], "format": "date-time"}
-NULLABLE_TEXT = {"type": ["string", "null"]}
 
 SECURITY_SCHEMES = {
     SCHEME: {

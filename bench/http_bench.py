@@ -4,7 +4,7 @@
                         [--threads 1] [--only "step page,contact POST"]
 
 Starts gunicorn with the worker settings the README recommends, serving the app
-with an extra bare ``/__bench/hello`` route (the ceiling for this stack on this
+with an extra bare ``/__bench/hello`` route (bench/hello_app.py) (the ceiling for this stack on this
 machine, measured in the same run), then runs wrk against each route and prints
 requests per second, p50 and p99 latency, and the ratio to the ceiling: the
 medians of several rounds, each route run right after a hello run of its own,
@@ -38,6 +38,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from support import HEALTHY  # noqa: E402 - the test suite's healthy answers, written once
+
+from bench.hello_app import GUNICORN_APP  # noqa: E402
 
 SECRET = "bench-secret-key-" + "x" * 32
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -198,7 +200,6 @@ def start_gunicorn(options, port: int, database_url: str) -> subprocess.Popen:
     environment = {
         **os.environ,
         "SECRET_KEY": SECRET,
-        "BENCH_HELLO_ROUTE": "1",
         "RATELIMIT_ENABLED": "0",
         "DATABASE_URL": database_url,
         "AUTO_MIGRATE": "0",  # migrated once here: workers migrating at once would race
@@ -213,7 +214,7 @@ def start_gunicorn(options, port: int, database_url: str) -> subprocess.Popen:
             "--threads", str(options.threads),
             "--bind", f"127.0.0.1:{port}",
             "--log-level", "warning",
-            "app:create_app()",
+            GUNICORN_APP,  # the app with the hello route (bench/hello_app.py)
         ],
         cwd=ROOT,
         env=environment,

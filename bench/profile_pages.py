@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from http_bench import HEALTHY, SECRET, recreate_postgres_database, tokens, unique_tokens  # noqa: E402
 
-from app import create_app  # noqa: E402
+from bench.hello_app import create_app  # noqa: E402 - the app with the hello route
 
 
 def main() -> None:
@@ -47,7 +47,6 @@ def main() -> None:
             "SQLALCHEMY_DATABASE_URI": database_url,
             "AUTO_MIGRATE": True,
             "RATELIMIT_ENABLED": False,
-            "BENCH_HELLO_ROUTE": True,
         },
         instance_path=folder,
     )

@@ -6,7 +6,7 @@
 Starts the loopback stack of deploy/stack.py (scripts/stack): nginx with the shipped
 deploy/nginx/screening.conf (TLS) in front of two gunicorn instances of ``--workers``
 sync workers each, on a fresh PostgreSQL database and Redis, with the bare
-``/__bench/hello`` route (BENCH_HELLO_ROUTE=1) and the rate limits off. Then:
+``/__bench/hello`` route (the app of bench/hello_app.py) and the rate limits off. Then:
 
 1. wrk through nginx over HTTPS (keep-alive connections, as browsers use): the hello
    ceiling through the same nginx, the same hello straight to the instances (one wrk
@@ -44,6 +44,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from http_bench import contact_script, milliseconds  # noqa: E402 - written once, for both
 from support import HEALTHY  # noqa: E402 - the test suite's healthy answers, written once
 
+from bench.hello_app import GUNICORN_APP  # noqa: E402
 from deploy.stack import HOST_NAME, Stack, StackError, running  # noqa: E402
 
 
@@ -251,9 +252,11 @@ def main() -> None:
     wrk = bool(shutil.which("wrk"))
     if not wrk:
         print("wrk is not installed: apt-get install wrk (Debian package); slow-client probe only")
-    environment = {"BENCH_HELLO_ROUTE": "1", "RATELIMIT_ENABLED": "0"}
+    environment = {"RATELIMIT_ENABLED": "0"}
     try:
-        with running(workers=options.workers, environment=environment) as stack:
+        with running(
+            workers=options.workers, environment=environment, wsgi_app=GUNICORN_APP
+        ) as stack:
             print(
                 f"stack: nginx {stack.url} -> {len(stack.instances)} gunicorn instances x "
                 f"{stack.workers} sync workers, PostgreSQL, Redis; {os.cpu_count()} cores"

@@ -19,6 +19,9 @@ DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - the known value productio
 DEV_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 #: Host names a developer's own machine answers to, trusted outside production only.
 DEV_HOSTS = ("localhost", "127.0.0.1")
+# Seconds an instance keeps its choice of the live rule version (LIVE_RULES_TTL): the one
+# default, read by signoff.service and the console's withdrawal page through it.
+LIVE_RULES_TTL_DEFAULT = 10
 #: The clinic's details shown to patients, and their defaults: the seed page's clinic,
 #: with a fictitious phone number and no email until the clinic sets its own.
 CLINIC_DEFAULTS = {
@@ -152,7 +155,7 @@ def from_environment() -> dict[str, Any]:
         "RULES_FILE": env("RULES_FILE", ""),
         # Seconds an instance keeps its choice of the live (signed) rule version: a
         # sign-off made on any instance reaches every instance within this time.
-        "LIVE_RULES_TTL": _int("LIVE_RULES_TTL", 10, least=0),
+        "LIVE_RULES_TTL": _int("LIVE_RULES_TTL", LIVE_RULES_TTL_DEFAULT, least=0),
         # Behind a load balancer: how many proxies set X-Forwarded-For/-Proto/-Host.
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0, least=0),
         "COMPRESS_ALGORITHM": ["br", "gzip"],
@@ -162,8 +165,6 @@ def from_environment() -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "en",
         # Static URLs carry a content hash, so browsers may keep the files for a year.
         "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 60 * 60,
-        # bench/web.py only: a bare route that measures this stack's ceiling.
-        "BENCH_HELLO_ROUTE": env("BENCH_HELLO_ROUTE") == "1",
         "LANGUAGES": ("en", "es"),
         **storage_settings(),
         **staff_settings(),
@@ -232,7 +233,7 @@ def staff_settings() -> dict[str, Any]:
         "SIGN_IN_SLOW_AFTER": _int("SIGN_IN_SLOW_AFTER", 3),
         "SIGN_IN_LOCK_AFTER": _int("SIGN_IN_LOCK_AFTER", 8),
         "SIGN_IN_LOCK_MINUTES": _int("SIGN_IN_LOCK_MINUTES", 15),
-        # How long an admin's set-password link works (staff/password_links.py).
+        # How long an admin's set-password link works (staff/accounts/password_links.py).
         "PASSWORD_LINK_HOURS": _int("PASSWORD_LINK_HOURS", 24),
         "LEADS_PER_PAGE": _int("LEADS_PER_PAGE", 25),
     }

@@ -133,6 +133,7 @@ class Stack:
     environment: dict[str, str]
     workers: int
     nginx: subprocess.Popen | None = None
+    wsgi_app: str | None = None  # gunicorn's app argument instead of the unit's (a benchmark's)
 
     @property
     def host(self) -> str:
@@ -220,7 +221,7 @@ class Stack:
         wins in systemd too).
         """
         instance = self.instances[index]
-        arguments = gunicorn_arguments(instance.port, self.workers)
+        arguments = gunicorn_arguments(instance.port, self.workers, self.wsgi_app)
         for folder in self.runtime_folders(index):
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(mode=0o700, parents=True)
@@ -293,14 +294,17 @@ def unit_environment(port: int, run: Path) -> dict[str, str]:
     return settings
 
 
-def gunicorn_arguments(port: int, workers: int) -> list[str]:
-    """screening@.service's gunicorn arguments for this port, with the stack's worker count."""
+def gunicorn_arguments(port: int, workers: int, wsgi_app: str | None = None) -> list[str]:
+    """screening@.service's gunicorn arguments for this port, with the stack's worker count
+    and, when given, another app than the unit's last argument (``app:create_app()``)."""
     (command,) = unit_values(SERVICE_UNIT, "ExecStart")
     program, *arguments = shlex.split(command.replace("%i", str(port)))
     if not program.endswith("/gunicorn"):
         raise StackError(f"{SERVICE_UNIT.name}'s ExecStart no longer starts gunicorn: {program}")
     if "--workers" in arguments:
         arguments[arguments.index("--workers") + 1] = str(workers)
+    if wsgi_app is not None:
+        arguments[-1] = wsgi_app
     return arguments
 
 
@@ -566,6 +570,7 @@ def running(
     postgres_url: str = POSTGRES_URL,
     redis_url: str = REDIS_URL,
     demo_sign_off: bool = True,
+    wsgi_app: str | None = None,
 ) -> Iterator[Stack]:
     """Start the stack; yield it; stop nginx, the instances and the database on leaving.
 
@@ -613,6 +618,7 @@ def running(
             certificate=certificate,
             environment=settings,
             workers=workers,
+            wsgi_app=wsgi_app,
         )
         # The deploy step, once (screening-migrate.service): never several workers at once.
         _run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"], "flask db upgrade",

@@ -1,5 +1,5 @@
-"""`flask outbox deliver`, safe to run from cron (`flask leads purge` is in staff/cli.py:
-it writes the audit log, which is the console's)."""
+"""`flask outbox deliver`, safe to run from cron (`flask leads purge` is in
+staff/clinic/data_rights_cli.py: it writes the audit log, which is the console's)."""
 
 from __future__ import annotations
 

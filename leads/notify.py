@@ -71,7 +71,7 @@ def send(message: OutboxMessage) -> None:
 
 
 #: ``app.extensions`` key: per kind, how the layer that knows staff accounts writes a
-#: message to one of them (staff/password_links.py): ``render(staff_id)`` gives
+#: message to one of them (staff/accounts/password_links.py): ``render(staff_id)`` gives
 #: (to, subject, body), or None when there is nothing to send any more.
 STAFF_EMAILS = "staff_emails"
 

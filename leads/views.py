@@ -20,15 +20,10 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from core.extensions import db, login_manager
 from leads import limits, spam
+from leads.forms import ContactForm
+from leads.models import Contact
 from leads.reply_time import reply_time_words
-from leads.service import (
-    CaptureError,
-    Contact,
-    ContactForm,
-    deliver_after_response,
-    find_by_flow,
-    request_contact,
-)
+from leads.service import CaptureError, deliver_after_response, find_by_flow, request_contact
 from questionnaire.result import build_result
 from questionnaire.service import (
     Decided,

@@ -72,10 +72,6 @@ def request_id_from(header: str | None) -> str:
     return uuid.uuid4().hex
 
 
-def current_request_id() -> str | None:
-    return _request_id.get()
-
-
 def route_of_request() -> str:
     """The URL rule that matched (``/check/<step_id>``), never the path that was asked for."""
     rule = request.url_rule

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-YES_NO = "yes_no"
-
 
 @dataclass(frozen=True)
 class Choice:

@@ -13,6 +13,6 @@ from rules.references import REFERENCES
 __all__ = ["EXPECTATION_CITATIONS", "REFERENCES"]
 
 # The references of the "what to expect" section, item by item in the page's order
-# (sessions, results, pain, downtime, evidence): templates/result/what_to_expect.html
+# (sessions, results, pain, downtime, evidence): templates/questionnaire/result/what_to_expect.html
 # cites them in this order, so the page can number its sources by first citation.
 EXPECTATION_CITATIONS: tuple[tuple[int, ...], ...] = ((3,), (1, 2), (1,), (30,), (3,))

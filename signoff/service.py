@@ -11,8 +11,9 @@ A withdrawn sign-off (``withdraw``) counts nowhere a version is chosen: its
 version is unsigned from then on, and the same text cannot be signed again.
 
 The choice is read from the database and kept in this process for at most
-``LIVE_RULES_TTL`` seconds (10 by default): a sign-off made on any instance
-reaches every instance within that time, and this instance at once. When the
+``LIVE_RULES_TTL`` seconds (``live_rules_ttl``; 10 by default, core.config's
+``LIVE_RULES_TTL_DEFAULT``): a sign-off made on any instance reaches every instance
+within that time, and this instance at once. When the
 database cannot be read, the last choice stands (the check keeps working
 through a short outage); with no earlier choice, production refuses to decide.
 Either way the database is asked again after another ``LIVE_RULES_TTL``, not on
@@ -39,6 +40,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import defer
 
 import rules
+from core.config import LIVE_RULES_TTL_DEFAULT
 from core.dbtypes import utcnow
 from core.extensions import db
 from signoff.deployed import RulesNotProved, deployed, prove
@@ -142,10 +144,15 @@ def production() -> bool:
     return current_app.config.get("APP_ENV") == "production"
 
 
+def live_rules_ttl() -> float:
+    """Seconds an instance keeps its live choice: LIVE_RULES_TTL (default in core.config)."""
+    return float(current_app.config.get("LIVE_RULES_TTL", LIVE_RULES_TTL_DEFAULT))
+
+
 def live() -> LiveRules:
     """The live choice, at most LIVE_RULES_TTL seconds old."""
     kept: _Kept = current_app.extensions["live_rules"]
-    ttl = float(current_app.config.get("LIVE_RULES_TTL", 10))
+    ttl = live_rules_ttl()
     now = time.monotonic()
     choice = kept.choice
     if choice is not None and now - kept.at < ttl:

@@ -17,8 +17,8 @@ from flask_login import current_user
 
 from core.dbtypes import utcnow
 from core.extensions import db
+from leads.models import CONTACT_TIME_LABELS
 from leads.service import (
-    CONTACT_TIME_LABELS,
     HeldData,
     HeldDataChanged,
     erase_person,

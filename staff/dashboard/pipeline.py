@@ -184,8 +184,8 @@ def _monday(day: date) -> date:
 def untouched_count() -> int:
     """New leads older than the clinic's setting with no call, note or status change yet.
 
-    The list's own condition (``staff.lead_search``), so the number is the length
-    of the list its link opens.
+    The list's own condition (``staff.leads.service``, which staff.leads.search uses
+    too), so the number is the length of the list its link opens.
     """
     return _count(leads_service.untouched(utcnow()))
 

@@ -3,7 +3,7 @@
 Three parts, each a table with its chart drawn on the server (SVG, no script):
 the work waiting now (untouched, overdue, per assignee), each number a link to
 the list that shows those leads; the pipeline of the leads received in the
-period (``staff.pipeline``: by status and source, time to first contact, weekly
+period (``staff.dashboard.pipeline``: by status and source, time to first contact, weekly
 conversion to booked); and the anonymous funnel of the website's questionnaire
 (``core.counters``, which survive every purge), without the calls staff took.
 """

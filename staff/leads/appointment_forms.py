@@ -1,7 +1,7 @@
 """The lead page's appointment forms: book one (time, length, kind), or move one (time, length).
 
 The time is the clinic's wall clock (``datetime-local``), read and checked as the
-follow-up's is (staff/lead_work_forms.py). Lengths and kinds are codes chosen
+follow-up's is (staff/leads/work_forms.py). Lengths and kinds are codes chosen
 from a list; anything else is named as an error, never stored. The field names
 are the lead page's own (``appointment_at``…); each Move form has a prefix
 ("move-<id>-"), so every field on the page has an id of its own.

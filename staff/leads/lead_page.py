@@ -11,11 +11,8 @@ from flask_babel import format_time
 
 from core.clinic_time import in_clinic_time
 from core.dbtypes import utcnow
-from leads.models import Lead, LeadNote
-from leads.service import (
-    CONTACT_TIME_LABELS,
-    consent_text,
-)
+from leads.models import CONTACT_TIME_LABELS, Lead, LeadNote
+from leads.service import consent_text
 from signoff.service import signoff_of
 from staff.console.answers import readable_answers, reason_lines
 from staff.console.forms import ConfirmForm

@@ -2,7 +2,7 @@
 book's sign-off and replay for a clinic's IT person and clinical lead at a terminal.
 
 ``sign`` asks for the clinician's password, exactly as the console's sign-off form
-does, and records the same sign-off and audit event (staff.rules_signing).
+does, and records the same sign-off and audit event (staff.rulebook.signing).
 """
 
 from __future__ import annotations

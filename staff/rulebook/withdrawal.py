@@ -8,10 +8,9 @@ withdrawal there is the one that matters.
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import gettext as _
 
-from signoff.service import SignOff, choice_after_withdrawal, live, production
+from signoff.service import SignOff, choice_after_withdrawal, live, live_rules_ttl, production
 from web.formatting import local_date, local_number
 
 
@@ -25,7 +24,7 @@ def _signer(signed: SignOff) -> str:
 
 def consequences(target: SignOff) -> list[str]:
     """What happens to patients once ``target`` is withdrawn, a sentence each."""
-    seconds = local_number(float(current_app.config.get("LIVE_RULES_TTL", 10)))
+    seconds = local_number(live_rules_ttl())
     deciding = live().signoff
     after = choice_after_withdrawal(target.sha256, in_production=production())
     said: list[str] = []

@@ -60,7 +60,6 @@ def app(tmp_path):
         AUTO_MIGRATE=True,
         RATELIMIT_ENABLED=False,
         EMBED_ALLOWED_ORIGINS=HOST,
-        BENCH_HELLO_ROUTE=True,
     )
 
 
