@@ -6,13 +6,13 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import update
-from support import BY_OUTCOME
 
 from api import tokens
 from core.extensions import db
 from leads.capture import capture_lead
 from leads.models import Contact, Lead
 from questionnaire.service import evaluate
+from tests.support import BY_OUTCOME
 
 
 def make_lead(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from services import PostgresSchema, SmtpServer, WebhookReceiver
-from support import Walker, sqlite_app
 
 from app import create_app
 from core.extensions import db
+from tests.services import PostgresSchema, SmtpServer, WebhookReceiver
+from tests.support import Walker, sqlite_app
 
 
 class ServerLikeClient(FlaskClient):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-from support import BY_OUTCOME
-
 from core.extensions import db
 from staff.accounts.passwords import hash_password
 from staff.models import StaffUser
+from tests.support import BY_OUTCOME
 
 PASSWORD = "correct horse battery"
 
@@ -58,7 +57,7 @@ def post_with_csrf(client, page_url: str, url: str, data: dict):
 
 def submit_contact(client, walker, outcome="book_consultation", **fields):
     """Complete a questionnaire and post the contact form; returns (response, token)."""
-    from support import token_of
+    from tests.support import token_of
 
     result_url = walker.complete(BY_OUTCOME[outcome])
     token = token_of(result_url)

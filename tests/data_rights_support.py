@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import uuid
 
-from support import HEALTHY
-
 from core.audit import AuditEvent
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.consent import CONSENT_VERSION
 from leads.models import Lead, LeadNote, OutboxMessage
+from tests.support import HEALTHY
 
 
 def add_lead(

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from console_support import PASSWORD, csrf_token, make_staff, sign_in
-
 from core.extensions import db
 from rules.engine import RULES_PATH
 from signoff.deployed import deployed
 from signoff.service import SignOff
 from staff.models import StaffUser
 from staff.rulebook.signing import sign_deployed
+from tests.console_support import PASSWORD, csrf_token, make_staff, sign_in
 
 SIGNER = {"name": "Dr Ada Example", "registration": "GMC 7654321"}
 PRODUCTION = {"APP_ENV": "production", "TRUSTED_HOSTS": "localhost,console.test"}

@@ -8,14 +8,14 @@ import hmac
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from api_token_support import bearer, make_lead, make_token
-from console_support import make_staff, post_with_csrf, sign_in
 from sqlalchemy import select, update
 
 from api.models import ApiToken
 from core.audit import AuditEvent
 from core.extensions import db
 from leads.models import Lead, LeadNote, OutboxMessage
+from tests.api_token_support import bearer, make_lead, make_token
+from tests.console_support import make_staff, post_with_csrf, sign_in
 
 SECRET = "webhook-test-secret"
 

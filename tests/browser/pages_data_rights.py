@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import uuid
 
-from data_rights_support import add_lead
-from pages import PageState, once, staff
+from tests.browser.pages import PageState, once, staff
+from tests.data_rights_support import add_lead
 
 PAGE = "/staff/admin/data-requests"
 MARIA = "maria.datos@example.com"

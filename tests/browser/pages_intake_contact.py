@@ -9,8 +9,8 @@ state finds them as they were.
 
 from __future__ import annotations
 
-from data_rights_support import add_lead
-from pages import PageState, once, staff
+from tests.browser.pages import PageState, once, staff
+from tests.data_rights_support import add_lead
 
 
 def _twins(server) -> tuple[int, int]:

@@ -7,15 +7,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from console_support import PASSWORD, make_staff
-from data_rights_support import add_lead
-from support import BY_OUTCOME
-from test_wizard_in_chromium import answer_step
 
 from app import create_app
 from core.extensions import db
 from leads.models import Lead
 from questionnaire.catalogue import STEPS
+from tests.browser.test_wizard_in_chromium import answer_step
+from tests.console_support import PASSWORD, make_staff
+from tests.data_rights_support import add_lead
+from tests.support import BY_OUTCOME
 
 
 @pytest.fixture

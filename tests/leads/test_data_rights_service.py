@@ -8,7 +8,6 @@ import json
 from datetime import timedelta
 
 import pytest
-from data_rights_support import add_lead
 from sqlalchemy import func, select
 
 from core.audit import AuditEvent
@@ -23,6 +22,7 @@ from leads.service import (
     export_document,
     find_person,
 )
+from tests.data_rights_support import add_lead
 
 ZOE = {"name": "Zoë Example", "email": "Zoe.Example@Mail.test", "phone": "+12025550123"}
 OTHER = {"name": "Olaf Other", "email": "olaf@mail.test", "phone": "+12025550199"}

@@ -7,8 +7,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from console_support import csrf_token, make_staff, sign_in
-from data_rights_support import add_lead
 from sqlalchemy import event, func, select
 
 from core.dbtypes import utcnow
@@ -16,6 +14,8 @@ from core.extensions import db
 from leads.duplicates import possible_duplicates
 from leads.models import Lead, LeadNote
 from staff.models import AuditEvent
+from tests.console_support import csrf_token, make_staff, sign_in
+from tests.data_rights_support import add_lead
 
 
 def _duplicates_of(app, lead_id: int) -> list[tuple[int, bool, bool]]:

@@ -7,15 +7,15 @@ import hashlib
 import hmac
 from datetime import datetime
 
-from api_token_support import make_lead
-from console_support import make_staff, post_with_csrf, sign_in, submit_contact
 from sqlalchemy import select
-from support import Walker
 
 from core.clinic_settings import set_flag
 from core.extensions import db
 from leads.models import OutboxMessage
 from leads.outbox import deliver_due
+from tests.api_token_support import make_lead
+from tests.console_support import make_staff, post_with_csrf, sign_in, submit_contact
+from tests.support import Walker
 
 SECRET = "webhook-events-secret"
 

@@ -14,14 +14,14 @@ import csv
 import io
 
 import pytest
-from console_support import CONTACT, csrf_token, make_staff, post_with_csrf, sign_in
 from markupsafe import escape
-from support import BY_OUTCOME, HEALTHY, Walker, form_fields, token_of
 
 from core.extensions import db
 from leads.models import Lead, LeadNote
 from leads.outbox import deliver_due
 from questionnaire.catalogue import STEPS
+from tests.console_support import CONTACT, csrf_token, make_staff, post_with_csrf, sign_in
+from tests.support import BY_OUTCOME, HEALTHY, Walker, form_fields, token_of
 
 NAME = "Zoë\"><script>alert('name')</script>"
 MESSAGE = (

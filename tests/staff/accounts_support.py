@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from console_support import PASSWORD, csrf_token, make_staff, sign_in
 from sqlalchemy import select
 
 from core.extensions import db
 from staff.models import AuditEvent, StaffUser
+from tests.console_support import PASSWORD, csrf_token, make_staff, sign_in
 
 ADMIN = "admin@clinic.test"
 NEW_PASSWORD = "kettle umbrella violin 42"

@@ -3,7 +3,12 @@ sentence with the old and new value, and an admin cannot lock the clinic out."""
 
 from __future__ import annotations
 
-from accounts_support import (
+from sqlalchemy import func, select
+
+from core.extensions import db
+from staff.models import StaffSession, StaffUser
+from tests.console_support import PASSWORD, make_staff
+from tests.staff.accounts_support import (
     ADMIN,
     NEW_PASSWORD,
     account,
@@ -13,11 +18,6 @@ from accounts_support import (
     post_form,
     signed_in,
 )
-from console_support import PASSWORD, make_staff
-from sqlalchemy import func, select
-
-from core.extensions import db
-from staff.models import StaffSession, StaffUser
 
 DESK = "desk@clinic.test"
 

@@ -6,13 +6,13 @@ import hashlib
 import re
 
 import pytest
-from api_token_support import bearer, make_lead
-from console_support import csrf_token, make_staff, post_with_csrf, sign_in
 from sqlalchemy import select
 
 from api.models import ApiToken
 from core.audit import AuditEvent
 from core.extensions import db
+from tests.api_token_support import bearer, make_lead
+from tests.console_support import csrf_token, make_staff, post_with_csrf, sign_in
 
 PAGE = "/staff/admin/api-tokens"
 

@@ -14,9 +14,7 @@ from datetime import datetime, timedelta
 from html import unescape
 
 import pytest
-from console_support import csrf_token, make_staff, sign_in
 from sqlalchemy import func, select
-from support import BY_OUTCOME
 
 import rules
 from core import clinic_settings
@@ -25,6 +23,8 @@ from core.extensions import db
 from leads.capture import capture_lead
 from leads.models import Appointment, Contact, Lead, LeadNote, OutboxMessage
 from staff.models import AuditEvent
+from tests.console_support import csrf_token, make_staff, sign_in
+from tests.support import BY_OUTCOME
 
 PERSON = Contact(
     name="Zoë O'Brien & Co",

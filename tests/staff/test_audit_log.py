@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from console_support import make_staff, sign_in, submit_contact
 from sqlalchemy import select
-from support import Walker
 
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Lead
+from tests.console_support import make_staff, sign_in, submit_contact
+from tests.support import Walker
 
 ROW = re.compile(r"<tr><td>.*?</tr>", re.S)
 

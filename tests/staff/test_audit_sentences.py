@@ -7,13 +7,13 @@ import html
 import re
 from datetime import UTC, datetime, timedelta
 
-from api_token_support import make_lead
-from console_support import csrf_token, make_staff, sign_in
 from sqlalchemy import select
 
 from core import clinic_settings
 from core.extensions import db
 from staff.models import AuditEvent
+from tests.api_token_support import make_lead
+from tests.console_support import csrf_token, make_staff, sign_in
 
 AUDIT = "/staff/admin/audit"
 ROW = re.compile(r"<tr><td>.*?</tr>", re.S)

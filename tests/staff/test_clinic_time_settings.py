@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from api_token_support import make_lead
-from console_support import csrf_token, make_staff, post_with_csrf, sign_in
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
@@ -16,6 +14,8 @@ from core.booking_tool import booking_tool_link
 from core.extensions import db
 from leads.models import LeadNote
 from staff.models import AuditEvent
+from tests.api_token_support import make_lead
+from tests.console_support import csrf_token, make_staff, post_with_csrf, sign_in
 
 SETTINGS = "/staff/admin/settings"
 LATE_EVENING = datetime(2026, 12, 3, 23, 30, tzinfo=UTC)  # 4 Dec in Auckland, 3 Dec in LA

@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from console_support import csrf_token, make_staff, sign_in
-from data_rights_support import add_lead
 from sqlalchemy import select
 
 from core.extensions import db
 from leads.models import Lead, LeadNote
 from leads.service import Person, erase_person
 from staff.models import AuditEvent
+from tests.console_support import csrf_token, make_staff, sign_in
+from tests.data_rights_support import add_lead
 
 OLD = {"name": "Zoe Example", "email": "zoe@example.com", "phone": "+442079460958"}
 

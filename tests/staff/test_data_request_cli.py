@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 
-from accounts_support import audit_details
-from data_rights_support import add_lead
 from sqlalchemy import select
 
 from core.extensions import db
 from leads.models import Lead
+from tests.data_rights_support import add_lead
+from tests.staff.accounts_support import audit_details
 
 
 def test_a_data_request_from_the_terminal_finds_exports_and_erases(app_factory, tmp_path):

@@ -7,13 +7,19 @@ import json
 import re
 
 import pytest
-from accounts_support import admin_client, audit_details, errors_of, post_form, signed_in
-from console_support import csrf_token, make_staff
-from data_rights_support import add_lead
 from sqlalchemy import func, select
 
 from core.extensions import db
 from leads.models import Lead, LeadNote, OutboxMessage
+from tests.console_support import csrf_token, make_staff
+from tests.data_rights_support import add_lead
+from tests.staff.accounts_support import (
+    admin_client,
+    audit_details,
+    errors_of,
+    post_form,
+    signed_in,
+)
 
 PAGE = "/staff/admin/data-requests"
 ZOE = {"name": "Zoë Example", "email": "zoe@mail.test", "phone": "+12025550123"}

@@ -13,12 +13,12 @@ import threading
 import time
 
 import pytest
-from console_support import csrf_token, make_staff, sign_in
 from sqlalchemy import func, select
 
 from core.extensions import db
 from staff.accounts import changes
 from staff.models import StaffUser
+from tests.console_support import csrf_token, make_staff, sign_in
 
 
 def admins(app) -> int:

@@ -10,9 +10,8 @@ from __future__ import annotations
 import html
 import re
 
-from test_leads_list_workflow import add_lead, coordinator, hours_ago
-
 from staff.leads.navigation import LeadNavigation
+from tests.staff.test_leads_list_workflow import add_lead, coordinator, hours_ago
 
 
 def nav_of(client, url: str) -> dict[str, str]:

@@ -9,9 +9,7 @@ import uuid
 from datetime import datetime, time, timedelta
 
 import pytest
-from console_support import make_staff, post_with_csrf, sign_in
 from sqlalchemy import select
-from support import BY_OUTCOME
 
 import rules
 from core.clinic_time import clinic_now, from_clinic_clock
@@ -20,6 +18,8 @@ from core.extensions import db
 from leads.capture import capture_lead
 from leads.models import Contact, Lead
 from staff.models import AuditEvent, StaffUser
+from tests.console_support import make_staff, post_with_csrf, sign_in
+from tests.support import BY_OUTCOME
 
 PERSON = Contact(
     name="Zoë Example",

@@ -11,8 +11,6 @@ import re
 from datetime import datetime, time, timedelta
 
 import pytest
-from api_token_support import make_lead
-from console_support import make_staff, sign_in
 from sqlalchemy import update
 
 from core import clinic_settings
@@ -20,6 +18,8 @@ from core.clinic_time import clinic_now, from_clinic_clock
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Lead, LeadNote
+from tests.api_token_support import make_lead
+from tests.console_support import make_staff, sign_in
 
 COORDINATOR = "cora@clinic.test"
 

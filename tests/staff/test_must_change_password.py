@@ -3,12 +3,11 @@ every console page until its owner chooses their own; `flask staff create` names
 
 from __future__ import annotations
 
-from accounts_support import NEW_PASSWORD, account, admin_client, post_form, signed_in
-from console_support import PASSWORD, csrf_token
-
 from core.extensions import db
 from staff.accounts.passwords import hash_password
 from staff.models import StaffUser
+from tests.console_support import PASSWORD, csrf_token
+from tests.staff.accounts_support import NEW_PASSWORD, account, admin_client, post_form, signed_in
 
 NEW = "new@example.com"
 OWN = "lantern pebble orchard 58"  # the password they choose themselves

@@ -4,12 +4,12 @@ staff, marked "edited"), the audit row names only the note; bad input is named."
 from __future__ import annotations
 
 import pytest
-from console_support import csrf_token, make_staff, post_with_csrf, sign_in
 from sqlalchemy import select
-from test_lead_page_workflow import audit_rows, make_lead, working
 
 from core.extensions import db
 from leads.models import LeadNote
+from tests.console_support import csrf_token, make_staff, post_with_csrf, sign_in
+from tests.staff.test_lead_page_workflow import audit_rows, make_lead, working
 
 
 @pytest.fixture

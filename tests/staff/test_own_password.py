@@ -3,10 +3,16 @@ checked for strength; the change ends their other sessions, not this one."""
 
 from __future__ import annotations
 
-from accounts_support import NEW_PASSWORD, account, audit_details, errors_of, post_form, signed_in
-from console_support import PASSWORD, make_staff, sign_in
-
 from staff.accounts.passwords import verify_password
+from tests.console_support import PASSWORD, make_staff, sign_in
+from tests.staff.accounts_support import (
+    NEW_PASSWORD,
+    account,
+    audit_details,
+    errors_of,
+    post_form,
+    signed_in,
+)
 
 DESK = "desk@clinic.test"
 URL = "/staff/account/password"

@@ -8,7 +8,12 @@ import re
 import time
 
 import itsdangerous.timed
-from accounts_support import (
+from sqlalchemy import select
+
+from core.extensions import db
+from leads.models import OutboxMessage
+from tests.console_support import PASSWORD, make_staff, sign_in
+from tests.staff.accounts_support import (
     NEW_PASSWORD,
     account,
     admin_client,
@@ -18,11 +23,6 @@ from accounts_support import (
     post_form,
     signed_in,
 )
-from console_support import PASSWORD, make_staff, sign_in
-from sqlalchemy import select
-
-from core.extensions import db
-from leads.models import OutboxMessage
 
 DESK = "desk@clinic.test"
 

@@ -10,15 +10,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from console_support import csrf_token, make_staff, sign_in
 from sqlalchemy import func, select
-from support import BY_OUTCOME, HEALTHY, form_fields, load_examples
 
 import rules
 from core.extensions import db
 from leads.models import Lead
 from questionnaire.catalogue import QUESTIONS, STEPS
 from staff.models import AuditEvent
+from tests.console_support import csrf_token, make_staff, sign_in
+from tests.support import BY_OUTCOME, HEALTHY, form_fields, load_examples
 
 CALLER = {
     "name": "Carla Caller",
@@ -171,7 +171,7 @@ def test_the_lead_is_the_caller_takers_already_contacted_and_audited(db_app, des
 
 
 def test_the_patients_contact_form_keeps_its_own_words(db_client, db_walker):
-    from support import token_of
+    from tests.support import token_of
 
     token = token_of(db_walker.complete(HEALTHY))
     response = db_client.post("/check/contact", data={"s": token, "contact_time": "any"})

@@ -13,10 +13,7 @@ import re
 from datetime import datetime, time, timedelta
 
 import pytest
-from api_token_support import make_lead
-from console_support import make_staff, sign_in, submit_contact
 from sqlalchemy import select, update
-from support import Walker
 
 from core import clinic_settings
 from core.clinic_time import clinic_now, from_clinic_clock, start_of_day
@@ -24,6 +21,9 @@ from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Appointment, Lead
 from staff.models import StaffUser
+from tests.api_token_support import make_lead
+from tests.console_support import make_staff, sign_in, submit_contact
+from tests.support import Walker
 
 ZONE = "America/New_York"
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import re
 
-from console_support import CONTACT, PASSWORD, csrf_token, make_staff, sign_in
-from signoff_support import PRODUCTION, SIGNER, sign_as_clinician, widened_rules
 from sqlalchemy import func, select
-from support import HEALTHY, completed_token
 
 from core.extensions import db
 from leads.models import Lead
@@ -17,6 +14,9 @@ from signoff.deployed import deployed
 from signoff.models import RuleSignOff
 from signoff.service import baseline
 from staff.models import AuditEvent
+from tests.console_support import CONTACT, PASSWORD, csrf_token, make_staff, sign_in
+from tests.signoff_support import PRODUCTION, SIGNER, sign_as_clinician, widened_rules
+from tests.support import HEALTHY, completed_token
 
 
 def signed_in(app, role: str, email: str | None = None):

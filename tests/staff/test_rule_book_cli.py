@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import json
 
-from console_support import CONTACT, PASSWORD, make_staff
-from signoff_support import SIGNER, widened_rules
 from sqlalchemy import func, select
-from support import HEALTHY, completed_token
 
 from core.extensions import db
 from rules.engine import RULES_PATH
 from signoff.models import RuleSignOff
+from tests.console_support import CONTACT, PASSWORD, make_staff
+from tests.signoff_support import SIGNER, widened_rules
+from tests.support import HEALTHY, completed_token
 
 
 def run(app, *args, password: str | None = None):

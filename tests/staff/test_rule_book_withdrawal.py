@@ -8,10 +8,15 @@ import html
 import re
 
 import pytest
-from console_support import PASSWORD, csrf_token, make_staff, sign_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from signoff_support import (
+from sqlalchemy import select
+
+from core.extensions import db
+from signoff.models import RuleSignOff
+from staff.models import AuditEvent
+from tests.console_support import PASSWORD, csrf_token, make_staff, sign_in
+from tests.signoff_support import (
     PRODUCTION,
     SIGNER,
     clinician_console,
@@ -19,11 +24,6 @@ from signoff_support import (
     widened_rules,
     withdraw_in_console,
 )
-from sqlalchemy import select
-
-from core.extensions import db
-from signoff.models import RuleSignOff
-from staff.models import AuditEvent
 
 REASON = "The under-21 rule was widened in error."
 

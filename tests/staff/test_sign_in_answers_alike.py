@@ -7,12 +7,12 @@ import re
 import threading
 
 import pytest
-from console_support import csrf_token, make_staff, sign_in
 from sqlalchemy import func, select
-from statements import recorded_statements
 
 from core.extensions import db
 from staff.models import AuditEvent
+from tests.console_support import csrf_token, make_staff, sign_in
+from tests.statements import recorded_statements
 
 
 def _shape(statements: list[str]) -> list[str]:

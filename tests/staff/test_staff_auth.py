@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from console_support import PASSWORD, csrf_token, make_staff, sign_in
 from sqlalchemy import select
 
 from core.dbtypes import utcnow
@@ -14,6 +13,7 @@ from core.extensions import db
 from staff.accounts.lockout import key_of
 from staff.console.blueprint import PUBLIC_ENDPOINTS
 from staff.models import AuditEvent, SignInAttempts, StaffUser
+from tests.console_support import PASSWORD, csrf_token, make_staff, sign_in
 
 
 def test_passwords_are_stored_as_argon2id(db_app):

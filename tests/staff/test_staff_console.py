@@ -8,9 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from console_support import CONTACT, csrf_token, make_staff, post_with_csrf, sign_in, submit_contact
 from sqlalchemy import func, select, update
-from support import BY_OUTCOME, HEALTHY, Walker, form_fields
 
 import rules
 from core import counters
@@ -20,6 +18,15 @@ from leads.models import Lead, LeadNote
 from questionnaire.catalogue import STEPS
 from staff.leads.export import safe_cell
 from staff.models import AuditEvent, StaffUser
+from tests.console_support import (
+    CONTACT,
+    csrf_token,
+    make_staff,
+    post_with_csrf,
+    sign_in,
+    submit_contact,
+)
+from tests.support import BY_OUTCOME, HEALTHY, Walker, form_fields
 
 
 @pytest.fixture

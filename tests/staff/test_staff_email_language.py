@@ -4,8 +4,8 @@ their account page, audited."""
 
 from __future__ import annotations
 
-from accounts_support import account, admin_client, audit_details, post_form
-from console_support import PASSWORD, csrf_token, make_staff
+from tests.console_support import PASSWORD, csrf_token, make_staff
+from tests.staff.accounts_support import account, admin_client, audit_details, post_form
 
 DESK = "desk@clinic.test"
 ADMIN = "admin@clinic.test"

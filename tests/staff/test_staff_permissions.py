@@ -3,14 +3,14 @@ them gets a 403 that says which permission is missing, and sees no button for it
 
 from __future__ import annotations
 
-from accounts_support import admin_client, post_form, signed_in
-from console_support import make_staff, submit_contact
 from sqlalchemy import select
-from support import Walker
 
 from core.extensions import db
 from leads.models import Lead
 from staff.models import StaffUser
+from tests.console_support import make_staff, submit_contact
+from tests.staff.accounts_support import admin_client, post_form, signed_in
+from tests.support import Walker
 
 DESK = "desk@clinic.test"
 

@@ -11,14 +11,14 @@ import time
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyotp
-from console_support import PASSWORD, csrf_token, make_staff, post_with_csrf, sign_in
 from sqlalchemy import select
-from two_factor_support import code_at, enrol, send_code
 
 from core import clinic_settings
 from core.extensions import db
 from staff.accounts import two_factor
 from staff.models import AuditEvent, RecoveryCode, StaffSession, StaffUser
+from tests.console_support import PASSWORD, csrf_token, make_staff, post_with_csrf, sign_in
+from tests.two_factor_support import code_at, enrol, send_code
 
 ENROL = "/staff/account/two-factor"
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 import json
 
 import pytest
-import support
-from console_support import CONTACT, csrf_token, make_staff, sign_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import HEALTHY, sqlite_app
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import EnvironBuilder
 
 from core.extensions import db
 from leads.models import Lead
+from tests import support
+from tests.console_support import CONTACT, csrf_token, make_staff, sign_in
+from tests.support import HEALTHY, sqlite_app
 
 HOST = "https://www.clinic.example"
 SETTINGS = settings(
