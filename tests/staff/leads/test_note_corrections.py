@@ -9,7 +9,7 @@ from sqlalchemy import select
 from core.extensions import db
 from leads.models import LeadNote
 from tests.console_support import csrf_token, make_staff, post_with_csrf, sign_in
-from tests.staff.test_lead_page_workflow import audit_rows, make_lead, working
+from tests.staff.leads.test_lead_page_workflow import audit_rows, make_lead, working
 
 
 @pytest.fixture

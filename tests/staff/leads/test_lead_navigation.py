@@ -11,7 +11,7 @@ import html
 import re
 
 from staff.leads.navigation import LeadNavigation
-from tests.staff.test_leads_list_workflow import add_lead, coordinator, hours_ago
+from tests.staff.leads.test_leads_list_workflow import add_lead, coordinator, hours_ago
 
 
 def nav_of(client, url: str) -> dict[str, str]:

@@ -13,7 +13,7 @@ from core.clinic_time import clinic_now, from_clinic_clock
 from core.extensions import db
 from leads.models import Lead, LeadNote, OutboxMessage
 from tests.console_support import make_staff, post_with_csrf, sign_in
-from tests.staff.test_lead_page_workflow import audit_rows, make_lead, working
+from tests.staff.leads.test_lead_page_workflow import audit_rows, make_lead, working
 
 
 @pytest.fixture
