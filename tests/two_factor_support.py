@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.dbtypes import utcnow
 from core.extensions import db
 from staff.models import StaffUser
-from tests.console_support import csrf_token
+from tests.factories import csrf_token
 
 
 def enrol(app, email: str = "staff@clinic.test") -> str:

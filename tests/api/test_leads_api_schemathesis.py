@@ -15,7 +15,8 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
-from tests.api_token_support import bearer, make_lead, make_token
+from tests.api_token_support import bearer, make_token
+from tests.factories import make_lead
 
 # Each operation; those of one lead also with the number of a stored lead, so that the
 # generated bodies and parameters reach past the 404 of a drawn number.

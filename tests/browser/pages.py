@@ -21,7 +21,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from questionnaire.catalogue import QUESTIONS, STEPS
 from questionnaire.state import FlowState
-from tests.console_support import CONTACT, PASSWORD, make_staff
+from tests.console_support import CONTACT
+from tests.factories import PASSWORD, make_staff
 from tests.support import BY_OUTCOME, HEALTHY
 
 Reach = Callable[[object, object], None]

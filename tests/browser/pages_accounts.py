@@ -18,7 +18,7 @@ from core.extensions import db
 from staff.accounts import password_links
 from staff.models import StaffUser
 from tests.browser.pages import PageState, once, staff
-from tests.console_support import PASSWORD, make_staff
+from tests.factories import PASSWORD, make_staff
 
 COLLEAGUE = "cole.league@clinic.test"
 

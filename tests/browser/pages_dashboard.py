@@ -17,9 +17,9 @@ from app import create_app
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Appointment, Lead
-from tests.api_token_support import make_lead
 from tests.browser.chromium import LiveServer
 from tests.browser.pages import PageState, once, staff
+from tests.factories import make_lead
 
 PAGE = "/staff/dashboard"
 

@@ -17,8 +17,8 @@ from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Lead
 from staff.models import StaffUser
-from tests.api_token_support import make_lead
 from tests.browser.pages import STAFF_EMAIL, PageState, once, signed_in_cookies, staff
+from tests.factories import make_lead
 
 
 def _a_morning(page, server) -> None:

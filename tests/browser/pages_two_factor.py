@@ -15,7 +15,7 @@ from sqlalchemy import select
 from core.extensions import db
 from staff.models import StaffUser
 from tests.browser.pages import PageState, staff
-from tests.console_support import PASSWORD, make_staff
+from tests.factories import PASSWORD, make_staff
 from tests.two_factor_support import code_at, enrol
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from app import create_app
-from tests.console_support import PASSWORD, make_staff
+from tests.factories import PASSWORD, make_staff
 
 ADMIN = "admin@example.com"
 COLLEAGUE = "cole@example.com"

@@ -10,8 +10,7 @@ import urllib.request
 import pytest
 
 from app import create_app
-from tests.api_token_support import make_lead
-from tests.console_support import PASSWORD, make_staff
+from tests.factories import PASSWORD, make_lead, make_staff
 
 
 @pytest.fixture

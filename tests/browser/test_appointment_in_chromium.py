@@ -19,7 +19,7 @@ from core.clinic_time import clinic_now
 from core.extensions import db
 from leads.capture import capture_lead
 from leads.models import Appointment, Contact
-from tests.console_support import PASSWORD, make_staff
+from tests.factories import PASSWORD, make_staff
 from tests.services import SmtpServer
 from tests.support import BY_OUTCOME
 

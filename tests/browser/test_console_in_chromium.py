@@ -13,7 +13,7 @@ import pytest
 from app import create_app
 from questionnaire.catalogue import STEPS
 from tests.browser.test_wizard_in_chromium import answer_step
-from tests.console_support import PASSWORD, make_staff
+from tests.factories import PASSWORD, make_staff
 from tests.services import SmtpServer
 from tests.support import BY_OUTCOME
 

@@ -19,8 +19,7 @@ from core.clinic_time import clinic_now
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Lead
-from tests.api_token_support import make_lead
-from tests.console_support import PASSWORD, make_staff
+from tests.factories import PASSWORD, make_lead, make_staff
 
 
 @pytest.fixture

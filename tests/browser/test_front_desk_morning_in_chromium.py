@@ -23,7 +23,7 @@ from core.extensions import db
 from leads.capture import capture_lead
 from leads.models import Appointment, Contact, Lead
 from staff.models import StaffUser
-from tests.console_support import PASSWORD, make_staff
+from tests.factories import PASSWORD, make_staff
 from tests.support import HEALTHY
 
 

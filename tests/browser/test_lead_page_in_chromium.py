@@ -15,7 +15,7 @@ from core.clinic_time import clinic_now, from_clinic_clock
 from core.extensions import db
 from leads.capture import capture_lead
 from leads.models import Contact, Lead, LeadNote
-from tests.console_support import PASSWORD, make_staff
+from tests.factories import PASSWORD, make_staff
 from tests.support import BY_OUTCOME
 from web.formatting import local_datetime
 

@@ -16,8 +16,7 @@ from app import create_app
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Lead
-from tests.api_token_support import make_lead
-from tests.console_support import PASSWORD, make_staff
+from tests.factories import PASSWORD, make_lead, make_staff
 
 
 @pytest.fixture

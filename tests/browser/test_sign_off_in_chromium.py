@@ -13,7 +13,7 @@ import pytest
 from app import create_app
 from tests.browser.test_console_in_chromium import finish_questionnaire
 from tests.browser.tools import run_axe
-from tests.console_support import PASSWORD, make_staff
+from tests.factories import PASSWORD, make_staff
 from tests.signoff_support import SIGNER, sign_as_clinician
 from tests.support import BY_OUTCOME
 

@@ -14,7 +14,7 @@ from app import create_app
 from core.extensions import db
 from staff.models import AuditEvent
 from tests.browser.tools import run_axe
-from tests.console_support import PASSWORD, make_staff
+from tests.factories import PASSWORD, make_staff
 from tests.two_factor_support import code_at
 
 ADMIN = "admin@clinic.test"

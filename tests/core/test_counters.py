@@ -78,7 +78,7 @@ def test_concurrent_lead_counts_in_their_own_transactions_are_exact(db_app):
 
 
 def test_totals_and_the_dashboard_add_up_every_shard(db_app):
-    from tests.console_support import make_staff, sign_in
+    from tests.factories import make_staff, sign_in
 
     today, _ = _today()
     with db_app.app_context():

@@ -17,7 +17,8 @@ from app import create_app
 from core import counters
 from core.extensions import db
 from leads.models import Lead, OutboxMessage
-from tests.console_support import CONTACT, make_staff, sign_in
+from tests.console_support import CONTACT
+from tests.factories import make_staff, sign_in
 from tests.services import PostgresSchema
 from tests.support import completed_token
 from tests.tcp_proxy import TcpRelay

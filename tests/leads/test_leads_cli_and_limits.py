@@ -15,7 +15,8 @@ from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Lead
 from staff.models import AuditEvent, StaffUser
-from tests.console_support import CONTACT, make_staff, sign_in, submit_contact
+from tests.console_support import CONTACT, submit_contact
+from tests.factories import make_staff, sign_in
 from tests.services import REDIS_URL
 from tests.support import HEALTHY, Walker, token_of
 

@@ -292,7 +292,7 @@ def test_a_message_whose_sender_died_is_sent_once_its_lease_ends(app_factory, we
 
 def test_the_notifications_page_says_what_is_set_up_and_what_waits(app_factory, smtp, webhook):
     """It said "Every notification was delivered." when nothing was set up to send any."""
-    from tests.console_support import make_staff, sign_in
+    from tests.factories import make_staff, sign_in
 
     bare = app_factory()
     make_staff(bare, "admin@clinic.test", role="admin")

@@ -17,7 +17,8 @@ from app import create_app
 from core.config import ConfigError
 from core.extensions import db
 from questionnaire.catalogue import STEPS
-from tests.console_support import CONTACT, make_staff, sign_in
+from tests.console_support import CONTACT
+from tests.factories import make_staff, sign_in
 from tests.support import BY_OUTCOME, Walker, form_fields, hidden_token, sqlite_app, token_of
 
 HEX_ID = re.compile(r"[0-9a-f]{32}")

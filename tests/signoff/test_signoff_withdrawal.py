@@ -17,8 +17,8 @@ from signoff.models import RuleSignOff
 from signoff.service import SignRefused, sign, signoff_of
 from staff.models import StaffUser
 from staff.rulebook.signing import Refused, sign_deployed
-from tests.api_token_support import bearer, make_lead, make_token
-from tests.console_support import PASSWORD, csrf_token
+from tests.api_token_support import bearer, make_token
+from tests.factories import PASSWORD, csrf_token, make_lead
 from tests.signoff_support import (
     PRODUCTION,
     clinician_console,

@@ -26,8 +26,8 @@ from core.dbtypes import utcnow
 from core.extensions import db
 from leads import appointments
 from leads.models import Lead, LeadNote
-from tests.api_token_support import make_lead, make_token
-from tests.console_support import csrf_token, make_staff, sign_in
+from tests.api_token_support import make_token
+from tests.factories import csrf_token, make_lead, make_staff, sign_in
 from tests.support import sqlite_app
 
 # Reached without a session: they have their own tests of odd input.

@@ -22,7 +22,7 @@ from urllib.parse import quote
 import pytest
 
 from app import create_app
-from tests.console_support import PASSWORD, make_staff
+from tests.factories import PASSWORD, make_staff
 from tests.services import PostgresSchema, free_port
 
 ROOT = Path(__file__).resolve().parents[2]

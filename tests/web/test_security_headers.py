@@ -12,7 +12,8 @@ import re
 import pytest
 
 from app import create_app
-from tests.console_support import CONTACT, csrf_token, make_staff, sign_in
+from tests.console_support import CONTACT
+from tests.factories import csrf_token, make_staff, sign_in
 from tests.support import HEALTHY, sqlite_app
 
 HOST = "https://www.clinic.example"

@@ -7,17 +7,8 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from staff.models import StaffSession, StaffUser
-from tests.console_support import PASSWORD, make_staff
-from tests.staff.accounts_support import (
-    ADMIN,
-    NEW_PASSWORD,
-    account,
-    admin_client,
-    audit_details,
-    errors_of,
-    post_form,
-    signed_in,
-)
+from tests.factories import PASSWORD, make_staff, post_form, staff_client
+from tests.staff.accounts_support import ADMIN, NEW_PASSWORD, account, audit_details, errors_of
 
 DESK = "desk@clinic.test"
 
@@ -29,7 +20,7 @@ def _edit(client, person_id: int, **fields):
 
 def test_an_admin_edits_name_role_and_permissions_and_each_change_is_audited(app_factory):
     app = app_factory()
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     person_id = make_staff(app, DESK, role="staff", name="Dee Desk")
 
     listing = admin.get("/staff/admin/staff").get_data(as_text=True)
@@ -62,9 +53,9 @@ def test_an_admin_edits_name_role_and_permissions_and_each_change_is_audited(app
 
 def test_disabling_in_the_edit_ends_their_sessions_and_is_audited(app_factory):
     app = app_factory()
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     person_id = make_staff(app, DESK)
-    desk = signed_in(app, DESK)
+    desk = staff_client(app, DESK)
     assert _edit(admin, person_id, name="Desk", role="staff").status_code == 303  # no "active"
     assert desk.get("/staff/leads").status_code == 302
     with app.app_context():
@@ -77,7 +68,7 @@ def test_disabling_in_the_edit_ends_their_sessions_and_is_audited(app_factory):
 
 def test_a_bad_edit_is_refused_with_every_error_named_and_the_answers_kept(app_factory):
     app = app_factory()
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     person_id = make_staff(app, DESK, name="Dee Desk")
     refused = _edit(admin, person_id, name="", role="owner", active="y", can_delete="y")
     assert refused.status_code == 422
@@ -94,7 +85,7 @@ def test_a_bad_edit_is_refused_with_every_error_named_and_the_answers_kept(app_f
 
 def test_an_admin_cannot_demote_or_disable_themselves(app_factory):
     app = app_factory()
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     with app.app_context():
         me = db.session.scalar(select(StaffUser.id).where(StaffUser.email == ADMIN))
     demoted = _edit(admin, me, name="Ada Admin", role="staff", active="y")
@@ -112,7 +103,7 @@ def test_an_admin_cannot_demote_or_disable_themselves(app_factory):
 
 def test_another_admin_may_be_demoted_but_the_last_one_stays(app_factory):
     app = app_factory()
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     other_id = make_staff(app, "bea@clinic.test", role="admin", name="Bea")
     assert _edit(admin, other_id, name="Bea", role="staff", active="y").status_code == 303
     assert account(app, "bea@clinic.test").role == "staff"
@@ -129,9 +120,9 @@ def test_another_admin_may_be_demoted_but_the_last_one_stays(app_factory):
 def test_only_admins_edit_accounts(app_factory):
     app = app_factory()
     person_id = make_staff(app, DESK)
-    desk = signed_in(app, DESK, PASSWORD)
+    desk = staff_client(app, DESK, password=PASSWORD)
     assert desk.get(f"/staff/admin/staff/{person_id}/edit").status_code == 403
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     assert admin.get("/staff/admin/staff/999999/edit").status_code == 404
 
 
@@ -139,7 +130,7 @@ def test_an_account_added_with_a_password_must_choose_its_own_and_one_without_ge
     app_factory,
 ):
     app = app_factory()
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     added = post_form(
         admin,
         "/staff/admin/staff",

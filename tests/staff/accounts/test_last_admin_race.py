@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from core.extensions import db
 from staff.accounts import changes
 from staff.models import StaffUser
-from tests.console_support import csrf_token, make_staff, sign_in
+from tests.factories import csrf_token, make_staff, staff_client
 
 
 def admins(app) -> int:
@@ -80,9 +80,7 @@ def test_disabling_or_removing_the_other_admin_meanwhile_demoted_is_refused(app_
     Ada's, reads again, finds no admin would be left, and is undone with a message."""
     app = app_factory()
     make_staff(app, "ada@clinic.test", role="admin")
-    make_staff(app, "bea@clinic.test", role="admin")
-    client = app.test_client()
-    assert sign_in(client, "bea@clinic.test").status_code == 302
+    client = staff_client(app, "bea@clinic.test", role="admin")
     page = client.get("/staff/admin/staff").get_data(as_text=True)
     answers = []
     with app.app_context():

@@ -6,8 +6,8 @@ from __future__ import annotations
 from core.extensions import db
 from staff.accounts.passwords import hash_password
 from staff.models import StaffUser
-from tests.console_support import PASSWORD, csrf_token
-from tests.staff.accounts_support import NEW_PASSWORD, account, admin_client, post_form, signed_in
+from tests.factories import PASSWORD, csrf_token, post_form, staff_client
+from tests.staff.accounts_support import ADMIN, NEW_PASSWORD, account
 
 NEW = "new@example.com"
 OWN = "lantern pebble orchard 58"  # the password they choose themselves
@@ -15,11 +15,11 @@ OWN = "lantern pebble orchard 58"  # the password they choose themselves
 
 def test_a_first_password_chosen_by_an_admin_must_be_replaced_before_anything_else(app_factory):
     app = app_factory()
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     post_form(
         admin, "/staff/admin/staff", email=NEW, name="Nia New", role="staff", password=NEW_PASSWORD
     )
-    new = signed_in(app, NEW, NEW_PASSWORD)
+    new = staff_client(app, NEW, password=NEW_PASSWORD)
     for url in ("/staff/leads", "/staff/dashboard", "/staff/account", "/staff/intake"):
         sent_on = new.get(url)
         assert sent_on.status_code == 302, url
@@ -55,7 +55,7 @@ def test_signing_out_stays_open_while_the_gate_is_shut(app_factory):
             )
         )
         db.session.commit()
-    new = signed_in(app, NEW)
+    new = staff_client(app, NEW)
     page = new.get("/staff/account/password").get_data(as_text=True)
     out = new.post("/staff/sign-out", data={"csrf_token": csrf_token(page)})
     assert out.status_code == 302 and out.headers["Location"].endswith("/staff/sign-in")

@@ -4,15 +4,8 @@ checked for strength; the change ends their other sessions, not this one."""
 from __future__ import annotations
 
 from staff.accounts.passwords import verify_password
-from tests.console_support import PASSWORD, make_staff, sign_in
-from tests.staff.accounts_support import (
-    NEW_PASSWORD,
-    account,
-    audit_details,
-    errors_of,
-    post_form,
-    signed_in,
-)
+from tests.factories import PASSWORD, make_staff, post_form, sign_in, staff_client
+from tests.staff.accounts_support import NEW_PASSWORD, account, audit_details, errors_of
 
 DESK = "desk@clinic.test"
 URL = "/staff/account/password"
@@ -21,7 +14,7 @@ URL = "/staff/account/password"
 def test_a_wrong_current_password_a_weak_or_mismatched_new_one_change_nothing(app_factory):
     app = app_factory()
     make_staff(app, DESK)
-    me = signed_in(app, DESK)
+    me = staff_client(app, DESK)
     wrong = post_form(
         me, URL, current_password="not it at all", new_password=NEW_PASSWORD, confirm=NEW_PASSWORD
     )
@@ -50,8 +43,8 @@ def test_a_wrong_current_password_a_weak_or_mismatched_new_one_change_nothing(ap
 def test_a_change_ends_the_other_sessions_and_keeps_this_browser_signed_in(app_factory):
     app = app_factory()
     make_staff(app, DESK)
-    me = signed_in(app, DESK)
-    elsewhere = signed_in(app, DESK)
+    me = staff_client(app, DESK)
+    elsewhere = staff_client(app, DESK)
     assert "Change your password" in me.get("/staff/account").get_data(as_text=True)
 
     changed = post_form(

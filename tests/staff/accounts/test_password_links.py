@@ -12,16 +12,14 @@ from sqlalchemy import select
 
 from core.extensions import db
 from leads.models import OutboxMessage
-from tests.console_support import PASSWORD, make_staff, sign_in
+from tests.factories import PASSWORD, make_staff, post_form, sign_in, staff_client
 from tests.staff.accounts_support import (
+    ADMIN,
     NEW_PASSWORD,
     account,
-    admin_client,
     audit_details,
     errors_of,
     link_on,
-    post_form,
-    signed_in,
 )
 
 DESK = "desk@clinic.test"
@@ -43,9 +41,9 @@ def _set(client, link: str, password: str = NEW_PASSWORD, again: str | None = No
 
 def test_a_shown_link_sets_the_password_once_and_ends_their_sessions(app_factory):
     app = app_factory()
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     person_id = make_staff(app, DESK)
-    desk_session = signed_in(app, DESK)
+    desk_session = staff_client(app, DESK)
     link = _show_link(admin, person_id)
     assert audit_details(app, "password_link") == [f"showed a set-password link for {DESK}"]
 
@@ -74,7 +72,7 @@ def test_a_shown_link_sets_the_password_once_and_ends_their_sessions(app_factory
 
 def test_a_link_runs_out_after_password_link_hours(app_factory, monkeypatch):
     app = app_factory(PASSWORD_LINK_HOURS=2)
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     person_id = make_staff(app, DESK)
     link = _show_link(admin, person_id)
     now = time.time()
@@ -90,7 +88,7 @@ def test_a_link_runs_out_after_password_link_hours(app_factory, monkeypatch):
 
 def test_a_disabled_accounts_link_is_dead_even_once_enabled_again(app_factory):
     app = app_factory()
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     person_id = make_staff(app, DESK)
     link = _show_link(admin, person_id)
     post_form(admin, "/staff/admin/staff", f"/staff/admin/staff/{person_id}/disable")
@@ -102,7 +100,7 @@ def test_a_disabled_accounts_link_is_dead_even_once_enabled_again(app_factory):
 
 def test_a_forged_or_broken_link_gets_the_clear_page(app_factory):
     app = app_factory()
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     person_id = make_staff(app, DESK)
     link = _show_link(admin, person_id)
     client = app.test_client()
@@ -120,7 +118,7 @@ def test_a_forged_or_broken_link_gets_the_clear_page(app_factory):
 
 def test_a_link_is_emailed_through_the_outbox_to_a_real_smtp_server(app_factory, smtp):
     app = app_factory(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, SMTP_TLS="none")
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     person_id = make_staff(app, DESK, name="Dee Desk")
     edit = f"/staff/admin/staff/{person_id}/edit"
     assert "Email them a link" in admin.get(edit).get_data(as_text=True)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from staff.models import AuditEvent
-from tests.console_support import csrf_token, make_staff, sign_in
+from tests.factories import csrf_token, make_staff, sign_in, staff_client
 from tests.statements import recorded_statements
 
 
@@ -97,9 +97,7 @@ REFUSED = ("Choose a password that is harder to guess", "Use at least 12 charact
 
 @pytest.mark.parametrize("password", WEAK)
 def test_an_admin_cannot_give_a_new_colleague_an_easily_guessed_password(db_app, password):
-    make_staff(db_app, email="admin@clinic.test", role="admin")
-    client = db_app.test_client()
-    sign_in(client, email="admin@clinic.test")
+    client = staff_client(db_app, email="admin@clinic.test", role="admin")
     page = client.get("/staff/admin/staff").get_data(as_text=True)
     response = client.post(
         "/staff/admin/staff",

@@ -13,7 +13,7 @@ from core.extensions import db
 from staff.accounts.lockout import key_of
 from staff.console.blueprint import PUBLIC_ENDPOINTS
 from staff.models import AuditEvent, SignInAttempts, StaffUser
-from tests.console_support import PASSWORD, csrf_token, make_staff, sign_in
+from tests.factories import PASSWORD, csrf_token, make_staff, sign_in
 
 
 def test_passwords_are_stored_as_argon2id(db_app):

@@ -4,8 +4,8 @@ their account page, audited."""
 
 from __future__ import annotations
 
-from tests.console_support import PASSWORD, csrf_token, make_staff
-from tests.staff.accounts_support import account, admin_client, audit_details, post_form
+from tests.factories import PASSWORD, csrf_token, make_staff, post_form, staff_client
+from tests.staff.accounts_support import account, audit_details
 
 DESK = "desk@clinic.test"
 ADMIN = "admin@clinic.test"
@@ -27,7 +27,7 @@ def body_of(message) -> str:
 
 def test_an_account_added_from_the_spanish_console_is_written_to_in_spanish(app_factory, smtp):
     app = smtp_app(app_factory, smtp)
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     admin.get("/staff/admin/staff?lang=es")  # the admin works in Spanish
     new = "dee.desk@trilogy-clinic.com"  # the form's email check refuses .test addresses
     added = post_form(
@@ -45,7 +45,7 @@ def test_an_account_added_from_the_spanish_console_is_written_to_in_spanish(app_
 
 def test_the_language_follows_the_console_they_sign_in_with(app_factory, smtp):
     app = smtp_app(app_factory, smtp)
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     person_id = make_staff(app, DESK, name="Dee Desk")
     assert account(app, DESK).lang == ""
     desk = app.test_client()
@@ -62,7 +62,7 @@ def test_the_language_follows_the_console_they_sign_in_with(app_factory, smtp):
 
 def test_an_admin_sets_the_language_of_a_colleague_s_emails_audited(app_factory, smtp):
     app = smtp_app(app_factory, smtp)
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     person_id = make_staff(app, DESK, name="Dee Desk")
     edit = f"/staff/admin/staff/{person_id}/edit"
     page = admin.get(edit).get_data(as_text=True)

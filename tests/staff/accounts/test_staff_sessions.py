@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from core.dbtypes import utcnow
 from core.extensions import db
 from staff.models import StaffSession, StaffUser
-from tests.console_support import csrf_token, make_staff, sign_in
+from tests.factories import csrf_token, make_staff, sign_in
 
 
 def _copy_of(client, app):

@@ -17,7 +17,7 @@ from core import clinic_settings
 from core.extensions import db
 from staff.accounts import two_factor
 from staff.models import AuditEvent, RecoveryCode, StaffSession, StaffUser
-from tests.console_support import PASSWORD, csrf_token, make_staff, post_with_csrf, sign_in
+from tests.factories import PASSWORD, csrf_token, make_staff, post_form, sign_in
 from tests.two_factor_support import code_at, enrol, send_code
 
 ENROL = "/staff/account/two-factor"
@@ -61,10 +61,10 @@ def test_enrol_with_a_real_code_then_sign_in_takes_the_password_and_a_code(app_f
     assert len(secret) == 32 and key.count(" ") == 7  # in groups of four
     assert client.get(ENROL).get_data(as_text=True).count(key) == 1  # a reload: the same key
 
-    wrong = post_with_csrf(client, ENROL, ENROL, {"code": "000000"})
+    wrong = post_form(client, ENROL, ENROL, {"code": "000000"})
     assert wrong.status_code == 422 and "That code is not right" in wrong.get_data(as_text=True)
     assert key in wrong.get_data(as_text=True)  # the same key, to try again
-    shown = post_with_csrf(client, ENROL, ENROL, {"code": code_at(secret)})
+    shown = post_form(client, ENROL, ENROL, {"code": code_at(secret)})
     assert shown.status_code == 200
     html = shown.get_data(as_text=True)
     assert "Save your recovery codes now" in html and "shown only this once" in html
@@ -232,14 +232,14 @@ def test_turning_it_off_or_new_codes_need_the_password_and_a_code(app_factory):
     sign_in(client)
     send_code(client, code_at(secret))
     off = "/staff/account/two-factor/off"
-    wrong_password = post_with_csrf(
+    wrong_password = post_form(
         client, ENROL, off, {"off-password": "not it at all", "off-code": code_at(secret, 30)}
     )
     assert wrong_password.status_code == 422
     assert "The password is not right." in wrong_password.get_data(as_text=True)
-    wrong_code = post_with_csrf(client, ENROL, off, {"off-password": PASSWORD, "off-code": "1"})
+    wrong_code = post_form(client, ENROL, off, {"off-password": PASSWORD, "off-code": "1"})
     assert wrong_code.status_code == 422 and _user(app).has_two_factor
-    fresh = post_with_csrf(
+    fresh = post_form(
         client,
         ENROL,
         "/staff/account/two-factor/recovery-codes",
@@ -248,9 +248,7 @@ def test_turning_it_off_or_new_codes_need_the_password_and_a_code(app_factory):
     assert fresh.status_code == 200
     codes = re.findall(r"<li><code>([a-z2-9-]{11})</code></li>", fresh.get_data(as_text=True))
     assert len(codes) == 10
-    turned_off = post_with_csrf(
-        client, ENROL, off, {"off-password": PASSWORD, "off-code": codes[0]}
-    )
+    turned_off = post_form(client, ENROL, off, {"off-password": PASSWORD, "off-code": codes[0]})
     assert turned_off.status_code == 303
     user = _user(app)
     assert not user.has_two_factor and user.totp_secret is None
@@ -271,7 +269,7 @@ def test_when_required_an_account_without_it_must_enrol_first(app_factory):
     make_staff(app)
     admin = app.test_client()
     sign_in(admin, "admin@clinic.test")
-    saved = post_with_csrf(
+    saved = post_form(
         admin, "/staff/admin/settings", "/staff/admin/settings", {"require_two_factor": "y"}
     )
     assert saved.status_code == 303
@@ -294,7 +292,7 @@ def test_when_required_an_account_without_it_must_enrol_first(app_factory):
     posted = client.post("/staff/intake", data={"csrf_token": csrf_token(page.get_data(True))})
     assert posted.status_code == 303 and posted.headers["Location"].endswith(ENROL)
     secret = re.search(r'id="secret-key">([A-Z2-7 ]+)<', page.get_data(True)).group(1)
-    enrolled = post_with_csrf(
+    enrolled = post_form(
         client, ENROL + "?next=/staff/dashboard", ENROL + "?next=/staff/dashboard",
         {"code": code_at(secret.replace(" ", ""))},
     )  # fmt: skip
@@ -315,10 +313,10 @@ def test_settings_are_for_admins_and_only_changes_are_audited(app_factory):
     page = admin.get("/staff/admin/settings").get_data(as_text=True)
     assert 'name="require_two_factor"' in page and 'name="webhook_contact_details"' in page
     url = "/staff/admin/settings"
-    post_with_csrf(admin, url, url, {"webhook_contact_details": "y"})
-    post_with_csrf(admin, url, url, {"webhook_contact_details": "y"})  # no change
+    post_form(admin, url, url, {"webhook_contact_details": "y"})
+    post_form(admin, url, url, {"webhook_contact_details": "y"})  # no change
     assert 'name="webhook_contact_details" value="y" checked' in admin.get(url).get_data(True)
-    post_with_csrf(admin, url, url, {})
+    post_form(admin, url, url, {})
     assert [detail for _, detail in _audit(app, "settings_change")] == [
         "on: webhooks carry the person's contact details",
         "off: webhooks carry the person's contact details",
@@ -343,7 +341,7 @@ def test_an_admin_resets_a_colleagues_two_factor(app_factory):
     make_staff(app, "desk@clinic.test")
     sign_in(desk, "desk@clinic.test")
     reset = f"/staff/admin/staff/{person.id}/two-factor/reset"
-    assert post_with_csrf(desk, "/staff/leads", reset, {}).status_code == 403
+    assert post_form(desk, "/staff/leads", reset, {}).status_code == 403
 
     admin = app.test_client()
     sign_in(admin, "admin@clinic.test")
@@ -352,7 +350,7 @@ def test_an_admin_resets_a_colleagues_two_factor(app_factory):
     question = admin.get(reset)
     assert question.status_code == 200 and "Yes, reset it for staff@clinic.test" in question.text
     assert _user(app).has_two_factor  # asking changes nothing
-    done = post_with_csrf(admin, reset, reset, {})
+    done = post_form(admin, reset, reset, {})
     assert done.status_code == 303
     person = _user(app)
     assert (person.totp_secret, person.totp_confirmed_at, person.totp_last_step) == (None,) * 3

@@ -11,17 +11,15 @@ from sqlalchemy import select
 from api.models import ApiToken
 from core.audit import AuditEvent
 from core.extensions import db
-from tests.api_token_support import bearer, make_lead
-from tests.console_support import csrf_token, make_staff, post_with_csrf, sign_in
+from tests.api_token_support import bearer
+from tests.factories import csrf_token, make_lead, post_form, staff_client
 
 PAGE = "/staff/admin/api-tokens"
 
 
 @pytest.fixture
 def admin(db_app):
-    make_staff(db_app, "admin@clinic.test", role="admin", name="Ada Admin")
-    client = db_app.test_client()
-    assert sign_in(client, "admin@clinic.test").status_code == 302
+    client = staff_client(db_app, "admin@clinic.test", role="admin", name="Ada Admin")
     return client
 
 
@@ -32,14 +30,12 @@ def shown_token(html: str) -> str:
 
 
 def create(client, name="Clinic CRM", scopes=("leads:read",)):
-    return post_with_csrf(client, PAGE, PAGE, {"name": name, "scopes": list(scopes)})
+    return post_form(client, PAGE, PAGE, {"name": name, "scopes": list(scopes)})
 
 
 @pytest.mark.parametrize("role", ["staff", "clinician"])
 def test_only_admins_reach_the_tokens_page(db_app, role):
-    make_staff(db_app, f"{role}@clinic.test", role=role)
-    client = db_app.test_client()
-    sign_in(client, f"{role}@clinic.test")
+    client = staff_client(db_app, f"{role}@clinic.test", role=role)
     assert client.get(PAGE).status_code == 403
     page = client.get("/staff/leads")
     response = client.post(
@@ -97,7 +93,7 @@ def test_revoking_asks_first_then_the_token_stops_working_and_stays_listed(db_ap
     program = db_app.test_client()
     assert program.get(f"/api/v1/leads/{lead_id}", headers=bearer(secret)).status_code == 200
 
-    done = post_with_csrf(admin, f"{PAGE}/{token_id}/revoke", f"{PAGE}/{token_id}/revoke", {})
+    done = post_form(admin, f"{PAGE}/{token_id}/revoke", f"{PAGE}/{token_id}/revoke", {})
     assert done.status_code == 303
     assert program.get(f"/api/v1/leads/{lead_id}", headers=bearer(secret)).status_code == 401
     listing = admin.get(PAGE).text

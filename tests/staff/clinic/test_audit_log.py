@@ -10,7 +10,8 @@ from sqlalchemy import select
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Lead
-from tests.console_support import make_staff, sign_in, submit_contact
+from tests.console_support import submit_contact
+from tests.factories import make_staff, sign_in
 from tests.support import Walker
 
 ROW = re.compile(r"<tr><td>.*?</tr>", re.S)

@@ -14,8 +14,7 @@ from core.booking_tool import booking_tool_link
 from core.extensions import db
 from leads.models import LeadNote
 from staff.models import AuditEvent
-from tests.api_token_support import make_lead
-from tests.console_support import csrf_token, make_staff, post_with_csrf, sign_in
+from tests.factories import csrf_token, make_lead, post_form, staff_client
 
 SETTINGS = "/staff/admin/settings"
 LATE_EVENING = datetime(2026, 12, 3, 23, 30, tzinfo=UTC)  # 4 Dec in Auckland, 3 Dec in LA
@@ -28,14 +27,12 @@ CURRENT = {
 
 
 def _admin(app):
-    make_staff(app, "admin@clinic.test", role="admin", name="Ada Admin")
-    client = app.test_client()
-    assert sign_in(client, "admin@clinic.test").status_code == 302
+    client = staff_client(app, "admin@clinic.test", role="admin", name="Ada Admin")
     return client
 
 
 def _save(client, **fields):
-    return post_with_csrf(client, SETTINGS, SETTINGS, {**CURRENT, **fields})
+    return post_form(client, SETTINGS, SETTINGS, {**CURRENT, **fields})
 
 
 def _setting_rows(app) -> list[tuple[str, dict | None]]:
@@ -139,7 +136,7 @@ def test_every_new_setting_wrong_is_named_and_nothing_is_saved(app_factory):
         "reminder_hours": "169",
         "booking_tool_url": "http://calendly.com/our-clinic?day={date}",
     }
-    answer = post_with_csrf(admin, SETTINGS, SETTINGS, wrong)
+    answer = post_form(admin, SETTINGS, SETTINGS, wrong)
     assert answer.status_code == 422
     page = answer.get_data(as_text=True)
     summary = page.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
@@ -160,11 +157,11 @@ def test_every_new_setting_wrong_is_named_and_nothing_is_saved(app_factory):
         "reminder_hours": "99999999999999999999",
         "booking_tool_url": "https://cal.com/our-clinic?name={name}&day={date}&x={",
     }
-    page = post_with_csrf(admin, SETTINGS, SETTINGS, more).get_data(as_text=True)
+    page = post_form(admin, SETTINGS, SETTINGS, more).get_data(as_text=True)
     assert "Enter the clinic&#39;s time zone" in page or "Enter the clinic's time zone" in page
     assert "remove {date} {" in page
     assert page.count('aria-invalid="true"') == 4
-    huge = post_with_csrf(
+    huge = post_form(
         admin, SETTINGS, SETTINGS, {**CURRENT, "time_zone": "A" * 100_000, "untouched_hours": "١٢"}
     )
     assert huge.status_code in (413, 422)  # too big to read, or named: never a 500

@@ -9,14 +9,16 @@ from sqlalchemy import select
 
 from core.extensions import db
 from leads.models import Lead
-from tests.data_rights_support import add_lead
+from tests.factories import make_lead
 from tests.staff.accounts_support import audit_details
 
 
 def test_a_data_request_from_the_terminal_finds_exports_and_erases(app_factory, tmp_path):
     app = app_factory()
-    zoe = add_lead(app, name="Zoë Example", phone="+12025550123", notes=("Called.",))
-    olaf = add_lead(app, name="Olaf Other", email="olaf@mail.test")
+    zoe = make_lead(
+        app, name="Zoë Example", phone="+12025550123", notes=("Called.",), email="", direct=True
+    )
+    olaf = make_lead(app, name="Olaf Other", email="olaf@mail.test", phone="", direct=True)
     runner = app.test_cli_runner()
     exported = tmp_path / "zoe.json"
 

@@ -11,15 +11,8 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from leads.models import Lead, LeadNote, OutboxMessage
-from tests.console_support import csrf_token, make_staff
-from tests.data_rights_support import add_lead
-from tests.staff.accounts_support import (
-    admin_client,
-    audit_details,
-    errors_of,
-    post_form,
-    signed_in,
-)
+from tests.factories import csrf_token, make_lead, make_staff, post_form, staff_client
+from tests.staff.accounts_support import ADMIN, audit_details, errors_of
 
 PAGE = "/staff/admin/data-requests"
 ZOE = {"name": "Zoë Example", "email": "zoe@mail.test", "phone": "+12025550123"}
@@ -27,18 +20,28 @@ ZOE = {"name": "Zoë Example", "email": "zoe@mail.test", "phone": "+12025550123"
 
 def _zoe_and_olaf(app) -> tuple[list[int], int]:
     zoe = [
-        add_lead(
+        make_lead(
             app,
             name=ZOE["name"],
             email=ZOE["email"],
             notes=("Zoë asked about downtime.",),
             notifications=("clinic_email",),
             audit=("view",),
+            phone="",
+            direct=True,
         ),
-        add_lead(app, name=ZOE["name"], phone=ZOE["phone"], notes=("By phone.",)),
+        make_lead(
+            app, name=ZOE["name"], phone=ZOE["phone"], notes=("By phone.",), email="", direct=True
+        ),
     ]
-    olaf = add_lead(
-        app, name="Olaf Other", email="olaf@mail.test", notes=("Olaf's note.",), audit=("view",)
+    olaf = make_lead(
+        app,
+        name="Olaf Other",
+        email="olaf@mail.test",
+        notes=("Olaf's note.",),
+        audit=("view",),
+        phone="",
+        direct=True,
     )
     return zoe, olaf
 
@@ -59,7 +62,7 @@ def _search(client, **typed):
 def test_an_admin_finds_everything_held_about_a_person_in_words(app_factory):
     app = app_factory()
     (by_email, by_phone), olaf = _zoe_and_olaf(app)
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
 
     assert 'href="/staff/admin/data-requests"' in admin.get("/staff/leads").get_data(True)
     found = _search(admin, email=" ZOE@Mail.Test ", phone="(202) 555-0123")
@@ -79,7 +82,7 @@ def test_an_admin_finds_everything_held_about_a_person_in_words(app_factory):
 def test_nothing_found_says_so_and_offers_neither_export_nor_erasure(app_factory):
     app = app_factory()
     _zoe_and_olaf(app)
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     html = _search(admin, email="nobody@mail.test").get_data(as_text=True)
     assert "Nothing is held about this person" in html
     assert "/data-requests/export" not in html and "/data-requests/erase" not in html
@@ -100,7 +103,7 @@ def test_bad_input_answers_422_with_every_error_named_and_the_input_kept(
     app_factory, typed, message
 ):
     app = app_factory()
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     answer = _search(admin, **{"email": "", "phone": "", **typed})
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422
@@ -113,7 +116,7 @@ def test_bad_input_answers_422_with_every_error_named_and_the_input_kept(
 def test_the_export_is_a_json_download_of_that_person_only_and_audited(app_factory):
     app = app_factory()
     (by_email, by_phone), _olaf = _zoe_and_olaf(app)
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     results = _search(admin, email=ZOE["email"], phone="2025550123").get_data(as_text=True)
 
     download = admin.post(f"{PAGE}/export", data=_hidden_fields(results))
@@ -141,7 +144,7 @@ def test_the_export_is_a_json_download_of_that_person_only_and_audited(app_facto
 def test_a_forged_export_or_erasure_is_refused(app_factory):
     app = app_factory()
     _zoe_and_olaf(app)
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     token = csrf_token(admin.get(PAGE).get_data(as_text=True))
     assert admin.post(f"{PAGE}/export", data={"csrf_token": token, "phone": "x"}).status_code == 400
     assert admin.post(f"{PAGE}/export", data={"email": ZOE["email"]}).status_code == 400
@@ -157,7 +160,7 @@ def test_a_forged_export_or_erasure_is_refused(app_factory):
 def test_erasure_asks_first_then_removes_that_persons_rows_only(app_factory):
     app = app_factory()
     (by_email, by_phone), olaf = _zoe_and_olaf(app)
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     results = _search(admin, email=ZOE["email"], phone=ZOE["phone"]).get_data(as_text=True)
 
     question = admin.post(f"{PAGE}/erase", data=_hidden_fields(results))
@@ -193,9 +196,9 @@ def test_erasure_asks_first_then_removes_that_persons_rows_only(app_factory):
 def test_a_lead_that_arrived_after_the_question_stops_the_erasure(app_factory):
     app = app_factory()
     (by_email, _by_phone), _olaf = _zoe_and_olaf(app)
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     results = _search(admin, email=ZOE["email"]).get_data(as_text=True)
-    newer = add_lead(app, name=ZOE["name"], email=ZOE["email"])
+    newer = make_lead(app, name=ZOE["name"], email=ZOE["email"], phone="", direct=True)
 
     again = admin.post(
         f"{PAGE}/erase/confirmed", data={**_hidden_fields(results), "leads": str(by_email)}
@@ -213,7 +216,7 @@ def test_only_admins_may_make_a_data_request(app_factory, role):
     app = app_factory()
     (by_email, _), _ = _zoe_and_olaf(app)
     make_staff(app, "other@clinic.test", role=role)
-    other = signed_in(app, "other@clinic.test")
+    other = staff_client(app, "other@clinic.test")
     assert 'href="/staff/admin/data-requests"' not in other.get("/staff/leads").get_data(True)
     assert other.get(PAGE).status_code == 403
     token = csrf_token(other.get("/staff/intake").get_data(as_text=True))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from tests.console_support import make_staff, sign_in
+from tests.factories import make_staff, sign_in
 
 ORIGINS = ("https://www.clinic.example", "https://clinic.example")
 

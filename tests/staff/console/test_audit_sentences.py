@@ -12,17 +12,14 @@ from sqlalchemy import select
 from core import clinic_settings
 from core.extensions import db
 from staff.models import AuditEvent
-from tests.api_token_support import make_lead
-from tests.console_support import csrf_token, make_staff, sign_in
+from tests.factories import csrf_token, make_lead, make_staff, sign_in, staff_client
 
 AUDIT = "/staff/admin/audit"
 ROW = re.compile(r"<tr><td>.*?</tr>", re.S)
 
 
 def _admin(app):
-    make_staff(app, "admin@clinic.test", role="admin", name="Ada Admin")
-    client = app.test_client()
-    assert sign_in(client, "admin@clinic.test").status_code == 302
+    client = staff_client(app, "admin@clinic.test", role="admin", name="Ada Admin")
     return client
 
 
@@ -204,9 +201,7 @@ def test_one_status_change_is_one_row_and_a_genuine_visit_is_still_one(app_facto
     assert [action for action, _ in _rows_after(app, before)] == ["update", "note"]
 
     # A colleague opening it at once is a visit of their own.
-    make_staff(app, "colleague@clinic.test")
-    colleague = app.test_client()
-    sign_in(colleague, "colleague@clinic.test")
+    colleague = staff_client(app, "colleague@clinic.test")
     colleague.get(page)
     assert _rows_after(app, before)[-1] == ("view", lead)
 

@@ -8,25 +8,17 @@ from sqlalchemy import select
 from core.extensions import db
 from leads.models import Lead
 from staff.models import StaffUser
-from tests.console_support import make_staff, submit_contact
-from tests.staff.accounts_support import admin_client, post_form, signed_in
-from tests.support import Walker
+from tests.factories import make_lead, make_staff, post_form, staff_client
+from tests.staff.accounts_support import ADMIN
 
 DESK = "desk@clinic.test"
-
-
-def _a_lead(app) -> int:
-    public = app.test_client()
-    submit_contact(public, Walker(public))
-    with app.app_context():
-        return db.session.scalar(select(Lead.id))
 
 
 def test_the_front_desk_without_the_permissions_cannot_export_or_delete(app_factory):
     app = app_factory()
     make_staff(app, DESK, role="staff")
-    lead_id = _a_lead(app)
-    desk = signed_in(app, DESK)
+    lead_id = make_lead(app)
+    desk = staff_client(app, DESK)
 
     listing = desk.get("/staff/leads").get_data(as_text=True)
     assert "Export these as CSV" not in listing and "/staff/leads.csv" not in listing
@@ -53,8 +45,8 @@ def test_with_the_permissions_the_front_desk_exports_and_deletes(app_factory):
         person = db.session.scalar(select(StaffUser).where(StaffUser.email == DESK))
         person.can_export = person.can_delete = True
         db.session.commit()
-    lead_id = _a_lead(app)
-    desk = signed_in(app, DESK)
+    lead_id = make_lead(app)
+    desk = staff_client(app, DESK)
 
     assert "Export these as CSV" in desk.get("/staff/leads").get_data(as_text=True)
     exported = desk.get("/staff/leads.csv")
@@ -70,9 +62,9 @@ def test_with_the_permissions_the_front_desk_exports_and_deletes(app_factory):
 
 def test_admins_always_may_and_a_clinician_needs_the_permission_too(app_factory):
     app = app_factory()
-    admin = admin_client(app)
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
     make_staff(app, "doc@clinic.test", role="clinician")
-    _a_lead(app)
+    make_lead(app)
     assert admin.get("/staff/leads.csv").status_code == 200
-    doctor = signed_in(app, "doc@clinic.test")
+    doctor = staff_client(app, "doc@clinic.test")
     assert doctor.get("/staff/leads.csv").status_code == 403

@@ -21,8 +21,8 @@ from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Appointment, Lead
 from staff.models import StaffUser
-from tests.api_token_support import make_lead
-from tests.console_support import make_staff, sign_in, submit_contact
+from tests.console_support import submit_contact
+from tests.factories import make_lead, staff_client
 from tests.support import Walker
 
 ZONE = "America/New_York"
@@ -41,15 +41,14 @@ def set_lead(app, lead_id: int, **values) -> None:
 
 def lead_at(app, created_at: datetime, *, source="site", status="new", contacted_after=None):
     """A lead received at ``created_at`` with this status, first contacted that much later."""
-    lead_id = make_lead(app, source=source, created_at=created_at)
-    set_lead(
+    return make_lead(
         app,
-        lead_id,
+        source=source,
+        created_at=created_at,
         status=status,
         status_changed_at=None if status == "new" else created_at,
         first_contacted_at=None if contacted_after is None else created_at + contacted_after,
     )
-    return lead_id
 
 
 @pytest.fixture
@@ -107,9 +106,7 @@ def clinic(app_factory):
             )
         )
         db.session.commit()
-    make_staff(app, "manager@clinic.test", role="admin", name="Mia Manager")
-    client = app.test_client()
-    assert sign_in(client, "manager@clinic.test").status_code == 302
+    client = staff_client(app, "manager@clinic.test", role="admin", name="Mia Manager")
     return app, client, ids
 
 
@@ -221,9 +218,7 @@ def test_spanish_console_counts_in_its_own_words(clinic):
 
 def test_an_empty_period_says_so_and_draws_empty_charts(app_factory):
     app = app_factory(CLINIC_TIME_ZONE=ZONE)
-    make_staff(app, "manager@clinic.test", role="admin")
-    client = app.test_client()
-    sign_in(client, "manager@clinic.test")
+    client = staff_client(app, "manager@clinic.test", role="admin")
     page = client.get("/staff/dashboard?days=7").get_data(as_text=True)
     assert "0 leads received" in page
     assert "No web request received in the period has been contacted yet." in page
@@ -240,9 +235,7 @@ def test_the_web_funnel_leaves_phone_intake_out(app_factory):
         submit_contact(public, Walker(public), outcome)
     make_lead(app, source="staff_intake", outcome="clinician_review")
     make_lead(app, source="staff_intake", outcome="book_consultation")
-    make_staff(app, "manager@clinic.test", role="admin")
-    client = app.test_client()
-    sign_in(client, "manager@clinic.test")
+    client = staff_client(app, "manager@clinic.test", role="admin")
     page = client.get("/staff/dashboard?days=1").get_data(as_text=True)
     assert cell_after(page, "Completed") == "2"
     assert cell_after(page, "Asked to be contacted") == "2"  # not 4: the calls are not the web's

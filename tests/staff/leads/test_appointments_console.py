@@ -9,22 +9,18 @@ own booking tool opens with the person's details filled in, URL-encoded.
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import datetime, timedelta
 from html import unescape
 
 import pytest
 from sqlalchemy import func, select
 
-import rules
 from core import clinic_settings
 from core.clinic_time import clinic_now, from_clinic_clock
 from core.extensions import db
-from leads.capture import capture_lead
 from leads.models import Appointment, Contact, Lead, LeadNote, OutboxMessage
 from staff.models import AuditEvent
-from tests.console_support import csrf_token, make_staff, sign_in
-from tests.support import BY_OUTCOME
+from tests.factories import csrf_token, make_lead, post_form, staff_client
 
 PERSON = Contact(
     name="Zoë O'Brien & Co",
@@ -47,26 +43,8 @@ def clinic(app_factory, smtp):
 
 @pytest.fixture
 def coordinator(clinic):
-    make_staff(clinic, "cora@clinic.test", name="Cora Coordinator")
-    client = clinic.test_client()
-    assert sign_in(client, "cora@clinic.test").status_code == 302
-    return client
-
-
-def make_lead(app, person: Contact = PERSON, status: str = "contacted") -> int:
-    answers = BY_OUTCOME["book_consultation"]
-    with app.app_context():
-        captured = capture_lead(
-            flow_id=f"test-{uuid.uuid4()}",
-            answers=answers,
-            decision=rules.evaluate(answers, "en"),
-            contact=person,
-            lang="en",
-        )
-        lead = db.session.get(Lead, captured.lead_id)
-        lead.status = status
-        db.session.commit()
-        return lead.id
+    """Cora, signed in to the clinic's console (this file's app: SMTP, Madrid)."""
+    return staff_client(clinic, "cora@clinic.test", name="Cora Coordinator")
 
 
 def wall_clock(app, days: int = 2, hour: int = 10) -> str:
@@ -75,14 +53,11 @@ def wall_clock(app, days: int = 2, hour: int = 10) -> str:
         return (clinic_now() + timedelta(days=days)).strftime(f"%Y-%m-%dT{hour:02d}:00")
 
 
-def post(client, lead_id: int, path: str, data: dict):
-    page = client.get(f"/staff/leads/{lead_id}").get_data(as_text=True)
-    return client.post(path, data={**data, "csrf_token": csrf_token(page)})
-
-
 def book(client, lead_id: int, **fields):
     data = {"appointment_length": "30", "appointment_kind": "consultation", **fields}
-    return post(client, lead_id, f"/staff/leads/{lead_id}/appointments", data)
+    return post_form(
+        client, f"/staff/leads/{lead_id}", f"/staff/leads/{lead_id}/appointments", data
+    )
 
 
 def counts(app, lead_id: int) -> dict[str, int]:
@@ -127,7 +102,7 @@ def appointment_rows(app, lead_id: int) -> list[dict]:
 
 
 def test_the_lead_page_offers_the_booking_form(clinic, coordinator):
-    lead_id = make_lead(clinic)
+    lead_id = make_lead(clinic, contact=PERSON, status="contacted")
     page = coordinator.get(f"/staff/leads/{lead_id}").get_data(as_text=True)
     assert 'id="appointments"' in page and "Book an appointment" in page
     assert 'type="datetime-local" id="appointment_at" name="appointment_at"' in page
@@ -141,7 +116,7 @@ def test_the_lead_page_offers_the_booking_form(clinic, coordinator):
 
 
 def test_booking_stores_the_appointment_status_audit_and_emails_together(clinic, coordinator, smtp):
-    lead_id = make_lead(clinic)
+    lead_id = make_lead(clinic, contact=PERSON, status="contacted")
     typed = wall_clock(clinic)
     response = book(coordinator, lead_id, appointment_at=typed, appointment_kind="medical_review")
     assert response.status_code == 303
@@ -195,7 +170,7 @@ def test_booking_stores_the_appointment_status_audit_and_emails_together(clinic,
 
 
 def test_a_booked_lead_stays_booked_with_no_second_status_note(clinic, coordinator):
-    lead_id = make_lead(clinic, status="booked")
+    lead_id = make_lead(clinic, contact=PERSON, status="booked")
     before = counts(clinic, lead_id)
     assert book(coordinator, lead_id, appointment_at=wall_clock(clinic)).status_code == 303
     after = counts(clinic, lead_id)
@@ -237,7 +212,7 @@ def test_a_booked_lead_stays_booked_with_no_second_status_note(clinic, coordinat
 def test_a_bad_booking_names_every_error_keeps_the_rest_and_writes_nothing(
     clinic, coordinator, fields, errors
 ):
-    lead_id = make_lead(clinic)
+    lead_id = make_lead(clinic, contact=PERSON, status="contacted")
     before = counts(clinic, lead_id)
     views = views_of(clinic, lead_id)
     sent = {
@@ -270,7 +245,7 @@ def test_a_bad_booking_names_every_error_keeps_the_rest_and_writes_nothing(
 
 def test_this_very_minute_passes_the_form_but_is_refused_as_past(clinic, coordinator):
     """The form allows the current minute (a follow-up may be now); an appointment may not."""
-    lead_id = make_lead(clinic)
+    lead_id = make_lead(clinic, contact=PERSON, status="contacted")
     with clinic.test_request_context():
         now = clinic_now().strftime("%Y-%m-%dT%H:%M")
     response = book(coordinator, lead_id, appointment_at=now)
@@ -282,7 +257,9 @@ def test_this_very_minute_passes_the_form_but_is_refused_as_past(clinic, coordin
 def test_a_lead_without_email_is_booked_and_the_page_says_nothing_was_emailed(
     clinic, coordinator, smtp
 ):
-    lead_id = make_lead(clinic, Contact("Ann", "", "+442079460958", "any", ""))
+    lead_id = make_lead(
+        clinic, contact=Contact("Ann", "", "+442079460958", "any", ""), status="contacted"
+    )
     page = coordinator.get(f"/staff/leads/{lead_id}").get_data(as_text=True)
     assert "This person gave no email address, so nothing is emailed" in page
     response = book(coordinator, lead_id, appointment_at=wall_clock(clinic))
@@ -301,13 +278,13 @@ def booked(clinic, coordinator, lead_id: int) -> int:
 def test_moving_an_appointment_gives_it_the_new_time_and_a_new_confirmation(
     clinic, coordinator, smtp
 ):
-    lead_id = make_lead(clinic)
+    lead_id = make_lead(clinic, contact=PERSON, status="contacted")
     appointment_id = booked(clinic, coordinator, lead_id)
     prefix = f"move-{appointment_id}-"
     typed = wall_clock(clinic, days=5, hour=16)
-    response = post(
+    response = post_form(
         coordinator,
-        lead_id,
+        f"/staff/leads/{lead_id}",
         f"/staff/leads/{lead_id}/appointments/{appointment_id}/move",
         {f"{prefix}appointment_at": typed, f"{prefix}appointment_length": "60"},
     )
@@ -327,12 +304,12 @@ def test_moving_an_appointment_gives_it_the_new_time_and_a_new_confirmation(
 
 
 def test_a_bad_move_reopens_that_appointments_form_with_its_errors(clinic, coordinator):
-    lead_id = make_lead(clinic)
+    lead_id = make_lead(clinic, contact=PERSON, status="contacted")
     appointment_id = booked(clinic, coordinator, lead_id)
     prefix = f"move-{appointment_id}-"
-    response = post(
+    response = post_form(
         coordinator,
-        lead_id,
+        f"/staff/leads/{lead_id}",
         f"/staff/leads/{lead_id}/appointments/{appointment_id}/move",
         {f"{prefix}appointment_at": "2020-01-01T10:00", f"{prefix}appointment_length": "7"},
     )
@@ -347,7 +324,7 @@ def test_a_bad_move_reopens_that_appointments_form_with_its_errors(clinic, coord
 
 
 def test_cancelling_asks_first_then_cancels_once(clinic, coordinator, smtp):
-    lead_id = make_lead(clinic)
+    lead_id = make_lead(clinic, contact=PERSON, status="contacted")
     appointment_id = booked(clinic, coordinator, lead_id)
     url = f"/staff/leads/{lead_id}/appointments/{appointment_id}/cancel"
     question = coordinator.get(url)
@@ -375,8 +352,8 @@ def test_cancelling_asks_first_then_cancels_once(clinic, coordinator, smtp):
 
 
 def test_unknown_leads_and_appointments_are_404(clinic, coordinator):
-    lead_id = make_lead(clinic)
-    other = make_lead(clinic)
+    lead_id = make_lead(clinic, contact=PERSON, status="contacted")
+    other = make_lead(clinic, contact=PERSON, status="contacted")
     appointment_id = booked(clinic, coordinator, lead_id)
     token = csrf_token(coordinator.get(f"/staff/leads/{lead_id}").get_data(as_text=True))
     assert (
@@ -401,7 +378,7 @@ def test_unknown_leads_and_appointments_are_404(clinic, coordinator):
 
 
 def test_the_clinics_booking_tool_opens_with_the_persons_details_filled_in(clinic, coordinator):
-    lead_id = make_lead(clinic)
+    lead_id = make_lead(clinic, contact=PERSON, status="contacted")
     with clinic.app_context():
         clinic_settings.set_text(
             "booking_tool_url",

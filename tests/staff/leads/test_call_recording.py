@@ -12,21 +12,13 @@ from sqlalchemy import select
 from core.clinic_time import clinic_now, from_clinic_clock
 from core.extensions import db
 from leads.models import Lead, LeadNote, OutboxMessage
-from tests.console_support import make_staff, post_with_csrf, sign_in
-from tests.staff.leads.test_lead_page_workflow import audit_rows, make_lead, working
-
-
-@pytest.fixture
-def coordinator(db_app):
-    make_staff(db_app, "coordinator@clinic.test", name="Cora Coordinator")
-    client = db_app.test_client()
-    assert sign_in(client, "coordinator@clinic.test").status_code == 302
-    return client
+from tests.factories import make_lead, post_form, staff_client
+from tests.staff.leads.leads_support import audit_rows, working
 
 
 def call(client, lead_id: int, **fields):
     url = f"/staff/leads/{lead_id}"
-    return post_with_csrf(client, url, f"{url}/call", fields)
+    return post_form(client, url, f"{url}/call", fields)
 
 
 def notes_of(app, lead_id: int) -> list[LeadNote]:
@@ -45,7 +37,7 @@ def lead_of(app, lead_id: int) -> Lead:
 
 
 def test_a_reached_call_with_status_and_follow_up_is_one_action(db_app, coordinator):
-    the_id = make_lead(db_app)
+    the_id = make_lead(db_app, outcome="clinician_review")
     with db_app.test_request_context():
         day = clinic_now().date() + timedelta(days=2)
         expected = from_clinic_clock(datetime.combine(day, time(14, 30)))
@@ -83,7 +75,7 @@ def test_a_reached_call_with_status_and_follow_up_is_one_action(db_app, coordina
 
 
 def test_a_no_answer_call_keeps_the_status_and_follows_up_tomorrow_at_nine(db_app, coordinator):
-    the_id = make_lead(db_app)
+    the_id = make_lead(db_app, outcome="clinician_review")
     response = call(coordinator, the_id, call_outcome="no_answer", call_status="new",
                     call_then="tomorrow")  # fmt: skip
     assert response.status_code == 303
@@ -105,7 +97,7 @@ def test_a_no_answer_call_keeps_the_status_and_follows_up_tomorrow_at_nine(db_ap
 
 def test_the_status_never_changes_silently(db_app, coordinator):
     """The select starts on the lead's status: a reached call leaves "new" only when chosen."""
-    the_id = make_lead(db_app)
+    the_id = make_lead(db_app, outcome="clinician_review")
     page = coordinator.get(f"/staff/leads/{the_id}").get_data(as_text=True)
     select_html = page.split('id="call_status"', 1)[1].split("</select>", 1)[0]
     assert '<option value="new" selected>' in select_html
@@ -114,7 +106,7 @@ def test_the_status_never_changes_silently(db_app, coordinator):
 
 
 def test_an_empty_follow_up_clears_the_old_one(db_app, coordinator):
-    the_id = make_lead(db_app)
+    the_id = make_lead(db_app, outcome="clinician_review")
     call(coordinator, the_id, call_outcome="left_message", call_status="new", call_then="tomorrow")
     assert lead_of(db_app, the_id).follow_up_at is not None
     page = coordinator.get(f"/staff/leads/{the_id}").get_data(as_text=True)
@@ -126,10 +118,8 @@ def test_an_empty_follow_up_clears_the_old_one(db_app, coordinator):
 
 def test_a_status_change_by_call_still_sends_its_webhook(app_factory, webhook):
     app = app_factory(WEBHOOK_URL=webhook.url, WEBHOOK_SECRET="call-webhook-secret")
-    make_staff(app, "coordinator@clinic.test")
-    client = app.test_client()
-    sign_in(client, "coordinator@clinic.test")
-    the_id = make_lead(app)
+    client = staff_client(app, "coordinator@clinic.test")
+    the_id = make_lead(app, outcome="clinician_review")
     assert call(client, the_id, call_outcome="reached", call_status="booked").status_code == 303
     with app.app_context():
         events = db.session.scalars(
@@ -171,7 +161,7 @@ def test_a_status_change_by_call_still_sends_its_webhook(app_factory, webhook):
 def test_the_call_forms_errors_are_named_and_nothing_is_written(
     db_app, coordinator, fields, errors
 ):
-    the_id = make_lead(db_app)
+    the_id = make_lead(db_app, outcome="clinician_review")
     response = call(coordinator, the_id, **fields)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -185,7 +175,7 @@ def test_the_call_forms_errors_are_named_and_nothing_is_written(
 
 
 def test_the_rest_of_a_call_form_sent_with_errors_is_kept(db_app, coordinator):
-    the_id = make_lead(db_app)
+    the_id = make_lead(db_app, outcome="clinician_review")
     response = call(coordinator, the_id, call_outcome="reached", call_note="Spoke to her mum.",
                     call_status="contacted", call_follow_up="not a time")  # fmt: skip
     page = response.get_data(as_text=True)

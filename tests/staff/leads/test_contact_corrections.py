@@ -12,8 +12,7 @@ from core.extensions import db
 from leads.models import Lead, LeadNote
 from leads.service import Person, erase_person
 from staff.models import AuditEvent
-from tests.console_support import csrf_token, make_staff, sign_in
-from tests.data_rights_support import add_lead
+from tests.factories import csrf_token, make_lead, make_staff, sign_in
 
 OLD = {"name": "Zoe Example", "email": "zoe@example.com", "phone": "+442079460958"}
 
@@ -23,7 +22,7 @@ def desk(db_app):
     staff_id = make_staff(db_app, "desk@clinic.test", role="staff", name="Dana Desk")
     client = db_app.test_client()
     assert sign_in(client, "desk@clinic.test").status_code == 302
-    lead_id = add_lead(db_app, **OLD)
+    lead_id = make_lead(db_app, **OLD, email="", phone="", direct=True)
     return client, staff_id, lead_id
 
 

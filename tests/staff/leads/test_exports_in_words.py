@@ -24,8 +24,7 @@ from leads.models import Appointment, Lead, LeadNote
 from staff.console.answers import readable_answers
 from staff.leads.export import safe_cell
 from staff.models import StaffUser
-from tests.api_token_support import make_lead
-from tests.console_support import make_staff, sign_in
+from tests.factories import make_lead, make_staff, sign_in
 
 ZONE = "Asia/Kolkata"
 RECEIVED = datetime(2026, 11, 30, 4, 35, tzinfo=UTC)  # 10:05 in Kolkata

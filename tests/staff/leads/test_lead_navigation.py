@@ -11,7 +11,8 @@ import html
 import re
 
 from staff.leads.navigation import LeadNavigation
-from tests.staff.leads.test_leads_list_workflow import add_lead, coordinator, hours_ago
+from tests.factories import make_lead
+from tests.staff.leads.leads_support import cora_and_bo, hours_ago
 
 
 def nav_of(client, url: str) -> dict[str, str]:
@@ -36,17 +37,47 @@ def a_morning(app, client_and_ids):
     _client, cora, bo = client_and_ids
     overdue = hours_ago(1)
     ids = {
-        "A": add_lead(app, "A Person", created_at=hours_ago(5), follow_up_at=overdue),
-        "B": add_lead(app, "B Person", created_at=hours_ago(4), assigned_to_id=bo),
-        "C": add_lead(app, "C Person", created_at=hours_ago(3), follow_up_at=overdue),
-        "D": add_lead(app, "D Person", created_at=hours_ago(2)),
-        "E": add_lead(app, "E Person", created_at=hours_ago(1), assigned_to_id=cora),
+        "A": make_lead(
+            app,
+            name="A Person",
+            email="a@example.com",
+            phone="",
+            created_at=hours_ago(5),
+            follow_up_at=overdue,
+        ),
+        "B": make_lead(
+            app,
+            name="B Person",
+            email="b@example.com",
+            phone="",
+            created_at=hours_ago(4),
+            assigned_to_id=bo,
+        ),
+        "C": make_lead(
+            app,
+            name="C Person",
+            email="c@example.com",
+            phone="",
+            created_at=hours_ago(3),
+            follow_up_at=overdue,
+        ),
+        "D": make_lead(
+            app, name="D Person", email="d@example.com", phone="", created_at=hours_ago(2)
+        ),
+        "E": make_lead(
+            app,
+            name="E Person",
+            email="e@example.com",
+            phone="",
+            created_at=hours_ago(1),
+            assigned_to_id=cora,
+        ),
     }
     return ids
 
 
 def test_previous_and_next_walk_the_filtered_list_and_stop_at_its_ends(db_app):
-    client, cora, bo = coordinator(db_app)
+    client, cora, bo = cora_and_bo(db_app)
     ids = a_morning(db_app, (client, cora, bo))
     top = nav_of(client, f"/staff/leads/{ids['C']}?follow_up=overdue")
     assert top["Next lead"] == f"/staff/leads/{ids['A']}?follow_up=overdue"
@@ -63,16 +94,19 @@ def test_previous_and_next_walk_the_filtered_list_and_stop_at_its_ends(db_app):
 
 
 def test_leads_received_at_the_same_moment_are_walked_in_the_lists_order(db_app):
-    client, _cora, _bo = coordinator(db_app)
+    client, _cora, _bo = cora_and_bo(db_app)
     moment = hours_ago(2)
-    first, second, third = (add_lead(db_app, f"Twin {n}", created_at=moment) for n in "123")
+    first, second, third = (
+        make_lead(db_app, name=f"Twin {n}", email="twin@example.com", phone="", created_at=moment)
+        for n in "123"
+    )
     # Newest first, then the higher id first: third, second, first.
     assert nav_of(client, f"/staff/leads/{second}")["Previous lead"] == f"/staff/leads/{third}"
     assert nav_of(client, f"/staff/leads/{second}")["Next lead"] == f"/staff/leads/{first}"
 
 
 def test_back_to_leads_keeps_the_filters_and_names_them(db_app):
-    client, cora, bo = coordinator(db_app)
+    client, cora, bo = cora_and_bo(db_app)
     ids = a_morning(db_app, (client, cora, bo))
     nav = nav_of(client, f"/staff/leads/{ids['E']}?status=new&assigned=me")
     assert nav["Back to leads: New, assigned to me"] == "/staff/leads?status=new&assigned=me"
@@ -84,7 +118,7 @@ def test_back_to_leads_keeps_the_filters_and_names_them(db_app):
 
 def test_the_page_is_kept_and_follows_the_lead_across_pages(app_factory):
     app = app_factory(LEADS_PER_PAGE=2)
-    client, cora, bo = coordinator(app)
+    client, cora, bo = cora_and_bo(app)
     ids = a_morning(app, (client, cora, bo))  # pages: E D | C B | A
     page = client.get("/staff/leads?page=2").get_data(as_text=True)
     assert f'href="/staff/leads/{ids["C"]}?page=2"' in page
@@ -101,7 +135,7 @@ def test_a_lead_that_left_the_filter_still_has_its_neighbours(db_app):
     from core.extensions import db
     from leads.models import Lead
 
-    client, cora, bo = coordinator(db_app)
+    client, cora, bo = cora_and_bo(db_app)
     ids = a_morning(db_app, (client, cora, bo))
     with db_app.app_context():
         db.session.get(Lead, ids["C"]).status = "contacted"
@@ -114,7 +148,7 @@ def test_a_lead_that_left_the_filter_still_has_its_neighbours(db_app):
 
 
 def test_unknown_filters_are_dropped_and_a_missing_lead_is_a_404_not_a_500(db_app):
-    client, cora, bo = coordinator(db_app)
+    client, cora, bo = cora_and_bo(db_app)
     ids = a_morning(db_app, (client, cora, bo))
     nav = nav_of(
         client, f"/staff/leads/{ids['C']}?status=bogus&assigned=x&page=abc&q=" + "y" * 5000
@@ -127,8 +161,8 @@ def test_unknown_filters_are_dropped_and_a_missing_lead_is_a_404_not_a_500(db_ap
 def test_the_navigation_of_a_lead_that_does_not_exist_is_just_the_way_back(db_app):
     from staff.leads.navigation import lead_navigation
 
-    coordinator(db_app)
-    add_lead(db_app, "Only Person")
+    cora_and_bo(db_app)
+    make_lead(db_app, name="Only Person", email="only@example.com", phone="")
     with db_app.test_request_context("/staff/leads/424242?status=new"):
         nav = lead_navigation(424242)
     assert nav == LeadNavigation(

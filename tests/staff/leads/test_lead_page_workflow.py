@@ -5,7 +5,6 @@ person's own words, a merged lead's banner, and the list's filters kept througho
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -15,57 +14,11 @@ import rules
 from core.clinic_time import clinic_now, from_clinic_clock
 from core.dbtypes import utcnow
 from core.extensions import db
-from leads.capture import capture_lead
-from leads.models import Contact, Lead
-from staff.models import AuditEvent, StaffUser
-from tests.console_support import make_staff, post_with_csrf, sign_in
+from leads.models import Lead
+from staff.models import StaffUser
+from tests.factories import make_lead, make_staff, post_form, staff_client
+from tests.staff.leads.leads_support import audit_rows, working
 from tests.support import BY_OUTCOME
-
-PERSON = Contact(
-    name="Zoë Example",
-    email="zoe@example.com",
-    phone="+442079460958",
-    contact_time="morning",
-    message="Evenings are hard for me.",
-)
-
-
-def make_lead(app, outcome: str = "clinician_review", lang: str = "en", **changes) -> int:
-    """A lead as the contact form stores it (its decision in its language), then ``changes``."""
-    answers = BY_OUTCOME[outcome]
-    with app.app_context():
-        captured = capture_lead(
-            flow_id=f"test-{uuid.uuid4()}",
-            answers=answers,
-            decision=rules.evaluate(answers, lang),
-            contact=PERSON,
-            lang=lang,
-        )
-        lead = db.session.get(Lead, captured.lead_id)
-        for name, value in changes.items():
-            setattr(lead, name, value)
-        db.session.commit()
-        return lead.id
-
-
-def audit_rows(app, lead_id: int, action: str | None = None) -> list[AuditEvent]:
-    with app.app_context():
-        query = select(AuditEvent).where(AuditEvent.lead_id == lead_id).order_by(AuditEvent.id)
-        rows = db.session.scalars(query).all()
-        return [row for row in rows if action is None or row.action == action]
-
-
-def working(rows: list[AuditEvent]) -> list[str]:
-    """The actions that changed something (views are the audit helper's own business)."""
-    return [row.action for row in rows if row.action != "view"]
-
-
-@pytest.fixture
-def coordinator(db_app):
-    make_staff(db_app, "coordinator@clinic.test", name="Cora Coordinator")
-    client = db_app.test_client()
-    assert sign_in(client, "coordinator@clinic.test").status_code == 302
-    return client
 
 
 def staff_id(app, email: str) -> int:
@@ -76,7 +29,7 @@ def staff_id(app, email: str) -> int:
 def test_the_page_starts_with_contact_status_assignee_and_follow_up_then_the_call(
     db_app, coordinator
 ):
-    the_id = make_lead(db_app)
+    the_id = make_lead(db_app, outcome="clinician_review")
     page = coordinator.get(f"/staff/leads/{the_id}").get_data(as_text=True)
     top = page.index('id="contact-title"')
     assert page.index("Zoë Example") < top
@@ -97,9 +50,9 @@ def test_the_page_starts_with_contact_status_assignee_and_follow_up_then_the_cal
 
 
 def test_a_plain_status_change_writes_one_update_row_with_its_data(db_app, coordinator):
-    the_id = make_lead(db_app)
+    the_id = make_lead(db_app, outcome="clinician_review")
     url = f"/staff/leads/{the_id}"
-    response = post_with_csrf(coordinator, url, f"{url}/status", {"status": "contacted"})
+    response = post_form(coordinator, url, f"{url}/status", {"status": "contacted"})
     assert response.status_code == 303
     rows = audit_rows(db_app, the_id)
     assert working(rows) == ["update"]
@@ -111,9 +64,9 @@ def test_a_plain_status_change_writes_one_update_row_with_its_data(db_app, coord
 
 
 def test_an_unknown_status_names_its_error_and_changes_nothing(db_app, coordinator):
-    the_id = make_lead(db_app)
+    the_id = make_lead(db_app, outcome="clinician_review")
     url = f"/staff/leads/{the_id}"
-    response = post_with_csrf(coordinator, url, f"{url}/status", {"status": "won"})
+    response = post_form(coordinator, url, f"{url}/status", {"status": "won"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'class="error-summary"' in page and "Choose a status from the list." in page
@@ -121,19 +74,17 @@ def test_an_unknown_status_names_its_error_and_changes_nothing(db_app, coordinat
 
 
 def test_assign_to_me_to_someone_and_to_nobody_one_row_each(db_app, coordinator):
-    the_id = make_lead(db_app)
+    the_id = make_lead(db_app, outcome="clinician_review")
     url = f"/staff/leads/{the_id}"
     me = staff_id(db_app, "coordinator@clinic.test")
     other = make_staff(db_app, "nurse@clinic.test", name="Nia Nurse")
-    assert (
-        post_with_csrf(coordinator, url, f"{url}/assign", {"assignee": str(me)}).status_code == 303
-    )
+    assert post_form(coordinator, url, f"{url}/assign", {"assignee": str(me)}).status_code == 303
     page = coordinator.get(url).get_data(as_text=True)
     assert "This lead is assigned to you." in page and "Cora Coordinator (you)" in page
     assert "Assign to me" not in page  # it is theirs already
-    post_with_csrf(coordinator, url, f"{url}/assign", {"assignee": str(other)})
-    post_with_csrf(coordinator, url, f"{url}/assign", {"assignee": str(other)})  # no change
-    post_with_csrf(coordinator, url, f"{url}/assign", {"assignee": "none"})
+    post_form(coordinator, url, f"{url}/assign", {"assignee": str(other)})
+    post_form(coordinator, url, f"{url}/assign", {"assignee": str(other)})  # no change
+    post_form(coordinator, url, f"{url}/assign", {"assignee": "none"})
     rows = audit_rows(db_app, the_id, "assign")
     assert [row.data for row in rows] == [
         {"to": me, "to_name": "Cora Coordinator"},
@@ -146,16 +97,16 @@ def test_assign_to_me_to_someone_and_to_nobody_one_row_each(db_app, coordinator)
 
 @pytest.mark.parametrize("value", ["", "abc", "999999", "99999999999999999999", "-1"])
 def test_an_unknown_or_disabled_assignee_is_refused(db_app, coordinator, value):
-    the_id = make_lead(db_app)
+    the_id = make_lead(db_app, outcome="clinician_review")
     url = f"/staff/leads/{the_id}"
-    response = post_with_csrf(coordinator, url, f"{url}/assign", {"assignee": value})
+    response = post_form(coordinator, url, f"{url}/assign", {"assignee": value})
     assert response.status_code == 422
     assert "Choose a member of staff from the list" in response.get_data(as_text=True)
     assert audit_rows(db_app, the_id, "assign") == []
 
 
 def test_a_disabled_account_cannot_be_given_a_lead(db_app, coordinator):
-    the_id = make_lead(db_app)
+    the_id = make_lead(db_app, outcome="clinician_review")
     gone = make_staff(db_app, "gone@clinic.test", name="Gone Away")
     with db_app.app_context():
         db.session.get(StaffUser, gone).active = False
@@ -163,22 +114,20 @@ def test_a_disabled_account_cannot_be_given_a_lead(db_app, coordinator):
     url = f"/staff/leads/{the_id}"
     page = coordinator.get(url).get_data(as_text=True)
     assert "Gone Away" not in page  # not offered
-    response = post_with_csrf(coordinator, url, f"{url}/assign", {"assignee": str(gone)})
+    response = post_form(coordinator, url, f"{url}/assign", {"assignee": str(gone)})
     assert response.status_code == 422
 
 
 def test_a_follow_up_is_set_in_clinic_time_shown_overdue_once_past_and_cleared(app_factory):
     app = app_factory(CLINIC_TIME_ZONE="America/Toronto")
-    make_staff(app, "coordinator@clinic.test", name="Cora Coordinator")
-    client = app.test_client()
-    sign_in(client, "coordinator@clinic.test")
-    the_id = make_lead(app)
+    client = staff_client(app, "coordinator@clinic.test", name="Cora Coordinator")
+    the_id = make_lead(app, outcome="clinician_review")
     url = f"/staff/leads/{the_id}"
     with app.test_request_context():
         day = clinic_now().date() + timedelta(days=3)
         expected = from_clinic_clock(datetime.combine(day, time(9, 0)))
     typed = f"{day.isoformat()}T09:00"
-    response = post_with_csrf(client, url, f"{url}/follow-up", {"follow_up_at": typed})
+    response = post_form(client, url, f"{url}/follow-up", {"follow_up_at": typed})
     assert response.status_code == 303
     with app.app_context():
         assert db.session.get(Lead, the_id).follow_up_at == expected  # 9:00 in Toronto
@@ -189,7 +138,7 @@ def test_a_follow_up_is_set_in_clinic_time_shown_overdue_once_past_and_cleared(a
         db.session.get(Lead, the_id).follow_up_at = utcnow() - timedelta(hours=1)
         db.session.commit()
     assert 'class="tag tag-overdue">Overdue' in client.get(url).get_data(as_text=True)
-    response = post_with_csrf(client, url, f"{url}/follow-up", {"follow_up_then": "clear"})
+    response = post_form(client, url, f"{url}/follow-up", {"follow_up_then": "clear"})
     assert response.status_code == 303
     with app.app_context():
         assert db.session.get(Lead, the_id).follow_up_at is None
@@ -207,9 +156,9 @@ def test_a_follow_up_is_set_in_clinic_time_shown_overdue_once_past_and_cleared(a
     ],
 )
 def test_a_follow_up_that_does_not_parse_is_named(db_app, coordinator, data, error):
-    the_id = make_lead(db_app)
+    the_id = make_lead(db_app, outcome="clinician_review")
     url = f"/staff/leads/{the_id}"
-    response = post_with_csrf(coordinator, url, f"{url}/follow-up", data)
+    response = post_form(coordinator, url, f"{url}/follow-up", data)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'class="error-summary"' in page and error in page
@@ -217,7 +166,7 @@ def test_a_follow_up_that_does_not_parse_is_named(db_app, coordinator, data, err
 
 
 def test_the_answers_that_raised_a_reason_are_marked_in_words(db_app, coordinator):
-    the_id = make_lead(db_app, "clinician_review")  # HEALTHY but for cold sores
+    the_id = make_lead(db_app, outcome="clinician_review")  # HEALTHY but for cold sores
     page = coordinator.get(f"/staff/leads/{the_id}").get_data(as_text=True)
     first, every = page.split('class="all-answers"', 1)
     raised = re.findall(r'<tr class="raised">(.*?)</tr>', first, re.S)
@@ -238,14 +187,14 @@ def test_the_answers_that_raised_a_reason_are_marked_in_words(db_app, coordinato
 
 
 def test_a_lead_with_no_reason_says_so(db_app, coordinator):
-    the_id = make_lead(db_app, "book_consultation", reasons=[])
+    the_id = make_lead(db_app, outcome="book_consultation", reasons=[])
     page = coordinator.get(f"/staff/leads/{the_id}").get_data(as_text=True)
     assert "No answer raised a reason." in page and 'class="raised"' not in page
     assert "No reasons: no screening concern." in page
 
 
 def test_a_spanish_leads_consent_is_shown_in_spanish_to_an_english_console(db_app, coordinator):
-    the_id = make_lead(db_app, lang="es")
+    the_id = make_lead(db_app, outcome="clinician_review", lang="es")
     page = coordinator.get(f"/staff/leads/{the_id}").get_data(as_text=True)
     assert '<q class="consent-words" lang="es">Acepto que' in page
     assert "I agree that" not in page
@@ -254,25 +203,25 @@ def test_a_spanish_leads_consent_is_shown_in_spanish_to_an_english_console(db_ap
 
 
 def test_an_english_leads_consent_stays_english_in_a_spanish_console(db_app, coordinator):
-    the_id = make_lead(db_app, lang="en")
+    the_id = make_lead(db_app, outcome="clinician_review", lang="en")
     coordinator.get("/staff/leads?lang=es")
     page = coordinator.get(f"/staff/leads/{the_id}").get_data(as_text=True)
     assert '<q class="consent-words" lang="en">I agree that' in page
 
 
 def test_a_merged_lead_links_to_the_lead_it_was_merged_into(db_app, coordinator):
-    kept = make_lead(db_app)
-    duplicate = make_lead(db_app, merged_into_id=kept)
+    kept = make_lead(db_app, outcome="clinician_review")
+    duplicate = make_lead(db_app, outcome="clinician_review", merged_into_id=kept)
     page = coordinator.get(f"/staff/leads/{duplicate}").get_data(as_text=True)
     assert f"This lead was merged into lead #{kept}." in page
     assert f'href="/staff/leads/{kept}"' in page
 
 
 def test_a_lead_that_does_not_exist_is_404_for_every_action(db_app, coordinator):
-    the_id = make_lead(db_app)
+    the_id = make_lead(db_app, outcome="clinician_review")
     url = f"/staff/leads/{the_id}"
     for action in ("call", "assign", "follow-up", "status", "notes", "notes/1/edit"):
-        response = post_with_csrf(coordinator, url, f"/staff/leads/999999/{action}", {})
+        response = post_form(coordinator, url, f"/staff/leads/999999/{action}", {})
         assert response.status_code == 404, action
     assert coordinator.get("/staff/leads/999999/notes/1/edit").status_code == 404
 
@@ -281,7 +230,7 @@ def test_every_form_and_redirect_keeps_the_lists_filters(db_app, coordinator, mo
     import staff.leads.lead_page
 
     monkeypatch.setattr(staff.leads.lead_page, "list_args", lambda: {"status": "new", "page": "2"})
-    the_id = make_lead(db_app)
+    the_id = make_lead(db_app, outcome="clinician_review")
     url = f"/staff/leads/{the_id}"
     page = coordinator.get(url).get_data(as_text=True)
     actions = re.findall(r'<form method="post" action="([^"]+)"', page)
@@ -289,5 +238,5 @@ def test_every_form_and_redirect_keeps_the_lists_filters(db_app, coordinator, mo
     lead_forms = [a for a in actions if any(f"/staff/leads/{the_id}{m}" in a for m in mine)]
     assert len(lead_forms) == 6
     assert all("status=new" in a and "page=2" in a for a in lead_forms), lead_forms
-    response = post_with_csrf(coordinator, url, f"{url}/status", {"status": "contacted"})
+    response = post_form(coordinator, url, f"{url}/status", {"status": "contacted"})
     assert "status=new" in response.headers["Location"]

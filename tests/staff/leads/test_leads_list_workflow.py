@@ -18,39 +18,8 @@ from core.clinic_time import clinic_now, from_clinic_clock
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Lead, LeadNote
-from tests.api_token_support import make_lead
-from tests.console_support import make_staff, sign_in
-
-COORDINATOR = "cora@clinic.test"
-
-
-def add_lead(app, name: str, **fields) -> int:
-    """A lead stored as the contact form stores one, then given the columns a test needs."""
-    lead_id = make_lead(
-        app,
-        name=name,
-        email=fields.pop("email", f"{name.split()[0].lower()}@example.com"),
-        phone=fields.pop("phone", ""),
-        created_at=fields.pop("created_at", None),
-    )
-    if fields:
-        with app.app_context():
-            db.session.execute(update(Lead).where(Lead.id == lead_id).values(**fields))
-            db.session.commit()
-    return lead_id
-
-
-def hours_ago(hours: float) -> datetime:
-    return utcnow() - timedelta(hours=hours)
-
-
-def coordinator(app):
-    """Cora (front desk) signed in, and her colleague Bo; their ids and Cora's client."""
-    cora = make_staff(app, COORDINATOR, name="Cora Coordinator")
-    bo = make_staff(app, "bo@clinic.test", name="Bo Front")
-    client = app.test_client()
-    assert sign_in(client, COORDINATOR).status_code == 302
-    return client, cora, bo
+from tests.factories import make_lead
+from tests.staff.leads.leads_support import cora_and_bo, hours_ago
 
 
 def names_in(html: str) -> set[str]:
@@ -65,10 +34,10 @@ def listed(client, **args) -> set[str]:
 
 
 def test_assigned_to_me_unassigned_a_colleague_or_anyone(db_app):
-    client, cora, bo = coordinator(db_app)
-    add_lead(db_app, "Mine Person", assigned_to_id=cora)
-    add_lead(db_app, "Bos Person", assigned_to_id=bo)
-    add_lead(db_app, "Nobodys Person")
+    client, cora, bo = cora_and_bo(db_app)
+    make_lead(db_app, name="Mine Person", email="mine@example.com", phone="", assigned_to_id=cora)
+    make_lead(db_app, name="Bos Person", email="bos@example.com", phone="", assigned_to_id=bo)
+    make_lead(db_app, name="Nobodys Person", email="nobodys@example.com", phone="")
     assert listed(client, assigned="me") == {"Mine Person"}
     assert listed(client, assigned="none") == {"Nobodys Person"}
     assert listed(client, assigned=str(bo)) == {"Bos Person"}
@@ -80,9 +49,9 @@ def test_assigned_to_me_unassigned_a_colleague_or_anyone(db_app):
 
 
 def test_a_disabled_colleague_is_not_offered_and_their_id_is_dropped(db_app):
-    client, _cora, bo = coordinator(db_app)
-    add_lead(db_app, "Bos Person", assigned_to_id=bo)
-    add_lead(db_app, "Other Person")
+    client, _cora, bo = cora_and_bo(db_app)
+    make_lead(db_app, name="Bos Person", email="bos@example.com", phone="", assigned_to_id=bo)
+    make_lead(db_app, name="Other Person", email="other@example.com", phone="")
     with db_app.app_context():
         from staff.models import StaffUser
 
@@ -96,15 +65,29 @@ def test_a_disabled_colleague_is_not_offered_and_their_id_is_dropped(db_app):
 def test_follow_up_due_today_overdue_or_none_on_the_clinics_day(app_factory):
     """Auckland's day, not UTC's: 23:30 tonight there is due today, 00:30 tomorrow is not."""
     app = app_factory(CLINIC_TIME_ZONE="Pacific/Auckland")
-    client, _cora, _bo = coordinator(app)
+    client, _cora, _bo = cora_and_bo(app)
     with app.test_request_context():
         today = clinic_now().date()
         tonight = from_clinic_clock(datetime.combine(today, time(23, 30)))
         after_midnight = from_clinic_clock(datetime.combine(today + timedelta(days=1), time(0, 30)))
-    add_lead(app, "Tonight Person", follow_up_at=tonight)
-    add_lead(app, "Tomorrow Person", follow_up_at=after_midnight)
-    add_lead(app, "Late Person", follow_up_at=utcnow() - timedelta(days=2))
-    add_lead(app, "Open Person")
+    make_lead(
+        app, name="Tonight Person", email="tonight@example.com", phone="", follow_up_at=tonight
+    )
+    make_lead(
+        app,
+        name="Tomorrow Person",
+        email="tomorrow@example.com",
+        phone="",
+        follow_up_at=after_midnight,
+    )
+    make_lead(
+        app,
+        name="Late Person",
+        email="late@example.com",
+        phone="",
+        follow_up_at=utcnow() - timedelta(days=2),
+    )
+    make_lead(app, name="Open Person", email="open@example.com", phone="")
     assert "Tonight Person" in listed(client, follow_up="today")
     assert "Tomorrow Person" not in listed(client, follow_up="today")
     assert "Late Person" not in listed(client, follow_up="today")
@@ -118,13 +101,43 @@ def test_follow_up_due_today_overdue_or_none_on_the_clinics_day(app_factory):
 
 
 def test_untouched_new_leads_stand_out_after_the_clinics_setting(db_app):
-    client, cora, _bo = coordinator(db_app)
-    waiting = add_lead(db_app, "Waiting Person", created_at=hours_ago(30))
-    add_lead(db_app, "Fresh Person", created_at=hours_ago(2))
-    noted = add_lead(db_app, "Noted Person", created_at=hours_ago(30))
-    add_lead(db_app, "Moved Person", created_at=hours_ago(30), status_changed_at=hours_ago(1))
-    add_lead(db_app, "Called Person", created_at=hours_ago(30), status="contacted")
-    add_lead(db_app, "Long Person", created_at=hours_ago(24 * 5 + 1))
+    client, cora, _bo = cora_and_bo(db_app)
+    waiting = make_lead(
+        db_app,
+        name="Waiting Person",
+        email="waiting@example.com",
+        phone="",
+        created_at=hours_ago(30),
+    )
+    make_lead(
+        db_app, name="Fresh Person", email="fresh@example.com", phone="", created_at=hours_ago(2)
+    )
+    noted = make_lead(
+        db_app, name="Noted Person", email="noted@example.com", phone="", created_at=hours_ago(30)
+    )
+    make_lead(
+        db_app,
+        name="Moved Person",
+        email="moved@example.com",
+        phone="",
+        created_at=hours_ago(30),
+        status_changed_at=hours_ago(1),
+    )
+    make_lead(
+        db_app,
+        name="Called Person",
+        email="called@example.com",
+        phone="",
+        created_at=hours_ago(30),
+        status="contacted",
+    )
+    make_lead(
+        db_app,
+        name="Long Person",
+        email="long@example.com",
+        phone="",
+        created_at=hours_ago(24 * 5 + 1),
+    )
     with db_app.app_context():
         db.session.add(
             LeadNote(lead_id=noted, author_id=cora, kind="note", text="Left a voicemail")
@@ -147,13 +160,40 @@ def test_untouched_new_leads_stand_out_after_the_clinics_setting(db_app):
 
 
 def test_the_counts_at_the_top_are_the_sizes_of_the_views_they_open(db_app):
-    client, cora, bo = coordinator(db_app)
-    add_lead(db_app, "A Person", assigned_to_id=cora, follow_up_at=utcnow() - timedelta(hours=1))
-    add_lead(db_app, "B Person", assigned_to_id=bo, follow_up_at=utcnow() - timedelta(days=3))
-    add_lead(db_app, "C Person", created_at=hours_ago(40))
-    add_lead(db_app, "D Person", follow_up_at=utcnow() + timedelta(days=3))
-    kept = add_lead(db_app, "Kept Person")
-    add_lead(db_app, "Merged Person", merged_into_id=kept, follow_up_at=hours_ago(5))
+    client, cora, bo = cora_and_bo(db_app)
+    make_lead(
+        db_app,
+        name="A Person",
+        email="a@example.com",
+        phone="",
+        assigned_to_id=cora,
+        follow_up_at=utcnow() - timedelta(hours=1),
+    )
+    make_lead(
+        db_app,
+        name="B Person",
+        email="b@example.com",
+        phone="",
+        assigned_to_id=bo,
+        follow_up_at=utcnow() - timedelta(days=3),
+    )
+    make_lead(db_app, name="C Person", email="c@example.com", phone="", created_at=hours_ago(40))
+    make_lead(
+        db_app,
+        name="D Person",
+        email="d@example.com",
+        phone="",
+        follow_up_at=utcnow() + timedelta(days=3),
+    )
+    kept = make_lead(db_app, name="Kept Person", email="kept@example.com", phone="")
+    make_lead(
+        db_app,
+        name="Merged Person",
+        email="merged@example.com",
+        phone="",
+        merged_into_id=kept,
+        follow_up_at=hours_ago(5),
+    )
     page = client.get("/staff/leads").get_data(as_text=True)
     views = dict(
         re.findall(
@@ -176,9 +216,11 @@ def test_the_counts_at_the_top_are_the_sizes_of_the_views_they_open(db_app):
 
 
 def test_merged_duplicates_are_hidden_unless_asked_for(db_app):
-    client, _cora, _bo = coordinator(db_app)
-    kept = add_lead(db_app, "Kept Person")
-    merged = add_lead(db_app, "Twin Person", merged_into_id=kept)
+    client, _cora, _bo = cora_and_bo(db_app)
+    kept = make_lead(db_app, name="Kept Person", email="kept@example.com", phone="")
+    merged = make_lead(
+        db_app, name="Twin Person", email="twin@example.com", phone="", merged_into_id=kept
+    )
     assert listed(client) == {"Kept Person"}
     assert listed(client, q="Twin") == set()
     assert listed(client, status="merged") == {"Twin Person"}
@@ -200,25 +242,25 @@ def test_merged_duplicates_are_hidden_unless_asked_for(db_app):
 )
 def test_search_finds_a_phone_in_any_format(app_factory, clinic_phone, query):
     app = app_factory(CLINIC_PHONE=clinic_phone)
-    client, _cora, _bo = coordinator(app)
-    add_lead(app, "London Person", phone="+442079460958")
-    add_lead(app, "Other Person", phone="+15550100123")
+    client, _cora, _bo = cora_and_bo(app)
+    make_lead(app, name="London Person", email="london@example.com", phone="+442079460958")
+    make_lead(app, name="Other Person", email="other@example.com", phone="+15550100123")
     assert listed(client, q=query) == {"London Person"}
 
 
 def test_search_finds_a_us_number_typed_nationally(app_factory):
     app = app_factory(CLINIC_PHONE="+1 (555) 010-0199")
-    client, _cora, _bo = coordinator(app)
-    add_lead(app, "Local Person", phone="+15550100199")
-    add_lead(app, "London Person", phone="+442079460958")
+    client, _cora, _bo = cora_and_bo(app)
+    make_lead(app, name="Local Person", email="local@example.com", phone="+15550100199")
+    make_lead(app, name="London Person", email="london@example.com", phone="+442079460958")
     assert listed(client, q="(555) 010-0199") == {"Local Person"}
     assert listed(client, q="555.010.0199") == {"Local Person"}
 
 
 def test_search_by_lead_number_email_in_any_case_or_name(db_app):
-    client, _cora, _bo = coordinator(db_app)
-    first = add_lead(db_app, "Zoë Example", email="Zoe.Example@Mail.test")
-    add_lead(db_app, "Other Person", email="other@example.com")
+    client, _cora, _bo = cora_and_bo(db_app)
+    first = make_lead(db_app, name="Zoë Example", phone="", email="Zoe.Example@Mail.test")
+    make_lead(db_app, name="Other Person", phone="", email="other@example.com")
     assert listed(client, q=str(first)) == {"Zoë Example"}
     assert listed(client, q=f"#{first}") == {"Zoë Example"}
     assert listed(client, q=f"  # {first} ") == {"Zoë Example"}
@@ -243,8 +285,8 @@ def test_search_by_lead_number_email_in_any_case_or_name(db_app):
     ],
 )
 def test_bad_filters_never_break_the_list(db_app, args):
-    client, _cora, _bo = coordinator(db_app)
-    add_lead(db_app, "Only Person")
+    client, _cora, _bo = cora_and_bo(db_app)
+    make_lead(db_app, name="Only Person", email="only@example.com", phone="")
     response = client.get("/staff/leads", query_string=args, follow_redirects=True)
     assert response.status_code == 200
     assert "<script>" not in response.get_data(as_text=True).split("<main")[1]
@@ -252,9 +294,17 @@ def test_bad_filters_never_break_the_list(db_app, args):
 
 def test_links_to_leads_carry_the_lists_filters_and_page(app_factory):
     app = app_factory(LEADS_PER_PAGE=2)
-    client, cora, _bo = coordinator(app)
+    client, cora, _bo = cora_and_bo(app)
     ids = [
-        add_lead(app, f"Person {n}", assigned_to_id=cora, created_at=hours_ago(n)) for n in range(3)
+        make_lead(
+            app,
+            name=f"Person {n}",
+            email="person@example.com",
+            phone="",
+            assigned_to_id=cora,
+            created_at=hours_ago(n),
+        )
+        for n in range(3)
     ]
     page = client.get("/staff/leads?status=new&assigned=me&page=2").get_data(as_text=True)
     assert f'href="/staff/leads/{ids[2]}?status=new&amp;assigned=me&amp;page=2"' in page
@@ -271,8 +321,8 @@ def test_links_to_leads_carry_the_lists_filters_and_page(app_factory):
 
 
 def test_an_empty_search_says_so_and_offers_every_lead(db_app):
-    client, _cora, _bo = coordinator(db_app)
-    add_lead(db_app, "Only Person")
+    client, _cora, _bo = cora_and_bo(db_app)
+    make_lead(db_app, name="Only Person", email="only@example.com", phone="")
     page = client.get("/staff/leads?q=nobody-like-this").get_data(as_text=True)
     assert "No leads match these filters." in page and "Show all leads" in page
     assert "0 leads: matching “nobody-like-this”" in page

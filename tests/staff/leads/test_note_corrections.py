@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from core.extensions import db
 from leads.models import LeadNote
-from tests.console_support import csrf_token, make_staff, post_with_csrf, sign_in
-from tests.staff.leads.test_lead_page_workflow import audit_rows, make_lead, working
+from tests.factories import csrf_token, make_lead, make_staff, post_form, sign_in
+from tests.staff.leads.leads_support import audit_rows, working
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def two_staff(db_app):
 
 def add_note(client, lead_id: int, text: str) -> None:
     url = f"/staff/leads/{lead_id}"
-    assert post_with_csrf(client, url, f"{url}/notes", {"text": text}).status_code == 303
+    assert post_form(client, url, f"{url}/notes", {"text": text}).status_code == 303
 
 
 def the_note(app, lead_id: int) -> LeadNote:
@@ -36,12 +36,12 @@ def the_note(app, lead_id: int) -> LeadNote:
 
 def correct(client, lead_id: int, note_id: int, text: str):
     url = f"/staff/leads/{lead_id}/notes/{note_id}/edit"
-    return post_with_csrf(client, f"/staff/leads/{lead_id}", url, {"text": text})
+    return post_form(client, f"/staff/leads/{lead_id}", url, {"text": text})
 
 
 def test_the_author_corrects_a_note_and_its_history_is_kept(db_app, two_staff):
     author, other = two_staff
-    the_id = make_lead(db_app)
+    the_id = make_lead(db_app, outcome="clinician_review")
     add_note(author, the_id, "Call back on Tusday.")
     note = the_note(db_app, the_id)
     page = author.get(f"/staff/leads/{the_id}").get_data(as_text=True)
@@ -70,7 +70,7 @@ def test_the_author_corrects_a_note_and_its_history_is_kept(db_app, two_staff):
 
 def test_the_same_words_change_nothing(db_app, two_staff):
     author, _other = two_staff
-    the_id = make_lead(db_app)
+    the_id = make_lead(db_app, outcome="clinician_review")
     add_note(author, the_id, "Prefers text messages.")
     note = the_note(db_app, the_id)
     assert correct(author, the_id, note.id, "Prefers text messages.").status_code == 303
@@ -80,7 +80,7 @@ def test_the_same_words_change_nothing(db_app, two_staff):
 
 def test_anyone_else_is_refused_403(db_app, two_staff):
     author, other = two_staff
-    the_id = make_lead(db_app)
+    the_id = make_lead(db_app, outcome="clinician_review")
     add_note(author, the_id, "Mine.")
     note = the_note(db_app, the_id)
     assert other.get(f"/staff/leads/{the_id}/notes/{note.id}/edit").status_code == 403
@@ -95,14 +95,17 @@ def test_anyone_else_is_refused_403(db_app, two_staff):
 
 def test_an_unknown_note_a_status_note_or_another_leads_note_is_404(db_app, two_staff):
     author, _other = two_staff
-    first, second = make_lead(db_app), make_lead(db_app)
+    first, second = (
+        make_lead(db_app, outcome="clinician_review"),
+        make_lead(db_app, outcome="clinician_review"),
+    )
     add_note(author, first, "On the first lead.")
     note = the_note(db_app, first)
     assert author.get(f"/staff/leads/{second}/notes/{note.id}/edit").status_code == 404
     assert author.get(f"/staff/leads/{first}/notes/999999/edit").status_code == 404
     assert correct(author, second, note.id, "Moved?").status_code == 404
     url = f"/staff/leads/{second}"
-    post_with_csrf(author, url, f"{url}/status", {"status": "contacted"})
+    post_form(author, url, f"{url}/status", {"status": "contacted"})
     status_note = the_note(db_app, second)
     assert author.get(f"{url}/notes/{status_note.id}/edit").status_code == 404
 
@@ -115,7 +118,7 @@ def test_an_empty_or_too_long_correction_is_named_and_keeps_the_old_words(
     db_app, two_staff, text, error
 ):
     author, _other = two_staff
-    the_id = make_lead(db_app)
+    the_id = make_lead(db_app, outcome="clinician_review")
     add_note(author, the_id, "Original words.")
     note = the_note(db_app, the_id)
     response = correct(author, the_id, note.id, text)
@@ -129,9 +132,9 @@ def test_an_empty_or_too_long_correction_is_named_and_keeps_the_old_words(
 
 def test_a_calls_note_can_be_corrected_too(db_app, two_staff):
     author, _other = two_staff
-    the_id = make_lead(db_app)
+    the_id = make_lead(db_app, outcome="clinician_review")
     url = f"/staff/leads/{the_id}"
-    post_with_csrf(author, url, f"{url}/call", {"call_outcome": "reached", "call_status": "new",
+    post_form(author, url, f"{url}/call", {"call_outcome": "reached", "call_status": "new",
                                                 "call_note": "Sounded keen"})  # fmt: skip
     note = the_note(db_app, the_id)
     assert correct(author, the_id, note.id, "Sounded keen; wants prices.").status_code == 303

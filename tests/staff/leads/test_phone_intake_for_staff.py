@@ -17,7 +17,7 @@ from core.extensions import db
 from leads.models import Lead
 from questionnaire.catalogue import QUESTIONS, STEPS
 from staff.models import AuditEvent
-from tests.console_support import csrf_token, make_staff, sign_in
+from tests.factories import csrf_token, make_staff, sign_in
 from tests.support import BY_OUTCOME, HEALTHY, form_fields, load_examples
 
 CALLER = {

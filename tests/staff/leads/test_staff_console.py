@@ -18,14 +18,8 @@ from leads.models import Lead, LeadNote
 from questionnaire.catalogue import STEPS
 from staff.leads.export import safe_cell
 from staff.models import AuditEvent, StaffUser
-from tests.console_support import (
-    CONTACT,
-    csrf_token,
-    make_staff,
-    post_with_csrf,
-    sign_in,
-    submit_contact,
-)
+from tests.console_support import CONTACT, submit_contact
+from tests.factories import csrf_token, make_staff, post_form, sign_in, staff_client
 from tests.support import BY_OUTCOME, HEALTHY, Walker, form_fields
 
 
@@ -35,9 +29,7 @@ def console(db_app):
     public = db_app.test_client()
     for outcome in BY_OUTCOME:
         submit_contact(public, Walker(public), outcome, name=f"Person {outcome}")
-    make_staff(db_app, "admin@clinic.test", role="admin", name="Ada Admin")
-    client = db_app.test_client()
-    assert sign_in(client, "admin@clinic.test").status_code == 302
+    client = staff_client(db_app, "admin@clinic.test", role="admin", name="Ada Admin")
     return client
 
 
@@ -63,9 +55,7 @@ def test_the_list_shows_leads_newest_first_with_filters(db_app, console):
 
 
 def test_a_new_clinics_empty_list_says_where_leads_come_from(db_app):
-    make_staff(db_app, "first@clinic.test", role="admin")
-    client = db_app.test_client()
-    sign_in(client, "first@clinic.test")
+    client = staff_client(db_app, "first@clinic.test", role="admin")
     page = client.get("/staff/leads").get_data(as_text=True)
     assert "No leads yet" in page and 'href="/staff/intake"' in page
     assert "No leads match" not in page
@@ -139,9 +129,9 @@ def test_detail_shows_answers_every_reason_with_rule_ids_and_rulebase(db_app, co
 def test_status_changes_and_notes_are_timestamped_by_staff_member(db_app, console):
     the_id = lead_id(db_app, "book_consultation")
     url = f"/staff/leads/{the_id}"
-    response = post_with_csrf(console, url, f"{url}/status", {"status": "contacted"})
+    response = post_form(console, url, f"{url}/status", {"status": "contacted"})
     assert response.status_code == 303
-    response = post_with_csrf(console, url, f"{url}/notes", {"text": "Called, booked for Tue."})
+    response = post_form(console, url, f"{url}/notes", {"text": "Called, booked for Tue."})
     assert response.status_code == 303
     page = console.get(url).get_data(as_text=True)
     assert "Called, booked for Tue." in page and "Ada Admin" in page
@@ -161,8 +151,8 @@ def test_status_changes_and_notes_are_timestamped_by_staff_member(db_app, consol
 def test_an_empty_note_or_unknown_status_is_refused(db_app, console):
     the_id = lead_id(db_app, "book_consultation")
     url = f"/staff/leads/{the_id}"
-    assert post_with_csrf(console, url, f"{url}/notes", {"text": ""}).status_code == 422
-    assert post_with_csrf(console, url, f"{url}/status", {"status": "won"}).status_code == 422
+    assert post_form(console, url, f"{url}/notes", {"text": ""}).status_code == 422
+    assert post_form(console, url, f"{url}/status", {"status": "won"}).status_code == 422
     assert console.get("/staff/leads/999999").status_code == 404
 
 
@@ -253,7 +243,7 @@ def _hidden(html: str, name: str) -> str:
 
 
 def test_admin_adds_disables_and_removes_staff(db_app, console):
-    response = post_with_csrf(
+    response = post_form(
         console,
         "/staff/admin/staff",
         "/staff/admin/staff",
@@ -266,7 +256,7 @@ def test_admin_adds_disables_and_removes_staff(db_app, console):
     assert sign_in(new, "new@example.com", "a long password").status_code == 302
     with db_app.app_context():
         new_id = db.session.scalar(select(StaffUser.id).where(StaffUser.email == "new@example.com"))
-    post_with_csrf(console, "/staff/admin/staff", f"/staff/admin/staff/{new_id}/disable", {})
+    post_form(console, "/staff/admin/staff", f"/staff/admin/staff/{new_id}/disable", {})
     assert new.get("/staff/leads").status_code == 302  # their session ended
     assert sign_in(new, "new@example.com", "a long password").status_code == 401
     # "Remove" only asks; the account goes when the question is answered.
@@ -278,7 +268,7 @@ def test_admin_adds_disables_and_removes_staff(db_app, console):
     with db_app.app_context():
         assert db.session.get(StaffUser, new_id) is not None
     assert re.search(rf'<form method="post" action="{ask}"', question)
-    post_with_csrf(console, ask, ask, {})
+    post_form(console, ask, ask, {})
     with db_app.app_context():
         assert db.session.get(StaffUser, new_id) is None
     audit = console.get("/staff/admin/audit").get_data(as_text=True)
@@ -288,7 +278,7 @@ def test_admin_adds_disables_and_removes_staff(db_app, console):
 def test_admin_deletes_one_persons_data_on_request(db_app, console):
     the_id = lead_id(db_app, "clinician_review")
     url = f"/staff/leads/{the_id}"
-    post_with_csrf(console, url, f"{url}/notes", {"text": "asked for deletion"})
+    post_form(console, url, f"{url}/notes", {"text": "asked for deletion"})
     # The lead's page only links to a question; nothing is deleted until it is answered.
     detail = console.get(url).get_data(as_text=True)
     assert f'href="{url}/delete"' in detail and f'action="{url}/delete"' not in detail
@@ -296,7 +286,7 @@ def test_admin_deletes_one_persons_data_on_request(db_app, console):
     assert f"Delete lead #{the_id} for good?" in question and f'href="{url}"' in question
     with db_app.app_context():
         assert db.session.get(Lead, the_id) is not None
-    response = post_with_csrf(console, f"{url}/delete", f"{url}/delete", {})
+    response = post_form(console, f"{url}/delete", f"{url}/delete", {})
     assert response.status_code == 303
     with db_app.app_context():
         assert db.session.get(Lead, the_id) is None
@@ -312,5 +302,5 @@ def test_staff_cannot_delete_leads(db_app, console):
     sign_in(client)
     the_id = lead_id(db_app, "clinician_review")
     url = f"/staff/leads/{the_id}"
-    assert post_with_csrf(client, url, f"{url}/delete", {}).status_code == 403
+    assert post_form(client, url, f"{url}/delete", {}).status_code == 403
     assert client.get(f"{url}/delete").status_code == 403  # nor see the question

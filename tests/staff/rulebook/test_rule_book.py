@@ -14,17 +14,10 @@ from signoff.deployed import deployed
 from signoff.models import RuleSignOff
 from signoff.service import baseline
 from staff.models import AuditEvent
-from tests.console_support import CONTACT, PASSWORD, csrf_token, make_staff, sign_in
+from tests.console_support import CONTACT
+from tests.factories import PASSWORD, csrf_token, staff_client
 from tests.signoff_support import PRODUCTION, SIGNER, sign_as_clinician, widened_rules
 from tests.support import HEALTHY, completed_token
-
-
-def signed_in(app, role: str, email: str | None = None):
-    email = email or f"{role}@clinic.test"
-    make_staff(app, email, role=role, name="Dr Ada Example" if role == "clinician" else "")
-    client = app.test_client()
-    assert sign_in(client, email).status_code == 302
-    return client
 
 
 def sign_form(client) -> tuple[str, dict[str, str]]:
@@ -52,7 +45,7 @@ def audit_actions(app) -> list[str]:
 
 
 def test_front_desk_staff_neither_read_nor_sign_the_rule_book(db_app):
-    client = signed_in(db_app, "staff")
+    client = staff_client(db_app, "staff@clinic.test", "staff")
     assert client.get("/staff/rules").status_code == 403
     assert "Rule book" not in client.get("/staff/leads").get_data(as_text=True)
     page = client.get("/staff/leads").get_data(as_text=True)
@@ -64,7 +57,7 @@ def test_front_desk_staff_neither_read_nor_sign_the_rule_book(db_app):
 
 
 def test_an_admin_reads_the_rule_book_but_cannot_sign(db_app):
-    client = signed_in(db_app, "admin")
+    client = staff_client(db_app, "admin@clinic.test", "admin")
     page = client.get("/staff/rules")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
@@ -79,7 +72,7 @@ def test_an_admin_reads_the_rule_book_but_cannot_sign(db_app):
 
 
 def test_a_clinician_signs_with_their_password_and_the_signoff_is_audited(db_app):
-    client = signed_in(db_app, "clinician")
+    client = staff_client(db_app, "clinician@clinic.test", "clinician", name="Dr Ada Example")
     page, form = sign_form(client)
     assert "Awaiting sign-off" in page and "Not signed off." in page
     # Every error named, every other answer kept; nothing recorded.
@@ -119,7 +112,7 @@ def test_a_clinician_signs_with_their_password_and_the_signoff_is_audited(db_app
 
 def test_the_password_check_is_throttled_like_a_sign_in(app_factory):
     app = app_factory(SIGN_IN_SLOW_AFTER=2, SIGN_IN_LOCK_AFTER=3)
-    client = signed_in(app, "clinician")
+    client = staff_client(app, "clinician@clinic.test", "clinician", name="Dr Ada Example")
     _page, form = sign_form(client)
     statuses = [
         client.post("/staff/rules/sign", data={**form, "password": f"guess {n}"}).status_code
@@ -150,7 +143,7 @@ def test_a_pending_version_shows_its_exact_diff_and_its_replay_on_stored_leads(
 
     widened = widened_rules(tmp_path)
     second = app_factory(**PRODUCTION, RULES_FILE=str(widened))
-    console = signed_in(second, "admin")
+    console = staff_client(second, "admin@clinic.test", "admin")
     page = console.get("/staff/rules").get_data(as_text=True)
     assert "Awaiting sign-off" in page
     # The diff's count, as rules.diff computes it over the whole answer space.
@@ -169,7 +162,7 @@ def test_a_pending_version_shows_its_exact_diff_and_its_replay_on_stored_leads(
 
 
 def test_phone_intake_says_when_its_rules_are_not_signed_off(db_app):
-    client = signed_in(db_app, "staff")
+    client = staff_client(db_app, "staff@clinic.test", "staff")
     notice = "Rules not yet signed off: not for patients."
     assert notice in client.get("/staff/intake").get_data(as_text=True)
     sign_as_clinician(db_app)

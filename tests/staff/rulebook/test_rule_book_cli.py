@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from core.extensions import db
 from rules.engine import RULES_PATH
 from signoff.models import RuleSignOff
-from tests.console_support import CONTACT, PASSWORD, make_staff
+from tests.console_support import CONTACT
+from tests.factories import PASSWORD, make_staff
 from tests.signoff_support import SIGNER, widened_rules
 from tests.support import HEALTHY, completed_token
 

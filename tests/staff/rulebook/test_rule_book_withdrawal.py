@@ -15,7 +15,7 @@ from sqlalchemy import select
 from core.extensions import db
 from signoff.models import RuleSignOff
 from staff.models import AuditEvent
-from tests.console_support import PASSWORD, csrf_token, make_staff, sign_in
+from tests.factories import PASSWORD, csrf_token, staff_client
 from tests.signoff_support import (
     PRODUCTION,
     SIGNER,
@@ -30,9 +30,7 @@ REASON = "The under-21 rule was widened in error."
 
 def console_of(app, role: str):
     email = f"{role}@clinic.test"
-    make_staff(app, email, role=role)
-    client = app.test_client()
-    assert sign_in(client, email).status_code == 302
+    client = staff_client(app, email, role=role)
     return client
 
 
