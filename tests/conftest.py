@@ -8,6 +8,9 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from core.extensions import db
+from rules import RuleBase
+from rules.engine import RULES_PATH
+from rules.parser import load_rulebase
 from tests.services import PostgresSchema, SmtpServer, WebhookReceiver
 from tests.support import Walker, sqlite_app
 
@@ -122,3 +125,9 @@ def db_client(db_app):
 @pytest.fixture
 def db_walker(db_client):
     return Walker(db_client)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> RuleBase:
+    """The shipped rule file, loaded (the rules' and the rule book's tests)."""
+    return load_rulebase(RULES_PATH)

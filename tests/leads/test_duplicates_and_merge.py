@@ -14,7 +14,7 @@ from core.extensions import db
 from leads.duplicates import possible_duplicates
 from leads.models import Lead, LeadNote
 from staff.models import AuditEvent
-from tests.factories import csrf_token, make_lead, make_staff, sign_in
+from tests.factories import csrf_token, make_lead, make_staff, staff_client
 
 
 def _duplicates_of(app, lead_id: int) -> list[tuple[int, bool, bool]]:
@@ -78,10 +78,9 @@ def test_the_search_is_one_bounded_query_that_leaves_the_answers_unread(db_app):
 @pytest.fixture
 def desk(db_app):
     """A coordinator signed in, and the same person as leads #kept and #duplicate."""
-    staff_id = make_staff(db_app, "desk@clinic.test", role="staff", name="Dana Desk")
+    client = staff_client(db_app, "desk@clinic.test", "staff", name="Dana Desk")
+    staff_id = client.staff_id
     other_id = make_staff(db_app, "other@clinic.test", role="staff", name="Olly Other")
-    client = db_app.test_client()
-    assert sign_in(client, "desk@clinic.test").status_code == 302
     kept = make_lead(
         db_app, name="Zoë Example", email="zoe@example.com", audit=("view",), phone="", direct=True
     )

@@ -12,18 +12,16 @@ from core.extensions import db
 from leads.models import Lead, LeadNote
 from leads.service import Person, erase_person
 from staff.models import AuditEvent
-from tests.factories import csrf_token, make_lead, make_staff, sign_in
+from tests.factories import csrf_token, make_lead, staff_client
 
 OLD = {"name": "Zoe Example", "email": "zoe@example.com", "phone": "+442079460958"}
 
 
 @pytest.fixture
 def desk(db_app):
-    staff_id = make_staff(db_app, "desk@clinic.test", role="staff", name="Dana Desk")
-    client = db_app.test_client()
-    assert sign_in(client, "desk@clinic.test").status_code == 302
-    lead_id = make_lead(db_app, **OLD, email="", phone="", direct=True)
-    return client, staff_id, lead_id
+    client = staff_client(db_app, "desk@clinic.test", "staff", name="Dana Desk")
+    lead_id = make_lead(db_app, **OLD, direct=True)
+    return client, client.staff_id, lead_id
 
 
 def _post(client, lead_id: int, **fields):

@@ -8,17 +8,14 @@ from sqlalchemy import select
 
 from core.extensions import db
 from leads.models import LeadNote
-from tests.factories import csrf_token, make_lead, make_staff, post_form, sign_in
+from tests.factories import csrf_token, make_lead, post_form, staff_client
 from tests.staff.leads.leads_support import audit_rows, working
 
 
 @pytest.fixture
 def two_staff(db_app):
-    make_staff(db_app, "author@clinic.test", name="Ana Author")
-    make_staff(db_app, "other@clinic.test", name="Otto Other")
-    author, other = db_app.test_client(), db_app.test_client()
-    assert sign_in(author, "author@clinic.test").status_code == 302
-    assert sign_in(other, "other@clinic.test").status_code == 302
+    author = staff_client(db_app, "author@clinic.test", name="Ana Author")
+    other = staff_client(db_app, "other@clinic.test", name="Otto Other")
     return author, other
 
 

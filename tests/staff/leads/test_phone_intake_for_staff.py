@@ -17,7 +17,7 @@ from core.extensions import db
 from leads.models import Lead
 from questionnaire.catalogue import QUESTIONS, STEPS
 from staff.models import AuditEvent
-from tests.factories import csrf_token, make_staff, sign_in
+from tests.factories import csrf_token, staff_client
 from tests.support import BY_OUTCOME, HEALTHY, form_fields, load_examples
 
 CALLER = {
@@ -32,10 +32,8 @@ CALLER = {
 @pytest.fixture
 def desk(db_app):
     """A front-desk coordinator's signed-in client, and their account's id."""
-    staff_id = make_staff(db_app, "desk@clinic.test", role="staff", name="Dana Desk")
-    client = db_app.test_client()
-    assert sign_in(client, "desk@clinic.test").status_code == 302
-    return client, staff_id
+    client = staff_client(db_app, "desk@clinic.test", "staff", name="Dana Desk")
+    return client, client.staff_id
 
 
 def _intake_page(client) -> tuple[str, dict[str, str]]:

@@ -24,7 +24,7 @@ from rules.boxes import box_of, pick
 from rules.conditions import OPERATORS, compile_when
 from rules.diff import diff_rulebases
 from rules.engine import RULES_PATH
-from rules.parser import load_rulebase, parse_rulebase
+from rules.parser import parse_rulebase
 from rules.schema import DOMAINS, FIELDS
 from rules.witness import PREFER
 from staff.rulebook.rule_words import condition_words, diff_rows, outcome_label, rule_rows
@@ -37,11 +37,6 @@ KELOID_OUTCOME = 'reason = "keloid_history"\noutcome = "see_dermatologist"'
 def context(app):
     with app.test_request_context():
         yield app
-
-
-@pytest.fixture(scope="module")
-def shipped() -> RuleBase:
-    return load_rulebase(RULES_PATH)
 
 
 def edited(*changes: tuple[str, str]) -> RuleBase:
