@@ -89,7 +89,7 @@ def test_values_that_do_not_read_are_dropped_not_an_error(db_app):
 
 def test_every_recorded_action_has_a_label_to_filter_by():
     from staff.console.audit import ACTIONS
-    from staff.console.forms import ACTION_LABELS
+    from staff.console.labels import ACTION_LABELS
 
     assert tuple(ACTION_LABELS) == ACTIONS
 
