@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from services import PostgresSchema, SmtpServer, WebhookReceiver
-from support import Walker, migrated_sqlite, sqlite_app
 
 from app import create_app
 from core.extensions import db
+from rules import RuleBase
+from rules.engine import RULES_PATH
+from rules.parser import load_rulebase
+from tests.services import PostgresSchema, SmtpServer, WebhookReceiver
+from tests.support import Walker, migrated_sqlite, sqlite_app
 
 
 class ServerLikeClient(FlaskClient):
@@ -125,6 +128,12 @@ def db_client(db_app):
 @pytest.fixture
 def db_walker(db_client):
     return Walker(db_client)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> RuleBase:
+    """The shipped rule file, loaded (the rules' and the rule book's tests)."""
+    return load_rulebase(RULES_PATH)
 
 
 # --- Parallel runs (pytest-xdist, scripts/test's -n) ---------------------------------

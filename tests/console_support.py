@@ -1,16 +1,8 @@
-"""Helpers for the leads and console tests: staff accounts, signing in, CSRF tokens, leads."""
+"""The contact form as a person fills it in, for the leads and console tests."""
 
 from __future__ import annotations
 
-import re
-
-from support import BY_OUTCOME
-
-from core.extensions import db
-from staff.accounts.passwords import hash_password
-from staff.models import StaffUser
-
-PASSWORD = "correct horse battery"
+from tests.support import BY_OUTCOME
 
 CONTACT = {
     "name": "Zoë Example",
@@ -22,43 +14,9 @@ CONTACT = {
 }
 
 
-def make_staff(app, email="staff@clinic.test", role="staff", password=PASSWORD, name="") -> int:
-    with app.app_context():
-        user = StaffUser(
-            email=email,
-            role=role,
-            name=name or email.split("@")[0].title(),
-            password_hash=hash_password(password),
-        )
-        db.session.add(user)
-        db.session.commit()
-        return user.id
-
-
-def csrf_token(html: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html
-    )
-    assert match, "the page carries no CSRF token"
-    return match.group(1)
-
-
-def sign_in(client, email="staff@clinic.test", password=PASSWORD):
-    page = client.get("/staff/sign-in")
-    return client.post(
-        "/staff/sign-in",
-        data={"email": email, "password": password, "csrf_token": csrf_token(page.get_data(True))},
-    )
-
-
-def post_with_csrf(client, page_url: str, url: str, data: dict):
-    page = client.get(page_url)
-    return client.post(url, data={**data, "csrf_token": csrf_token(page.get_data(True))})
-
-
 def submit_contact(client, walker, outcome="book_consultation", **fields):
     """Complete a questionnaire and post the contact form; returns (response, token)."""
-    from support import token_of
+    from tests.support import token_of
 
     result_url = walker.complete(BY_OUTCOME[outcome])
     token = token_of(result_url)

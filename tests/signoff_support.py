@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from console_support import PASSWORD, csrf_token, make_staff, sign_in
-
 from core.extensions import db
 from rules.engine import RULES_PATH
 from signoff.deployed import deployed
 from signoff.service import SignOff
 from staff.models import StaffUser
 from staff.rulebook.signing import sign_deployed
+from tests.factories import PASSWORD, csrf_token, make_staff, staff_client
 
 SIGNER = {"name": "Dr Ada Example", "registration": "GMC 7654321"}
 PRODUCTION = {"APP_ENV": "production", "TRUSTED_HOSTS": "localhost,console.test"}
@@ -55,13 +54,7 @@ def sign_as_clinician(app, email: str = "lead@clinic.test") -> SignOff:
 
 def clinician_console(app, email: str = "lead@clinic.test"):
     """A test client signed in as the clinician ``sign_as_clinician`` signs with."""
-    with app.app_context():
-        known = db.session.scalar(db.select(StaffUser).filter_by(email=email))
-    if known is None:
-        make_staff(app, email, role="clinician")
-    client = app.test_client()
-    assert sign_in(client, email).status_code == 302
-    return client
+    return staff_client(app, email, "clinician")
 
 
 def withdraw_in_console(client, sha256: str, reason: str, password: str = PASSWORD):

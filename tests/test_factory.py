@@ -1,10 +1,10 @@
 """The application factory: configuration from the environment, safe defaults, loud failures."""
 
 import pytest
-from signoff_support import sign_as_clinician
 
 from app import create_app
 from core.config import DEV_SECRET_KEY, ConfigError
+from tests.signoff_support import sign_as_clinician
 
 
 def test_defaults_name_the_seed_clinic_and_its_free_consultation(monkeypatch, tmp_path):

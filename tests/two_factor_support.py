@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 
 import pyotp
-from console_support import csrf_token
 from sqlalchemy import select
 
 from core.dbtypes import utcnow
 from core.extensions import db
 from staff.models import StaffUser
+from tests.factories import csrf_token
 
 
 def enrol(app, email: str = "staff@clinic.test") -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from support import BY_OUTCOME, HEALTHY, load_examples
 
 import rules
 from app import create_app
 from questionnaire.catalogue import QUESTIONS, STEPS
+from tests.support import BY_OUTCOME, HEALTHY, load_examples
 
 HOST = "https://www.clinic.example"
 

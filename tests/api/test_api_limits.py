@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from support import HEALTHY
 
 from app import create_app
+from tests.support import HEALTHY
 
 HOST = "https://www.clinic.example"
 LIMIT = 3

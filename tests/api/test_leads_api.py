@@ -8,14 +8,14 @@ import hmac
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from api_token_support import bearer, make_lead, make_token
-from console_support import make_staff, post_with_csrf, sign_in
 from sqlalchemy import select, update
 
 from api.models import ApiToken
 from core.audit import AuditEvent
 from core.extensions import db
 from leads.models import Lead, LeadNote, OutboxMessage
+from tests.api_token_support import bearer, make_token
+from tests.factories import make_lead, make_staff, post_form, sign_in, staff_client
 
 SECRET = "webhook-test-secret"
 
@@ -53,9 +53,7 @@ def test_no_token_a_strangers_token_or_a_revoked_one_is_refused(db_app):
 def test_a_console_session_is_no_api_credential(db_app):
     """An admin's browser, signed in to the console, still cannot read leads from the API."""
     make_lead(db_app)
-    make_staff(db_app, "admin@clinic.test", role="admin")
-    client = db_app.test_client()
-    assert sign_in(client, "admin@clinic.test").status_code == 302
+    client = staff_client(db_app, "admin@clinic.test", role="admin")
     assert client.get("/staff/leads").status_code == 200
     assert client.get("/api/v1/leads").status_code == 401
 
@@ -81,7 +79,13 @@ def test_a_read_only_token_cannot_change_a_status(db_app):
 def test_the_list_filters_by_status_outcome_source_and_time(db_app):
     old = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
     first = make_lead(db_app, name="Old Site", created_at=old)
-    review = make_lead(db_app, name="Review Embed", outcome="clinician_review", source="embed")
+    review = make_lead(
+        db_app,
+        name="Review Embed",
+        message="Evenings are hard.",
+        outcome="clinician_review",
+        source="embed",
+    )
     booked = make_lead(db_app, name="Booked Phone", source="staff_intake")
     with db_app.app_context():
         db.session.get(Lead, booked).status = "booked"
@@ -169,7 +173,7 @@ def test_one_lead_with_its_decision_consent_notes_and_status_history(db_app):
     console = db_app.test_client()
     sign_in(console, "ada@clinic.test")
     page = f"/staff/leads/{lead_id}"
-    post_with_csrf(console, page, f"{page}/status", {"status": "contacted"})
+    post_form(console, page, f"{page}/status", {"status": "contacted"})
     secret = make_token(db_app)
 
     response = db_app.test_client().get(f"/api/v1/leads/{lead_id}", headers=bearer(secret))
@@ -207,9 +211,7 @@ def test_the_front_desks_work_on_a_lead_reaches_the_api(db_app):
     console = db_app.test_client()
     sign_in(console, "cora@clinic.test")
     page = f"/staff/leads/{lead_id}"
-    assert (
-        post_with_csrf(console, page, f"{page}/assign", {"assignee": str(cora)}).status_code == 303
-    )
+    assert post_form(console, page, f"{page}/assign", {"assignee": str(cora)}).status_code == 303
     follow_up = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT10:00")
     called = {
         "call_outcome": "no_answer",
@@ -217,13 +219,13 @@ def test_the_front_desks_work_on_a_lead_reaches_the_api(db_app):
         "call_status": "contacted",
         "call_follow_up": follow_up,
     }
-    assert post_with_csrf(console, page, f"{page}/call", called).status_code == 303
+    assert post_form(console, page, f"{page}/call", called).status_code == 303
     booked = {
         "appointment_at": (datetime.now(UTC) + timedelta(days=5)).strftime("%Y-%m-%dT11:30"),
         "appointment_length": "45",
         "appointment_kind": "consultation",
     }
-    assert post_with_csrf(console, page, f"{page}/appointments", booked).status_code == 303
+    assert post_form(console, page, f"{page}/appointments", booked).status_code == 303
     with db_app.app_context():  # merged as the console's merge leaves a duplicate
         db.session.execute(update(Lead).where(Lead.id == duplicate).values(merged_into_id=lead_id))
         db.session.commit()

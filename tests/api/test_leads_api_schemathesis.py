@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from api_token_support import bearer, make_lead, make_token
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
+
+from tests.api_token_support import bearer, make_token
+from tests.factories import make_lead
 
 # Each operation; those of one lead also with the number of a stored lead, so that the
 # generated bodies and parameters reach past the 404 of a drawn number.

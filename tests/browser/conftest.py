@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer
 
 from app import create_app
+from tests.browser.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer
 
 
 @pytest.fixture(scope="session")

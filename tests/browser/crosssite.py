@@ -12,11 +12,11 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from chromium import CHROMIUM, CHROMIUM_ARGS, LiveServer
 from werkzeug.wrappers import Request, Response
 
 from app import create_app
 from embed import snippets
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, LiveServer
 
 EVENT_NAMES = ("started", "step_reached", "completed", "contact_requested")
 

@@ -12,12 +12,12 @@ import json
 import tempfile
 from contextlib import contextmanager
 
-from chromium import LiveServer
-from crosssite import EVENT_NAMES, HOST_SCRIPT
 from werkzeug.wrappers import Request, Response
 
 from app import create_app
 from embed import snippets
+from tests.browser.chromium import LiveServer
+from tests.browser.crosssite import EVENT_NAMES, HOST_SCRIPT
 
 VIOLATIONS_SCRIPT = """
 window.hostViolations = [];

@@ -19,11 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlsplit
 
-from console_support import CONTACT, PASSWORD, make_staff
-from support import BY_OUTCOME, HEALTHY
-
 from questionnaire.catalogue import QUESTIONS, STEPS
 from questionnaire.state import FlowState
+from tests.console_support import CONTACT
+from tests.factories import PASSWORD, make_staff
+from tests.support import BY_OUTCOME, HEALTHY
 
 Reach = Callable[[object, object], None]
 
@@ -337,22 +337,22 @@ PAGES: list[PageState] = [
 ]
 
 # Each area's states live in a module of its own, joined here (they import the helpers above).
-from pages_accounts import PAGES as _ACCOUNTS  # noqa: E402
-from pages_api_tokens import PAGES as _API_TOKENS  # noqa: E402
-from pages_appointments import PAGES as _APPOINTMENTS  # noqa: E402
-from pages_dashboard import PAGES as _DASHBOARD  # noqa: E402
-from pages_data_rights import PAGES as _DATA_RIGHTS  # noqa: E402
-from pages_embed_limits import PAGES as _EMBED_LIMITS  # noqa: E402
-from pages_intake_contact import PAGES as _INTAKE_CONTACT  # noqa: E402
-from pages_lead_page import PAGES as _LEAD_PAGE  # noqa: E402
-from pages_leads_list import PAGES as _LEADS_LIST  # noqa: E402
-from pages_patient_trust import PAGES as _PATIENT_TRUST  # noqa: E402
-from pages_pictures import PAGES as _PICTURES  # noqa: E402
-from pages_result import PAGES as _RESULT  # noqa: E402
-from pages_settings_audit import PAGES as _SETTINGS_AUDIT  # noqa: E402
-from pages_signoff_withdrawal import PAGES as _SIGNOFF_WITHDRAWAL  # noqa: E402
-from pages_steps import PAGES as _STEPS  # noqa: E402
-from pages_two_factor import PAGES as _TWO_FACTOR  # noqa: E402
+from tests.browser.pages_accounts import PAGES as _ACCOUNTS  # noqa: E402
+from tests.browser.pages_api_tokens import PAGES as _API_TOKENS  # noqa: E402
+from tests.browser.pages_appointments import PAGES as _APPOINTMENTS  # noqa: E402
+from tests.browser.pages_dashboard import PAGES as _DASHBOARD  # noqa: E402
+from tests.browser.pages_data_rights import PAGES as _DATA_RIGHTS  # noqa: E402
+from tests.browser.pages_embed_limits import PAGES as _EMBED_LIMITS  # noqa: E402
+from tests.browser.pages_intake_contact import PAGES as _INTAKE_CONTACT  # noqa: E402
+from tests.browser.pages_lead_page import PAGES as _LEAD_PAGE  # noqa: E402
+from tests.browser.pages_leads_list import PAGES as _LEADS_LIST  # noqa: E402
+from tests.browser.pages_patient_trust import PAGES as _PATIENT_TRUST  # noqa: E402
+from tests.browser.pages_pictures import PAGES as _PICTURES  # noqa: E402
+from tests.browser.pages_result import PAGES as _RESULT  # noqa: E402
+from tests.browser.pages_settings_audit import PAGES as _SETTINGS_AUDIT  # noqa: E402
+from tests.browser.pages_signoff_withdrawal import PAGES as _SIGNOFF_WITHDRAWAL  # noqa: E402
+from tests.browser.pages_steps import PAGES as _STEPS  # noqa: E402
+from tests.browser.pages_two_factor import PAGES as _TWO_FACTOR  # noqa: E402
 
 PAGES += [
     *_RESULT,

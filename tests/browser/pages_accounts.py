@@ -12,13 +12,13 @@ from __future__ import annotations
 import time
 import uuid
 
-from console_support import PASSWORD, make_staff
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-from pages import PageState, once, staff
 
 from core.extensions import db
 from staff.accounts import password_links
 from staff.models import StaffUser
+from tests.browser.pages import PageState, once, staff
+from tests.factories import PASSWORD, make_staff
 
 COLLEAGUE = "cole.league@clinic.test"
 

@@ -7,10 +7,9 @@ and the list in Spanish.
 
 from __future__ import annotations
 
-from pages import PageState, once, staff
-
 from api import tokens
 from core.extensions import db
+from tests.browser.pages import PageState, once, staff
 
 PAGE = "/staff/admin/api-tokens"
 

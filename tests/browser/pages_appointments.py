@@ -12,9 +12,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, time, timedelta
 
-from pages import PageState, once, signed_in_cookies, staff
-from support import BY_OUTCOME
-
 import rules
 from core import clinic_settings
 from core.clinic_time import clinic_now, from_clinic_clock
@@ -22,6 +19,8 @@ from core.extensions import db
 from leads import appointments
 from leads.capture import capture_lead
 from leads.models import Contact, Lead
+from tests.browser.pages import PageState, once, signed_in_cookies, staff
+from tests.support import BY_OUTCOME
 
 PERSON = Contact(
     name="Maya Booking",

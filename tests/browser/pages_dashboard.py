@@ -11,15 +11,15 @@ from __future__ import annotations
 import tempfile
 from datetime import timedelta
 
-from api_token_support import make_lead
-from chromium import LiveServer
-from pages import PageState, once, staff
 from sqlalchemy import update
 
 from app import create_app
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Appointment, Lead
+from tests.browser.chromium import LiveServer
+from tests.browser.pages import PageState, once, staff
+from tests.factories import make_lead
 
 PAGE = "/staff/dashboard"
 

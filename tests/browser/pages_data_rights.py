@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import uuid
 
-from data_rights_support import add_lead
-from pages import PageState, once, staff
+from tests.browser.pages import PageState, once, staff
+from tests.factories import make_lead
 
 PAGE = "/staff/admin/data-requests"
 MARIA = "maria.datos@example.com"
@@ -30,7 +30,7 @@ def _maria(server) -> None:
                 "+12025550123",
             ),
         ):
-            add_lead(
+            make_lead(
                 server.app,
                 name="María Datos",
                 email=MARIA,
@@ -38,6 +38,7 @@ def _maria(server) -> None:
                 notes=notes,
                 notifications=kinds,
                 audit=("view",),
+                direct=True,
             )
 
     once(server, "data-rights-maria", make)
@@ -71,7 +72,9 @@ def nothing_found(page, server) -> None:
 
 
 def _erase_question_for(page, server, email: str) -> None:
-    add_lead(server.app, name="Erin Erase", email=email, notes=("To be erased.",))
+    make_lead(
+        server.app, name="Erin Erase", email=email, notes=("To be erased.",), phone="", direct=True
+    )
     _search(page, server, email=email)
     page.locator("form[action$='/data-requests/erase'] button[type=submit]").click()
     page.wait_for_selector("form.confirm-actions")

@@ -9,9 +9,8 @@ contact form carries the hidden spam trap.
 
 from __future__ import annotations
 
-from pages import PageState, result, step, step_with_errors
-
 from questionnaire.catalogue import STEPS
+from tests.browser.pages import PageState, result, step, step_with_errors
 
 
 def _switch_to_spanish(page) -> None:

@@ -9,22 +9,25 @@ state finds them as they were.
 
 from __future__ import annotations
 
-from data_rights_support import add_lead
-from pages import PageState, once, staff
+from tests.browser.pages import PageState, once, staff
+from tests.factories import make_lead
 
 
 def _twins(server) -> tuple[int, int]:
     """Two leads of one person: the same email, written in another case."""
 
     def make() -> tuple[int, int]:
-        first = add_lead(
+        first = make_lead(
             server.app,
             name="Lucía Doble",
             email="lucia.doble@example.com",
             phone="+12025550147",
             notes=("Left a message.",),
+            direct=True,
         )
-        second = add_lead(server.app, name="Lucia Doble", email="Lucia.Doble@Example.com")
+        second = make_lead(
+            server.app, name="Lucia Doble", email="Lucia.Doble@Example.com", phone="", direct=True
+        )
         return first, second
 
     return once(server, "intake-contact-twins", make)

@@ -12,9 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from pages import STAFF_EMAIL, PageState, once, signed_in_cookies, staff
 from sqlalchemy import select
-from support import BY_OUTCOME
 
 import rules
 from core.dbtypes import utcnow
@@ -22,6 +20,8 @@ from core.extensions import db
 from leads.capture import capture_lead
 from leads.models import Contact, Lead, LeadNote
 from staff.models import StaffUser
+from tests.browser.pages import STAFF_EMAIL, PageState, once, signed_in_cookies, staff
+from tests.support import BY_OUTCOME
 
 PERSON = Contact(
     name="Lucía Ejemplo",

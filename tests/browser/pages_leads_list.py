@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from api_token_support import make_lead
-from pages import STAFF_EMAIL, PageState, once, signed_in_cookies, staff
 from sqlalchemy import select, update
 
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Lead
 from staff.models import StaffUser
+from tests.browser.pages import STAFF_EMAIL, PageState, once, signed_in_cookies, staff
+from tests.factories import make_lead
 
 
 def _a_morning(page, server) -> None:

@@ -7,7 +7,7 @@ person reaches it from the consent box.
 
 from __future__ import annotations
 
-from pages import PageState, result, visit
+from tests.browser.pages import PageState, result, visit
 
 
 def privacy_from_the_consent_box(page, server) -> None:

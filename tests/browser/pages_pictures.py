@@ -8,7 +8,7 @@ colour behind the pictures), each checked at a phone and a laptop width.
 
 from __future__ import annotations
 
-from pages import PageState, step, step_with_errors
+from tests.browser.pages import PageState, step, step_with_errors
 
 
 def scars_chosen(page, server) -> None:

@@ -10,8 +10,8 @@ confirmation to the result.
 
 from __future__ import annotations
 
-from pages import PageState, confirmation, result, sealed
-from support import BY_OUTCOME, HEALTHY
+from tests.browser.pages import PageState, confirmation, result, sealed
+from tests.support import BY_OUTCOME, HEALTHY
 
 ICE_PICK_ONLY = {**HEALTHY, "scar_types": ["ice_pick"]}
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pages import PageState, once, staff
-
 from core.extensions import db
 from staff.models import AuditEvent
+from tests.browser.pages import PageState, once, staff
 
 SETTINGS = "/staff/admin/settings"
 

@@ -14,14 +14,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from pages import PageState, staff
-from signoff_support import MINOR, SHIPPED_VERSION, SIGNER
 from sqlalchemy import delete
 
 from core.extensions import db
 from rules.engine import RULES_PATH
 from signoff.models import RuleSignOff
 from signoff.service import forget_choice
+from tests.browser.pages import PageState, staff
+from tests.signoff_support import MINOR, SHIPPED_VERSION, SIGNER
 
 ACTIVE_VERSION = "2026.10.0"
 WITHDRAWN_VERSION = "2026.9.0"

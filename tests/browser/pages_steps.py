@@ -7,8 +7,8 @@ new step inside a clinic's iframe.
 
 from __future__ import annotations
 
-from pages import PageState, embed_step, step, step_with_errors
-from support import HEALTHY, form_fields
+from tests.browser.pages import PageState, embed_step, step, step_with_errors
+from tests.support import HEALTHY, form_fields
 
 
 def step_with_one_error(step_id: str, blank: str):

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import uuid
 
-from console_support import PASSWORD, make_staff
-from pages import PageState, staff
 from sqlalchemy import select
-from two_factor_support import code_at, enrol
 
 from core.extensions import db
 from staff.models import StaffUser
+from tests.browser.pages import PageState, staff
+from tests.factories import PASSWORD, make_staff
+from tests.two_factor_support import code_at, enrol
 
 
 def _new_account(server, role: str = "staff", with_two_factor: bool = False) -> tuple[str, str]:

@@ -5,9 +5,9 @@ front-desk member finds no export and is refused one."""
 from __future__ import annotations
 
 import pytest
-from console_support import PASSWORD, make_staff
 
 from app import create_app
+from tests.factories import PASSWORD, make_staff
 
 ADMIN = "admin@example.com"
 COLLEAGUE = "cole@example.com"

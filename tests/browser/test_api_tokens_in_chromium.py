@@ -8,10 +8,9 @@ import urllib.error
 import urllib.request
 
 import pytest
-from api_token_support import make_lead
-from console_support import PASSWORD, make_staff
 
 from app import create_app
+from tests.factories import PASSWORD, make_lead, make_staff
 
 
 @pytest.fixture

@@ -11,10 +11,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from console_support import PASSWORD, make_staff
 from icalendar import Calendar
-from services import SmtpServer
-from support import BY_OUTCOME
 
 import rules
 from app import create_app
@@ -22,6 +19,9 @@ from core.clinic_time import clinic_now
 from core.extensions import db
 from leads.capture import capture_lead
 from leads.models import Appointment, Contact
+from tests.factories import PASSWORD, make_staff
+from tests.services import SmtpServer
+from tests.support import BY_OUTCOME
 
 PERSON = Contact("Zoë Example", "zoe@example.com", "+442079460958", "morning", "")
 

@@ -9,13 +9,13 @@ import csv
 import io
 
 import pytest
-from console_support import PASSWORD, make_staff
-from services import SmtpServer
-from support import BY_OUTCOME
-from test_wizard_in_chromium import answer_step
 
 from app import create_app
 from questionnaire.catalogue import STEPS
+from tests.browser.test_wizard_in_chromium import answer_step
+from tests.factories import PASSWORD, make_staff
+from tests.services import SmtpServer
+from tests.support import BY_OUTCOME
 
 
 @pytest.fixture

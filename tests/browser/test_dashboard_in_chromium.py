@@ -12,8 +12,6 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
-from api_token_support import make_lead
-from console_support import PASSWORD, make_staff
 from sqlalchemy import update
 
 from app import create_app
@@ -21,6 +19,7 @@ from core.clinic_time import clinic_now
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Lead
+from tests.factories import PASSWORD, make_lead, make_staff
 
 
 @pytest.fixture

@@ -13,21 +13,21 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
-from console_support import CONTACT
-from crosssite import (
+from playwright.sync_api import Error as PlaywrightError
+from sqlalchemy import select
+
+from core.extensions import db
+from leads.models import Lead
+from questionnaire.catalogue import STEPS
+from tests.browser.crosssite import (
     COOKIE_MODES,
     chromium_with_cookies,
     host_and_app,
     third_party_cookie_kept,
 )
-from playwright.sync_api import Error as PlaywrightError
-from sqlalchemy import select
-from support import BY_OUTCOME
-from test_wizard_in_chromium import HEADLINES, answer_step
-
-from core.extensions import db
-from leads.models import Lead
-from questionnaire.catalogue import STEPS
+from tests.browser.test_wizard_in_chromium import HEADLINES, answer_step
+from tests.console_support import CONTACT
+from tests.support import BY_OUTCOME
 
 FRAME = "iframe.microneedling-check-frame"
 

@@ -11,11 +11,11 @@
 from __future__ import annotations
 
 import pytest
-from embed_strict_host import strict_host_and_app
-from support import BY_OUTCOME, HEALTHY
-from test_wizard_in_chromium import answer_step
 
 from questionnaire.catalogue import STEPS
+from tests.browser.embed_strict_host import strict_host_and_app
+from tests.browser.test_wizard_in_chromium import answer_step
+from tests.support import BY_OUTCOME, HEALTHY
 
 FRAME = "iframe.microneedling-check-frame"
 

@@ -9,8 +9,9 @@ import json
 from dataclasses import dataclass
 
 import pytest
-from pages import PAGES, PageState
-from tools import horizontal_overflow, run_axe, small_touch_targets, validate_html
+
+from tests.browser.pages import PAGES, PageState
+from tests.browser.tools import horizontal_overflow, run_axe, small_touch_targets, validate_html
 
 WIDTHS = {"phone": 375, "desktop": 1280}
 

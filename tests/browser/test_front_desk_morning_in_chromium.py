@@ -13,9 +13,7 @@ from datetime import datetime, time, timedelta
 
 import openpyxl
 import pytest
-from console_support import PASSWORD, make_staff
 from sqlalchemy import update
-from support import HEALTHY
 
 import rules
 from app import create_app
@@ -25,6 +23,8 @@ from core.extensions import db
 from leads.capture import capture_lead
 from leads.models import Appointment, Contact, Lead
 from staff.models import StaffUser
+from tests.factories import PASSWORD, make_staff
+from tests.support import HEALTHY
 
 
 def _lead(app, name: str, email: str, lang: str = "en", hours_ago: int = 0) -> int:

@@ -7,15 +7,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from console_support import PASSWORD, make_staff
-from data_rights_support import add_lead
-from support import BY_OUTCOME
-from test_wizard_in_chromium import answer_step
 
 from app import create_app
 from core.extensions import db
 from leads.models import Lead
 from questionnaire.catalogue import STEPS
+from tests.browser.test_wizard_in_chromium import answer_step
+from tests.factories import PASSWORD, make_lead, make_staff
+from tests.support import BY_OUTCOME
 
 
 @pytest.fixture
@@ -25,11 +24,13 @@ def desk_server(tmp_path, live_server_class):
         instance_path=str(tmp_path),
     )
     make_staff(app, "dana@example.com", role="staff", name="Dana Desk")
-    earlier = add_lead(
+    earlier = make_lead(
         app,
         name="Carla Caller",
         email="carla@example.com",
         notes=("Asked about downtime; call back after 5 pm.",),
+        phone="",
+        direct=True,
     )
     with live_server_class(app) as server:
         yield server, earlier

@@ -5,11 +5,11 @@ first screen, in English and Spanish, on a copy whose rules a clinician has sign
 from __future__ import annotations
 
 import pytest
-from chromium import LiveServer
-from signoff_support import SIGNER, sign_as_clinician
-from support import sqlite_app
 
 from questionnaire.catalogue import STEPS
+from tests.browser.chromium import LiveServer
+from tests.signoff_support import SIGNER, sign_as_clinician
+from tests.support import sqlite_app
 
 PHONE = {"width": 390, "height": 844}
 

@@ -10,10 +10,10 @@ unfocused look.
 from __future__ import annotations
 
 import pytest
-from support import BY_OUTCOME
-from test_wizard_in_chromium import HEADLINES
 
 from questionnaire.catalogue import QUESTIONS
+from tests.browser.test_wizard_in_chromium import HEADLINES
+from tests.support import BY_OUTCOME
 
 FOCUSABLE = "a[href], button, input:not([type=hidden]), select, textarea, summary"
 

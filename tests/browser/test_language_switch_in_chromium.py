@@ -5,10 +5,10 @@ and Enter in the age box still sends the step rather than switching the language
 from __future__ import annotations
 
 import pytest
-from chromium import ARTIFACTS  # noqa: F401  (the artifacts fixture writes there)
-from pages import step
 
 from questionnaire.catalogue import QUESTIONS, STEPS
+from tests.browser.chromium import ARTIFACTS  # noqa: F401  (the artifacts fixture writes there)
+from tests.browser.pages import step
 
 
 @pytest.mark.browser

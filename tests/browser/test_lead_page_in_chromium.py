@@ -8,8 +8,6 @@ import uuid
 from datetime import datetime, time, timedelta
 
 import pytest
-from console_support import PASSWORD, make_staff
-from support import BY_OUTCOME
 
 import rules
 from app import create_app
@@ -17,6 +15,8 @@ from core.clinic_time import clinic_now, from_clinic_clock
 from core.extensions import db
 from leads.capture import capture_lead
 from leads.models import Contact, Lead, LeadNote
+from tests.factories import PASSWORD, make_staff
+from tests.support import BY_OUTCOME
 from web.formatting import local_datetime
 
 PHONE = {"width": 375, "height": 812}

@@ -10,14 +10,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from api_token_support import make_lead
-from console_support import PASSWORD, make_staff
 from sqlalchemy import update
 
 from app import create_app
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Lead
+from tests.factories import PASSWORD, make_lead, make_staff
 
 
 @pytest.fixture

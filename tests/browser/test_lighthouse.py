@@ -7,8 +7,9 @@ intro, a step and a result page with the same thresholds.
 from __future__ import annotations
 
 import pytest
-from conftest import CHROMIUM
-from tools import LIGHTHOUSE_TARGETS, lighthouse
+
+from tests.browser.chromium import CHROMIUM
+from tests.browser.tools import LIGHTHOUSE_TARGETS, lighthouse
 
 
 @pytest.mark.browser

@@ -5,10 +5,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from support import BY_OUTCOME
-from test_wizard_in_chromium import answer_step
 
 from questionnaire.catalogue import STEPS
+from tests.browser.test_wizard_in_chromium import answer_step
+from tests.support import BY_OUTCOME
 
 
 @pytest.mark.browser

@@ -7,7 +7,8 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from pages import EMBED_ENTRY, result
+
+from tests.browser.pages import EMBED_ENTRY, result
 
 
 @pytest.mark.browser

@@ -5,8 +5,9 @@ source, and a "Change" link comes back to the result (real Chromium)."""
 from __future__ import annotations
 
 import pytest
-from pages import sealed
-from support import BY_OUTCOME, HEALTHY
+
+from tests.browser.pages import sealed
+from tests.support import BY_OUTCOME, HEALTHY
 
 PHONE = {"width": 390, "height": 844}
 CASES = {

@@ -5,7 +5,8 @@ one card per row, its picture beside its words, nothing wider than the screen.""
 from __future__ import annotations
 
 import pytest
-from pages import step
+
+from tests.browser.pages import step
 
 CARDS = ".options-pictures .option-label"
 BOXES = """sel => [...document.querySelectorAll(sel)].map(card => {

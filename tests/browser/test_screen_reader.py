@@ -9,9 +9,9 @@ marked invalid.
 from __future__ import annotations
 
 import pytest
-from pages import answers_before, sealed
 
 from questionnaire.catalogue import QUESTIONS
+from tests.browser.pages import answers_before, sealed
 
 
 def accessibility_tree(page) -> list[dict]:

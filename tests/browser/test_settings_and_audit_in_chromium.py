@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from api_token_support import make_lead
-from console_support import PASSWORD, make_staff
-from tools import run_axe
 
 from app import create_app
+from tests.browser.tools import run_axe
+from tests.factories import PASSWORD, make_lead, make_staff
 
 ADMIN = "admin@clinic.test"
 LATE_EVENING = datetime(2026, 12, 3, 23, 30, tzinfo=UTC)  # 4 December, 12:30 in Auckland

@@ -9,13 +9,13 @@ request on, the person is told the check is not available. With JavaScript on an
 from __future__ import annotations
 
 import pytest
-from console_support import PASSWORD, make_staff
-from signoff_support import SIGNER, sign_as_clinician
-from support import BY_OUTCOME
-from test_console_in_chromium import finish_questionnaire
-from tools import run_axe
 
 from app import create_app
+from tests.browser.test_console_in_chromium import finish_questionnaire
+from tests.browser.tools import run_axe
+from tests.factories import PASSWORD, make_staff
+from tests.signoff_support import SIGNER, sign_as_clinician
+from tests.support import BY_OUTCOME
 
 CLINICIAN = "lead@clinic.test"
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from console_support import PASSWORD, make_staff
 from sqlalchemy import select
-from tools import run_axe
-from two_factor_support import code_at
 
 from app import create_app
 from core.extensions import db
 from staff.models import AuditEvent
+from tests.browser.tools import run_axe
+from tests.factories import PASSWORD, make_staff
+from tests.two_factor_support import code_at
 
 ADMIN = "admin@clinic.test"
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from support import BY_OUTCOME
 
 from questionnaire.catalogue import QUESTIONS, STEPS
+from tests.support import BY_OUTCOME
 
 HEADLINES = {
     "book_consultation": "Microneedling is likely to suit you",

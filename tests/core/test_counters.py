@@ -8,14 +8,14 @@ from datetime import timedelta
 import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, select, text
-from statements import recorded_statements
-from support import HEALTHY
 
 from core import counters
 from core.counters import DailyCount
 from core.database import MIGRATIONS
 from core.dbtypes import utcnow
 from core.extensions import db
+from tests.statements import recorded_statements
+from tests.support import HEALTHY
 
 
 def _today():
@@ -78,7 +78,7 @@ def test_concurrent_lead_counts_in_their_own_transactions_are_exact(db_app):
 
 
 def test_totals_and_the_dashboard_add_up_every_shard(db_app):
-    from console_support import make_staff, sign_in
+    from tests.factories import make_staff, sign_in
 
     today, _ = _today()
     with db_app.app_context():
@@ -148,7 +148,7 @@ def test_a_count_inside_other_work_keeps_the_synchronous_commit(db_app):
 
 
 def test_a_counting_failure_never_breaks_the_questionnaire(tmp_path, caplog):
-    from support import Walker, sqlite_app
+    from tests.support import Walker, sqlite_app
 
     app = sqlite_app(tmp_path, AUTO_MIGRATE=True)
     with app.app_context():

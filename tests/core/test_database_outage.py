@@ -11,16 +11,17 @@ import time
 
 import pytest
 import sqlalchemy
-from console_support import CONTACT, make_staff, sign_in
-from services import PostgresSchema
 from sqlalchemy import func, select
-from support import completed_token
-from tcp_proxy import TcpRelay
 
 from app import create_app
 from core import counters
 from core.extensions import db
 from leads.models import Lead, OutboxMessage
+from tests.console_support import CONTACT
+from tests.factories import make_staff, sign_in
+from tests.services import PostgresSchema
+from tests.support import completed_token
+from tests.tcp_proxy import TcpRelay
 
 
 @pytest.fixture(scope="module")

@@ -30,12 +30,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
-from services import PostgresSchema, free_port
 
 import core.database
 from app import create_app
 from core.database import MIGRATION_LOCK_KEY, MIGRATIONS, migration_lock
 from core.extensions import db
+from tests.services import PostgresSchema, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import text
-from support import sqlite_app
 
 from core.database import SQLITE_BUSY_TIMEOUT_MS
 from core.extensions import db
+from tests.support import sqlite_app
 
 
 def test_sqlite_runs_in_wal_mode_with_full_sync_and_a_busy_timeout(tmp_path):
@@ -37,9 +37,8 @@ def _synchronous_of_every_pooled_connection(app) -> set[int]:
 
 def test_an_anonymous_count_skips_the_fsync_and_leaves_the_connection_at_full(tmp_path):
     """Step counts may wait for the next checkpoint's fsync; nothing after them may."""
-    from statements import recorded_statements
-
     from core import counters
+    from tests.statements import recorded_statements
 
     app = sqlite_app(tmp_path, AUTO_MIGRATE=True)
     with recorded_statements(app) as statements, app.app_context():

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from deploy_support import API_LIMIT
 
 from deploy.stack import StackError, running
+from tests.deploy.deploy_support import API_LIMIT
 
 HERE = Path(__file__).parent
 _running: list = []  # the started context manager, while the stack runs

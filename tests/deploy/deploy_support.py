@@ -11,10 +11,9 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from console_support import CONTACT
-from support import HEALTHY
-
 from questionnaire.state import StateCodec
+from tests.console_support import CONTACT
+from tests.support import HEALTHY
 
 # The stack's API limit (RATELIMIT_API) for these tests: small, so a test can reach it.
 API_LIMIT = 3

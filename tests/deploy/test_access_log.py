@@ -8,10 +8,17 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode, urlsplit
 
-from deploy_support import FORM, contact_form, exchange, log_lines, person, size_of, status_of
-from support import HEALTHY, Walker
-
 from deploy.stack import ACCESS_LOG, MAIN_ACCESS_LOG, NGINX_SITE
+from tests.deploy.deploy_support import (
+    FORM,
+    contact_form,
+    exchange,
+    log_lines,
+    person,
+    size_of,
+    status_of,
+)
+from tests.support import HEALTHY, Walker
 
 
 class ProxyResponse:

@@ -8,9 +8,8 @@ import subprocess
 import sys
 from urllib.parse import urlencode
 
-from deploy_support import FORM, person
-
 from deploy.stack import ROOT
+from tests.deploy.deploy_support import FORM, person
 
 EMAIL, PASSWORD = "admin@clinic.example", "a long enough password"
 

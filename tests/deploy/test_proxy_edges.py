@@ -8,7 +8,8 @@ import socket
 import ssl
 
 import pytest
-from deploy_support import exchange, person, status_of
+
+from tests.deploy.deploy_support import exchange, person, status_of
 
 LIMIT = 64 * 1024
 

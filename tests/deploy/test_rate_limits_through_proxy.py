@@ -4,7 +4,7 @@ instances count in the same Redis."""
 
 from __future__ import annotations
 
-from deploy_support import API_LIMIT, assess, person
+from tests.deploy.deploy_support import API_LIMIT, assess, person
 
 
 def test_a_forged_x_forwarded_for_buys_no_new_budget(stack):

@@ -13,7 +13,8 @@ import time
 from collections import Counter
 
 import psycopg
-from deploy_support import FORM, contact_form, finished_questionnaire, person
+
+from tests.deploy.deploy_support import FORM, contact_form, finished_questionnaire, person
 
 CLIENTS = 4
 

@@ -11,7 +11,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from deploy_support import closed_by_server, person, wait_for
+from tests.deploy.deploy_support import closed_by_server, person, wait_for
 
 NORMAL_REQUESTS = 12
 

@@ -6,13 +6,13 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from support import HEALTHY, form_fields, hidden_token
 
 from app import create_app
 from core import config
 from embed import snippets
 from embed.theme import contrast_with_white, readable_accent
 from questionnaire.catalogue import STEPS
+from tests.support import HEALTHY, form_fields, hidden_token
 
 HOST = "https://www.clinic.example"
 OTHER_HOST = "http://localhost:8001"

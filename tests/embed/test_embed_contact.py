@@ -13,14 +13,14 @@ import re
 from html import unescape
 
 import pytest
-from console_support import CONTACT
 from sqlalchemy import select
-from support import BY_OUTCOME, hidden_token
-from test_embed import HOST, complete_embedded
 
 from core.extensions import db
 from leads.capture import CaptureError
 from leads.models import Lead
+from tests.console_support import CONTACT
+from tests.embed.test_embed import HOST, complete_embedded
+from tests.support import BY_OUTCOME, hidden_token
 
 ORIGIN_PARAM = f"origin={HOST}"
 
@@ -165,7 +165,7 @@ def test_an_expired_or_forged_token_sends_the_person_back_to_the_start_of_the_em
 
 def test_a_site_flow_posted_under_embed_is_not_stored_as_embedded(embed_app):
     """The origin comes from the sealed token; a URL cannot make a lead "embed"."""
-    from support import Walker, token_of
+    from tests.support import Walker, token_of
 
     client = embed_app.test_client()
     token = token_of(Walker(client).complete(BY_OUTCOME["book_consultation"]))
@@ -175,7 +175,7 @@ def test_a_site_flow_posted_under_embed_is_not_stored_as_embedded(embed_app):
 
 
 def test_the_site_form_and_confirmation_stay_on_the_site_and_unframable(embed_app):
-    from support import Walker, token_of
+    from tests.support import Walker, token_of
 
     client = embed_app.test_client()
     result_url = Walker(client).complete(BY_OUTCOME["book_consultation"])

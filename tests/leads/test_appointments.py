@@ -15,10 +15,8 @@ from email.message import Message
 from zoneinfo import ZoneInfo
 
 import pytest
-from console_support import submit_contact
 from icalendar import Calendar
 from sqlalchemy import select, update
-from support import Walker
 
 from core import clinic_settings
 from core.audit import AuditEvent
@@ -26,6 +24,8 @@ from core.dbtypes import utcnow
 from core.extensions import db
 from leads import appointment_messages, appointments, outbox
 from leads.models import Appointment, Lead, OutboxMessage
+from tests.console_support import submit_contact
+from tests.support import Walker
 
 REAL_UTCNOW = utcnow
 

@@ -7,10 +7,10 @@ import re
 from html import unescape
 
 import pytest
-from console_support import submit_contact
-from support import Walker, token_of
 
 from core.config import ConfigError, from_environment
+from tests.console_support import submit_contact
+from tests.support import Walker, token_of
 
 
 def confirmation(client, walker, outcome="clinician_review") -> tuple[str, str]:

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 import redis
-from console_support import CONTACT
-from services import REDIS_URL
 from sqlalchemy import func, select
-from support import completed_token
 
 from core.extensions import db
 from leads.models import Lead
+from tests.console_support import CONTACT
+from tests.services import REDIS_URL
+from tests.support import completed_token
 
 SECOND_INSTANCE = Path(__file__).with_name("contact_second_instance.py")
 # The name is missing and the consent box not ticked: a 422, the form shown again.

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 
-from console_support import CONTACT
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
-from support import HEALTHY, Walker, token_of
 
 from core.extensions import db
 from leads.models import Lead, OutboxMessage
+from tests.console_support import CONTACT
+from tests.support import HEALTHY, Walker, token_of
 
 SPAM = {**CONTACT, "website": "https://cheap-pills.example"}
 

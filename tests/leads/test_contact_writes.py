@@ -5,14 +5,14 @@ from __future__ import annotations
 import threading
 
 import pytest
-from console_support import CONTACT, submit_contact
 from sqlalchemy import func, select
-from statements import recorded_statements
-from support import Walker, completed_token
 
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Lead, OutboxMessage
+from tests.console_support import CONTACT, submit_contact
+from tests.statements import recorded_statements
+from tests.support import Walker, completed_token
 
 
 def lead_count(app) -> int:

@@ -8,7 +8,6 @@ import json
 from datetime import timedelta
 
 import pytest
-from data_rights_support import add_lead
 from sqlalchemy import func, select
 
 from core.audit import AuditEvent
@@ -23,6 +22,7 @@ from leads.service import (
     export_document,
     find_person,
 )
+from tests.factories import make_lead
 
 ZOE = {"name": "Zoë Example", "email": "Zoe.Example@Mail.test", "phone": "+12025550123"}
 OTHER = {"name": "Olaf Other", "email": "olaf@mail.test", "phone": "+12025550199"}
@@ -30,15 +30,17 @@ OTHER = {"name": "Olaf Other", "email": "olaf@mail.test", "phone": "+12025550199
 
 def _people(app) -> tuple[list[int], int]:
     """Zoë's two leads (one by email only, one by phone only) and Olaf's one."""
-    by_email = add_lead(
+    by_email = make_lead(
         app,
         name=ZOE["name"],
         email=ZOE["email"],
         notes=("Called Zoë, no answer.", "Zoë prefers mornings."),
         notifications=("clinic_email", "webhook"),
         audit=("view", "note"),
+        phone="",
+        direct=True,
     )
-    by_phone = add_lead(
+    by_phone = make_lead(
         app,
         name=ZOE["name"],
         phone=ZOE["phone"],
@@ -46,8 +48,10 @@ def _people(app) -> tuple[list[int], int]:
         notifications=("clinic_email",),
         audit=("view",),
         lang="es",
+        email="",
+        direct=True,
     )
-    other = add_lead(
+    other = make_lead(
         app,
         name=OTHER["name"],
         email=OTHER["email"],
@@ -55,6 +59,7 @@ def _people(app) -> tuple[list[int], int]:
         notes=("Olaf called back.",),
         notifications=("clinic_email",),
         audit=("view",),
+        direct=True,
     )
     return [by_email, by_phone], other
 

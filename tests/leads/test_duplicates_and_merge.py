@@ -7,8 +7,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from console_support import csrf_token, make_staff, sign_in
-from data_rights_support import add_lead
 from sqlalchemy import event, func, select
 
 from core.dbtypes import utcnow
@@ -16,6 +14,7 @@ from core.extensions import db
 from leads.duplicates import possible_duplicates
 from leads.models import Lead, LeadNote
 from staff.models import AuditEvent
+from tests.factories import csrf_token, make_lead, make_staff, staff_client
 
 
 def _duplicates_of(app, lead_id: int) -> list[tuple[int, bool, bool]]:
@@ -26,12 +25,22 @@ def _duplicates_of(app, lead_id: int) -> list[tuple[int, bool, bool]]:
 
 def test_duplicates_are_found_by_email_in_any_case_and_by_phone(db_app):
     """Emails are stored trimmed (the forms strip them); any case matches."""
-    first = add_lead(db_app, name="Zoë", email="zoe@example.com", phone="+442079460958")
-    by_email = add_lead(db_app, name="Zoe", email="ZOE@Example.COM")
-    by_phone = add_lead(db_app, name="Z. Example", email="other@example.com", phone="+442079460958")
-    both = add_lead(db_app, name="Zoe E", email="Zoe@example.com", phone="+442079460958")
-    add_lead(db_app, name="Someone else", email="zoe@example.org", phone="+442079460959")
-    add_lead(db_app, name="No contact")  # no email, no phone: matches nobody
+    first = make_lead(
+        db_app, name="Zoë", email="zoe@example.com", phone="+442079460958", direct=True
+    )
+    by_email = make_lead(db_app, name="Zoe", email="ZOE@Example.COM", phone="", direct=True)
+    by_phone = make_lead(
+        db_app, name="Z. Example", email="other@example.com", phone="+442079460958", direct=True
+    )
+    both = make_lead(
+        db_app, name="Zoe E", email="Zoe@example.com", phone="+442079460958", direct=True
+    )
+    make_lead(
+        db_app, name="Someone else", email="zoe@example.org", phone="+442079460959", direct=True
+    )
+    make_lead(
+        db_app, name="No contact", email="", phone="", direct=True
+    )  # no email, no phone: matches nobody
     assert _duplicates_of(db_app, first) == [
         (by_email, True, False),
         (by_phone, False, True),
@@ -45,7 +54,10 @@ def test_duplicates_are_found_by_email_in_any_case_and_by_phone(db_app):
 
 
 def test_the_search_is_one_bounded_query_that_leaves_the_answers_unread(db_app):
-    ids = [add_lead(db_app, name=f"Twin {n}", email="twin@example.com") for n in range(14)]
+    ids = [
+        make_lead(db_app, name=f"Twin {n}", email="twin@example.com", phone="", direct=True)
+        for n in range(14)
+    ]
     statements: list[str] = []
     with db_app.app_context():
         lead = db.session.get(Lead, ids[0])
@@ -66,17 +78,20 @@ def test_the_search_is_one_bounded_query_that_leaves_the_answers_unread(db_app):
 @pytest.fixture
 def desk(db_app):
     """A coordinator signed in, and the same person as leads #kept and #duplicate."""
-    staff_id = make_staff(db_app, "desk@clinic.test", role="staff", name="Dana Desk")
+    client = staff_client(db_app, "desk@clinic.test", "staff", name="Dana Desk")
+    staff_id = client.staff_id
     other_id = make_staff(db_app, "other@clinic.test", role="staff", name="Olly Other")
-    client = db_app.test_client()
-    assert sign_in(client, "desk@clinic.test").status_code == 302
-    kept = add_lead(db_app, name="Zoë Example", email="zoe@example.com", audit=("view",))
-    duplicate = add_lead(
+    kept = make_lead(
+        db_app, name="Zoë Example", email="zoe@example.com", audit=("view",), phone="", direct=True
+    )
+    duplicate = make_lead(
         db_app,
         name="Zoe Example",
         email="ZOE@example.com",
         notes=("Called: she prefers evenings.",),
         audit=("view", "update"),
+        phone="",
+        direct=True,
     )
     when = utcnow() - timedelta(days=2)
     with db_app.app_context():
@@ -164,7 +179,9 @@ def test_merging_moves_the_notes_closes_the_duplicate_and_keeps_both_audit_trail
 @pytest.mark.parametrize("case", ["itself", "twice", "into_merged", "not_duplicates"])
 def test_bad_merges_are_refused_clearly_and_write_nothing(db_app, desk, case):
     client, _staff, _other, kept, duplicate, _when = desk
-    stranger = add_lead(db_app, name="Another Person", email="another@example.com")
+    stranger = make_lead(
+        db_app, name="Another Person", email="another@example.com", phone="", direct=True
+    )
     if case in ("twice", "into_merged"):
         assert _merge(client, kept, duplicate)[1].status_code == 303
     target, source, words = {
@@ -172,7 +189,7 @@ def test_bad_merges_are_refused_clearly_and_write_nothing(db_app, desk, case):
         "twice": (kept, duplicate, f"Lead #{duplicate} was already merged into lead #{kept}."),
         "into_merged": (
             duplicate,
-            add_lead(db_app, name="Zoe", email="zoe@example.com"),
+            make_lead(db_app, name="Zoe", email="zoe@example.com", phone="", direct=True),
             f"Lead #{duplicate} was itself merged into lead #{kept}: merge into that lead instead.",
         ),
         "not_duplicates": (
@@ -206,7 +223,7 @@ def test_a_merge_of_unknown_leads_or_without_the_csrf_token_is_refused(db_app, d
 
 def test_leads_merged_into_the_duplicate_follow_it_to_the_kept_lead(db_app, desk):
     client, _staff, _other, kept, duplicate, _when = desk
-    older = add_lead(db_app, name="Zoe", email="zoe@example.com")
+    older = make_lead(db_app, name="Zoe", email="zoe@example.com", phone="", direct=True)
     assert _merge(client, duplicate, older)[1].status_code == 303  # older → duplicate
     assert _merge(client, kept, duplicate)[1].status_code == 303  # duplicate → kept
     with db_app.app_context():

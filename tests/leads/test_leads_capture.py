@@ -6,15 +6,15 @@ import html
 import re
 
 import pytest
-from console_support import CONTACT, submit_contact
 from sqlalchemy import func, select
-from support import BY_OUTCOME, HEALTHY, Walker, token_of
 
 import rules
 from core import counters
 from core.extensions import db
 from leads.consent import CONSENT_VERSION
 from leads.models import Lead, OutboxMessage
+from tests.console_support import CONTACT, submit_contact
+from tests.support import BY_OUTCOME, HEALTHY, Walker, token_of
 
 
 def lead_count(app) -> int:
@@ -238,10 +238,9 @@ def test_anonymous_counts_follow_the_flow_without_personal_data(db_app, db_clien
 
 
 def test_a_flow_started_in_an_allowed_embed_is_stored_as_embedded(app_factory):
-    from support import HEALTHY
-
     from questionnaire.catalogue import QUESTIONS
     from questionnaire.state import FlowState
+    from tests.support import HEALTHY
 
     app = app_factory(EMBED_ALLOWED_ORIGINS=("https://clinic.example",))
     codec = app.extensions["state_codec"]

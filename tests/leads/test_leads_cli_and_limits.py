@@ -7,10 +7,7 @@ from datetime import timedelta
 
 import pytest
 import redis
-from console_support import CONTACT, make_staff, sign_in, submit_contact
-from services import REDIS_URL
 from sqlalchemy import func, inspect, select, update
-from support import HEALTHY, Walker, token_of
 
 from app import create_app
 from core import counters
@@ -18,6 +15,10 @@ from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Lead
 from staff.models import AuditEvent, StaffUser
+from tests.console_support import CONTACT, submit_contact
+from tests.factories import make_staff, sign_in
+from tests.services import REDIS_URL
+from tests.support import HEALTHY, Walker, token_of
 
 
 def test_first_run_creates_and_migrates_sqlite_in_the_instance_folder(tmp_path, monkeypatch):

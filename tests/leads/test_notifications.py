@@ -13,16 +13,16 @@ from datetime import timedelta
 from email.header import decode_header, make_header
 
 import pytest
-from console_support import CONTACT, submit_contact
-from services import HangingServer
 from sqlalchemy import func, select, update
-from support import BY_OUTCOME, Walker, form_fields, hidden_token, token_of
 
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Lead, OutboxMessage
 from leads.outbox import deliver_due
 from questionnaire.catalogue import STEPS
+from tests.console_support import CONTACT, submit_contact
+from tests.services import HangingServer
+from tests.support import BY_OUTCOME, Walker, form_fields, hidden_token, token_of
 
 SECRET = "webhook-test-secret"
 
@@ -292,7 +292,7 @@ def test_a_message_whose_sender_died_is_sent_once_its_lease_ends(app_factory, we
 
 def test_the_notifications_page_says_what_is_set_up_and_what_waits(app_factory, smtp, webhook):
     """It said "Every notification was delivered." when nothing was set up to send any."""
-    from console_support import make_staff, sign_in
+    from tests.factories import make_staff, sign_in
 
     bare = app_factory()
     make_staff(bare, "admin@clinic.test", role="admin")

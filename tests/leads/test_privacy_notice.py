@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from console_support import CONTACT
-from support import HEALTHY, Walker, form_fields, hidden_token, sqlite_app, token_of
 
 from leads.consent import CONSENT_VERSION
 from questionnaire.catalogue import STEPS
+from tests.console_support import CONTACT
+from tests.support import HEALTHY, Walker, form_fields, hidden_token, sqlite_app, token_of
 
 FOOTER_LINK = '<a href="/privacy">Privacy notice</a>'
 NEW_TAB_LINK = re.compile(r'<a href="/privacy" target="_blank" rel="noopener">[^<]*new tab\)</a>')

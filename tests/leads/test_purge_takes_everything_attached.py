@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from console_support import submit_contact
 from sqlalchemy import func, select
-from support import Walker
 
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Appointment, Lead, OutboxMessage
 from leads.purge import delete_lead
+from tests.console_support import submit_contact
+from tests.support import Walker
 
 
 def test_deleting_a_lead_deletes_its_appointments_and_unlinks_its_merged_duplicates(db_app):

@@ -6,8 +6,6 @@ what the creation event said.
 
 from __future__ import annotations
 
-from support import HEALTHY
-
 import rules
 from core.dbtypes import utcnow
 from core.extensions import db
@@ -15,6 +13,7 @@ from leads.capture import capture_lead
 from leads.models import Contact, Lead, OutboxMessage
 from leads.status import change_status
 from leads.webhook_payload import payload
+from tests.support import HEALTHY
 
 CONTACT = Contact("Ana Phone", "ana@example.com", "+442079460958", "any", "")
 

@@ -7,15 +7,15 @@ import hashlib
 import hmac
 from datetime import datetime
 
-from api_token_support import make_lead
-from console_support import make_staff, post_with_csrf, sign_in, submit_contact
 from sqlalchemy import select
-from support import Walker
 
 from core.clinic_settings import set_flag
 from core.extensions import db
 from leads.models import OutboxMessage
 from leads.outbox import deliver_due
+from tests.console_support import submit_contact
+from tests.factories import make_lead, make_staff, post_form, sign_in
+from tests.support import Walker
 
 SECRET = "webhook-events-secret"
 
@@ -39,7 +39,7 @@ def change_in_console(app, lead_id: int, status: str):
     client = app.test_client()
     sign_in(client, "desk@clinic.test")
     page = f"/staff/leads/{lead_id}"
-    return post_with_csrf(client, page, f"{page}/status", {"status": status})
+    return post_form(client, page, f"{page}/status", {"status": status})
 
 
 def test_a_new_lead_event_carries_no_contact_details_by_default(app_factory, webhook):

@@ -14,14 +14,16 @@ import csv
 import io
 
 import pytest
-from console_support import CONTACT, csrf_token, make_staff, post_with_csrf, sign_in
 from markupsafe import escape
-from support import BY_OUTCOME, HEALTHY, Walker, form_fields, token_of
 
 from core.extensions import db
 from leads.models import Lead, LeadNote
 from leads.outbox import deliver_due
 from questionnaire.catalogue import STEPS
+from tests import factories
+from tests.console_support import CONTACT
+from tests.factories import csrf_token, post_form
+from tests.support import BY_OUTCOME, HEALTHY, Walker, form_fields, token_of
 
 NAME = "Zoë\"><script>alert('name')</script>"
 MESSAGE = (
@@ -55,10 +57,7 @@ def xss_app(app_factory, smtp):
 
 @pytest.fixture
 def staff_client(xss_app):
-    make_staff(xss_app, "admin@clinic.test", role="admin")
-    client = xss_app.test_client()
-    assert sign_in(client, "admin@clinic.test").status_code == 302
-    return client
+    return factories.staff_client(xss_app, "admin@clinic.test", role="admin")
 
 
 def submit(client, **fields):
@@ -94,7 +93,7 @@ def test_payloads_are_stored_as_typed_and_inert_in_list_detail_and_notes(xss_app
     detail = staff_client.get(f"/staff/leads/{lead.id}").get_data(as_text=True)
     assert_inert(detail, NAME, MESSAGE)
 
-    added = post_with_csrf(
+    added = post_form(
         staff_client, f"/staff/leads/{lead.id}", f"/staff/leads/{lead.id}/notes", {"text": NOTE}
     )
     assert added.status_code == 303
@@ -102,7 +101,7 @@ def test_payloads_are_stored_as_typed_and_inert_in_list_detail_and_notes(xss_app
     with xss_app.app_context():
         assert db.session.query(LeadNote.text).filter_by(kind="note").scalar() == NOTE
 
-    refused = post_with_csrf(
+    refused = post_form(
         staff_client,
         f"/staff/leads/{lead.id}",
         f"/staff/leads/{lead.id}/notes",
@@ -158,7 +157,7 @@ def test_phone_intake_and_staff_names_are_inert(xss_app, staff_client):
         for step in STEPS
         for key, value in form_fields(BY_OUTCOME["clinician_review"], step.id).items()
     }
-    response = post_with_csrf(
+    response = post_form(
         staff_client,
         "/staff/intake",
         "/staff/intake",

@@ -9,13 +9,13 @@ import pytest
 import sqlalchemy
 from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
-from services import PostgresSchema, free_port
-from support import sqlite_app
-from tcp_proxy import TcpRelay
 
 from app import create_app
 from core.database import MIGRATIONS
 from core.extensions import db, limiter
+from tests.services import PostgresSchema, free_port
+from tests.support import sqlite_app
+from tests.tcp_proxy import TcpRelay
 
 HEAD = ScriptDirectory(str(MIGRATIONS)).get_current_head()
 ONE_BEHIND = ScriptDirectory(str(MIGRATIONS)).get_revision(HEAD).down_revision

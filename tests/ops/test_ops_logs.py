@@ -11,14 +11,15 @@ from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
-from console_support import CONTACT, make_staff, sign_in
-from support import BY_OUTCOME, Walker, form_fields, hidden_token, sqlite_app, token_of
 
 import ops.logs
 from app import create_app
 from core.config import ConfigError
 from core.extensions import db
 from questionnaire.catalogue import STEPS
+from tests.console_support import CONTACT
+from tests.factories import make_staff, sign_in
+from tests.support import BY_OUTCOME, Walker, form_fields, hidden_token, sqlite_app, token_of
 
 HEX_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -104,7 +105,7 @@ def test_every_line_of_a_request_carries_its_id_and_an_exception_its_text(tmp_pa
 
 def test_the_notifications_sent_after_the_answer_log_with_its_request_id(tmp_path):
     """A lead's webhook is sent once the answer has gone; its failure is that request's."""
-    from services import free_port
+    from tests.services import free_port
 
     app = sqlite_app(
         tmp_path,

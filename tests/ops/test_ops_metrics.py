@@ -10,15 +10,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from console_support import submit_contact
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
-from support import Walker, sqlite_app
 
 from app import create_app
 from core.config import ConfigError
 from core.extensions import db
 from leads.models import Lead, OutboxMessage
+from tests.console_support import submit_contact
+from tests.support import Walker, sqlite_app
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTSIDE = {"REMOTE_ADDR": "203.0.113.5"}  # TEST-NET-3: some address on the internet
@@ -170,7 +170,7 @@ def test_the_outbox_gauges_count_the_rows_at_scrape_time(db_app):
 
 
 def test_a_scrape_with_the_database_down_still_answers(tmp_path):
-    from services import free_port
+    from tests.services import free_port
 
     app = create_app(
         {"TESTING": True, "SECRET_KEY": "k", "AUTO_MIGRATE": False,

@@ -13,10 +13,10 @@ import zlib
 
 import pytest
 from cryptography.fernet import Fernet
-from support import BY_OUTCOME, HEALTHY, form_fields, hidden_token, token_of
 
 from questionnaire.catalogue import STEPS
 from questionnaire.state import _fernet_key
+from tests.support import BY_OUTCOME, HEALTHY, form_fields, hidden_token, token_of
 
 HOST = "https://www.clinic.example"
 

@@ -3,10 +3,9 @@
 import re
 from dataclasses import replace
 
-from support import HEALTHY, form_fields, hidden_token
-
 from app import create_app
 from questionnaire.catalogue import QUESTIONS, STEPS, Condition
+from tests.support import HEALTHY, form_fields, hidden_token
 
 # A variant catalogue: every "health" question is shown only to people with severe scars,
 # so the whole health step disappears for everyone else.

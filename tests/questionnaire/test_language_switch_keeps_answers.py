@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 
-from support import HEALTHY, Walker, form_fields, hidden_token
-
 from questionnaire.catalogue import QUESTIONS, STEPS
+from tests.support import HEALTHY, Walker, form_fields, hidden_token
 
 
 def step_with_several_questions():

@@ -9,10 +9,10 @@ from dataclasses import replace
 from html import unescape
 
 import pytest
-from support import BY_OUTCOME, HEALTHY, completed_token, form_fields, hidden_token, token_of
 
 from app import create_app
 from questionnaire.catalogue import QUESTIONS, Condition
+from tests.support import BY_OUTCOME, HEALTHY, completed_token, form_fields, hidden_token, token_of
 
 LIKELY = "Microneedling is likely to suit you"
 MAY_HELP = "Microneedling may help: a clinician will advise what suits your scars"

@@ -8,11 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
-from support import HEALTHY
 
 from app import create_app
 from rules.engine import RULES_PATH
 from signoff.deployed import RulesNotProved
+from tests.support import HEALTHY
 
 SHIPPED = RULES_PATH.read_text()
 

@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-from support import REPO_ROOT, Walker
 
 from questionnaire.catalogue import QUESTIONS
+from tests.support import REPO_ROOT, Walker
 
 ILLUSTRATIONS = REPO_ROOT / "templates" / "illustrations"
 SCAR_TYPES = next(q for q in QUESTIONS if q.id == "scar_types")

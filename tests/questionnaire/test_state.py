@@ -128,7 +128,7 @@ def test_a_token_sealed_before_starts_were_carried_began_when_it_was_sealed():
 
 
 def test_the_result_page_cannot_renew_an_old_check(client):
-    from support import HEALTHY, hidden_token
+    from tests.support import HEALTHY, hidden_token
 
     sealer = client.application.extensions["state_codec"]
     lifetime = client.application.config["FLOW_TOKEN_MAX_AGE"]

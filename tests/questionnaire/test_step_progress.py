@@ -3,9 +3,9 @@
 import re
 
 import pytest
-from support import HEALTHY, form_fields, hidden_token
 
 from questionnaire.catalogue import QUESTIONS, STEPS
+from tests.support import HEALTHY, form_fields, hidden_token
 
 
 def progress_of(page: str) -> tuple[str, str, str, str]:

@@ -7,9 +7,9 @@ step comes back (422) naming exactly that question, with the other answers kept.
 import re
 
 import pytest
-from support import HEALTHY, form_fields
 
 from questionnaire.catalogue import QUESTIONS, STEPS
+from tests.support import HEALTHY, form_fields
 
 CASES = [
     pytest.param(step.id, question, id=f"{step.id}-{question.id}")

@@ -8,9 +8,9 @@ reaches the rules from its new step.
 import re
 
 import pytest
-from support import HEALTHY, form_fields, hidden_token
 
 from questionnaire.catalogue import QUESTIONS, STEPS
+from tests.support import HEALTHY, form_fields, hidden_token
 
 STEP_OF = {q.id: q.step for q in QUESTIONS}
 

@@ -3,9 +3,9 @@
 import re
 
 import pytest
-from support import BY_OUTCOME, HEALTHY, form_fields, hidden_token, load_examples, token_of
 
 from questionnaire.catalogue import MINUTES_TO_ANSWER, STEPS
+from tests.support import BY_OUTCOME, HEALTHY, form_fields, hidden_token, load_examples, token_of
 
 BOOKING = "https://www.trilogymedicalcenter.com/free-consultation/"
 REVIEW = "https://www.trilogymedicalcenter.com/medical-review/"

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from support import HEALTHY
 
 import rules.i18n
 from rules.engine import RULES_PATH
 from rules.verify import SAFETY_PATH
+from tests.support import HEALTHY
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED = (REPO_ROOT / ".." / "shared").resolve()

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import re
 
-from support import SHARED
-
 from rules.engine import default_rulebase
 from rules.references import REFERENCES
+from tests.support import SHARED
 
 EVIDENCE = SHARED / "clinical" / "evidence.md"
 

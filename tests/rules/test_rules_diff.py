@@ -55,11 +55,6 @@ def edit(text: str, changes: list[tuple[str, str]]) -> RuleBase:
 
 
 @pytest.fixture(scope="module")
-def shipped() -> RuleBase:
-    return load_rulebase(RULES_PATH)
-
-
-@pytest.fixture(scope="module")
 def several(shipped: RuleBase) -> RuleBase:
     return edit(RULES_PATH.read_text(encoding="utf-8"), SEVERAL)
 

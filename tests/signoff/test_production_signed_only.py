@@ -6,16 +6,16 @@ from __future__ import annotations
 import hashlib
 import time
 
-from console_support import CONTACT
-from signoff_support import PRODUCTION, SIGNER, sign_as_clinician, widened_rules
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
-from support import HEALTHY, Walker, completed_token
 
 from core.extensions import db
 from leads.models import Lead
 from rules.engine import RULES_PATH
 from signoff.models import RuleSignOff
+from tests.console_support import CONTACT
+from tests.signoff_support import PRODUCTION, SIGNER, sign_as_clinician, widened_rules
+from tests.support import HEALTHY, Walker, completed_token
 
 NOTICE = "Rules not yet signed off: not for patients."
 REFUSAL = "The check is not available right now"

@@ -9,17 +9,7 @@ import time
 
 import pytest
 import schemathesis
-from api_token_support import bearer, make_lead, make_token
-from console_support import PASSWORD, csrf_token
-from signoff_support import (
-    PRODUCTION,
-    clinician_console,
-    sign_as_clinician,
-    widened_rules,
-    withdraw_in_console,
-)
 from sqlalchemy import func, select
-from support import HEALTHY, Walker
 
 from core.extensions import db
 from signoff.deployed import deployed
@@ -27,6 +17,16 @@ from signoff.models import RuleSignOff
 from signoff.service import SignRefused, sign, signoff_of
 from staff.models import StaffUser
 from staff.rulebook.signing import Refused, sign_deployed
+from tests.api_token_support import bearer, make_token
+from tests.factories import PASSWORD, csrf_token, make_lead
+from tests.signoff_support import (
+    PRODUCTION,
+    clinician_console,
+    sign_as_clinician,
+    widened_rules,
+    withdraw_in_console,
+)
+from tests.support import HEALTHY, Walker
 
 NOTICE = "Rules not yet signed off: not for patients."
 #: 19 is under 21, not under 18: the widened rules send them to a clinician first.

@@ -1,10 +1,9 @@
-"""Helpers for the account, permission and password tests: signed-in clients, forms, audit."""
+"""Helpers for the account, permission and password tests: accounts, audit, error summaries."""
 
 from __future__ import annotations
 
 import re
 
-from console_support import PASSWORD, csrf_token, make_staff, sign_in
 from sqlalchemy import select
 
 from core.extensions import db
@@ -12,25 +11,6 @@ from staff.models import AuditEvent, StaffUser
 
 ADMIN = "admin@clinic.test"
 NEW_PASSWORD = "kettle umbrella violin 42"
-
-
-def signed_in(app, email: str, password: str = PASSWORD):
-    client = app.test_client()
-    answer = sign_in(client, email, password)
-    assert answer.status_code == 302, answer.status_code
-    return client
-
-
-def admin_client(app):
-    make_staff(app, ADMIN, role="admin", name="Ada Admin")
-    return signed_in(app, ADMIN)
-
-
-def post_form(client, page_url: str, url: str | None = None, **data):
-    """Post ``data`` to ``url`` (default: the page itself) with the page's CSRF token."""
-    page = client.get(page_url)
-    token = csrf_token(page.get_data(as_text=True))
-    return client.post(url or page_url, data={**data, "csrf_token": token})
 
 
 def account(app, email: str) -> StaffUser:

@@ -9,9 +9,9 @@ rate-limit budget by writing their own X-Forwarded-For.
 from __future__ import annotations
 
 import pytest
-from support import HEALTHY
 
 from app import create_app
+from tests.support import HEALTHY
 
 PROXY = "10.0.0.5"
 LIMIT = 2

@@ -14,12 +14,9 @@ import pkgutil
 from datetime import timedelta
 
 import pytest
-from api_token_support import make_lead, make_token
-from console_support import csrf_token, make_staff, sign_in
 from flask_wtf import FlaskForm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import sqlite_app
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.core import UnboundField
 
@@ -29,6 +26,9 @@ from core.dbtypes import utcnow
 from core.extensions import db
 from leads import appointments
 from leads.models import Lead, LeadNote
+from tests.api_token_support import make_token
+from tests.factories import csrf_token, make_lead, make_staff, sign_in
+from tests.support import sqlite_app
 
 # Reached without a session: they have their own tests of odd input.
 NOT_SIGNED_IN = {"staff.sign_in", "staff.sign_in_code", "staff.set_password"}

@@ -5,10 +5,10 @@ import string
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import HEALTHY, form_fields, hidden_token, sqlite_app
 from werkzeug.datastructures import MultiDict
 
 from questionnaire.catalogue import QUESTIONS, STEPS
+from tests.support import HEALTHY, form_fields, hidden_token, sqlite_app
 
 FIELD_NAMES = [q.id for q in QUESTIONS] + ["s", "lang", "extra", ""]
 odd_text = st.text(

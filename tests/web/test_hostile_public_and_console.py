@@ -10,16 +10,17 @@ from __future__ import annotations
 import json
 
 import pytest
-import support
-from console_support import CONTACT, csrf_token, make_staff, sign_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import HEALTHY, sqlite_app
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import EnvironBuilder
 
 from core.extensions import db
 from leads.models import Lead
+from tests import support
+from tests.console_support import CONTACT
+from tests.factories import csrf_token, staff_client
+from tests.support import HEALTHY, sqlite_app
 
 HOST = "https://www.clinic.example"
 SETTINGS = settings(
@@ -242,9 +243,7 @@ def console(app):
     """An admin's client and one lead to work on."""
     public = app.test_client()
     public.post("/check/contact", data={**CONTACT, "s": completed_token(app)})
-    make_staff(app, "admin@clinic.test", role="admin")
-    client = app.test_client()
-    assert sign_in(client, "admin@clinic.test").status_code == 302
+    client = staff_client(app, "admin@clinic.test", role="admin")
     with app.app_context():
         lead_id = db.session.query(Lead.id).scalar()
     client.csrf = csrf_token(client.get(f"/staff/leads/{lead_id}").get_data(as_text=True))

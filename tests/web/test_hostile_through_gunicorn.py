@@ -20,10 +20,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from console_support import PASSWORD, make_staff
-from services import PostgresSchema, free_port
 
 from app import create_app
+from tests.factories import PASSWORD, make_staff
+from tests.services import PostgresSchema, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

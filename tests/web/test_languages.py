@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from support import HEALTHY, form_fields, hidden_token, token_of
+from tests.support import HEALTHY, form_fields, hidden_token, token_of
 
 
 def _switch_links(html: str) -> dict[str, str]:
@@ -157,7 +157,7 @@ def _phone_hint(html: str) -> str:
 
 def test_the_phone_hint_names_the_default_region_in_words_and_its_code(tmp_path):
     """People know "United States (+1)", not "US": the hint follows the setting and language."""
-    from support import Walker, sqlite_app
+    from tests.support import Walker, sqlite_app
 
     for region, english, spanish in (
         ("US", "United States (+1)", "Estados Unidos (+1)"),

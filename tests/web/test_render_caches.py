@@ -15,10 +15,10 @@ import pytest
 from flask import render_template_string
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import HEALTHY, hidden_token, sqlite_app
 
 from questionnaire.catalogue import QUESTIONS, STEPS
 from questionnaire.state import FlowState
+from tests.support import HEALTHY, hidden_token, sqlite_app
 from web import render_cache
 
 SEVERITY = next(q for q in QUESTIONS if q.id == "scar_severity")

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from console_support import CONTACT, csrf_token, make_staff, sign_in
-from support import HEALTHY, sqlite_app
 
 from app import create_app
+from tests.console_support import CONTACT
+from tests.factories import csrf_token, make_staff, sign_in
+from tests.support import HEALTHY, sqlite_app
 
 HOST = "https://www.clinic.example"
 SAMPLE_VALUES = {"step_id": "skin", "filename": "app.css", "person_id": 999}

@@ -14,9 +14,9 @@ import pytest
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-from support import REPO_ROOT
 
 from core import config
+from tests.support import REPO_ROOT
 
 TRANSLATIONS = REPO_ROOT / "translations"
 LANGUAGES = [lang for lang in config.from_environment()["LANGUAGES"] if lang != "en"]
