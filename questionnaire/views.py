@@ -258,7 +258,9 @@ def result() -> str | Response:
     state.return_to = None  # a "Change" round trip ends here
 
     def render(token: str) -> str:
-        return render_template("questionnaire/result.html", token=token, result=build_result(decided))
+        return render_template(
+            "questionnaire/result.html", token=token, result=build_result(decided)
+        )
 
     # The page shows the decision, its sign-off and the answers in words (and the token):
     # drawn once per decision and answers.

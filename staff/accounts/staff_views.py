@@ -31,7 +31,11 @@ def _render_staff(form: StaffAddForm, status: int = 200):
     now = utcnow()
     locks = {person.id: lockout.locked_until(person.email, now) for person in people}
     return render_template(
-        "staff/accounts/staff_list.html", people=people, locks=locks, form=form, role_labels=ROLE_LABELS
+        "staff/accounts/staff_list.html",
+        people=people,
+        locks=locks,
+        form=form,
+        role_labels=ROLE_LABELS,
     ), status
 
 

@@ -459,7 +459,9 @@ def test_the_rule_book_partial_is_an_accessible_table_of_every_rule(context, shi
     assert "How old are you? under 18" in html
     assert "[41] Trivedi MK" in html
     assert "Not suitable now" in html and "outcome-tag-not-suitable-now" in html
-    named = render_template("staff/rulebook/_rule_book.html", book=[], book_caption="Version 2 rules")
+    named = render_template(
+        "staff/rulebook/_rule_book.html", book=[], book_caption="Version 2 rules"
+    )
     assert 'aria-label="Version 2 rules"' in named
 
 
