@@ -27,7 +27,9 @@ from staff.accounts.sign_in import _safe_next
 from staff.accounts.two_factor_forms import ConfirmItsYouForm, EnrolForm
 from staff.console.audit import record
 from staff.console.blueprint import PUBLIC_ENDPOINTS, admin_required, bp
+from staff.console.confirm import confirm_page
 from staff.console.forms import ConfirmForm
+from staff.console.lookups import get_or_404
 from staff.models import StaffUser
 
 #: What an account without two-factor may still open when the clinic requires it.
@@ -164,9 +166,7 @@ def turn_two_factor_off():
 
 
 def _colleague(person_id: int) -> StaffUser:
-    person = db.session.get(StaffUser, person_id)
-    if person is None:
-        abort(404)
+    person = get_or_404(StaffUser, person_id)
     if person.id == current_user.id:
         abort(400)  # one's own is turned off with a password and a code
     return person
@@ -176,8 +176,7 @@ def _colleague(person_id: int) -> StaffUser:
 @admin_required
 def confirm_reset_two_factor(person_id: int):
     person = _colleague(person_id)
-    return render_template(
-        "staff/console/confirm.html",
+    return confirm_page(
         title=_("Reset two-factor sign-in for %(email)s?", email=person.email),
         paragraphs=[
             _(
