@@ -11,7 +11,7 @@ from flask_login import current_user, login_user
 from core.extensions import config_limit, db, limiter
 from staff.accounts import changes, password_links, sessions
 from staff.accounts.forms import NewPasswordForm, PasswordChangeForm
-from staff.accounts.passwords import verify_password
+from staff.accounts.reauth import WRONG_PASSWORD, Failure, check_password, too_many_tries
 from staff.console.audit import record
 from staff.console.blueprint import LANGUAGE_KEY, PUBLIC_ENDPOINTS, bp
 from staff.console.labels import ROLE_LABELS
@@ -57,10 +57,18 @@ def change_password():
         return _render_change(form)
     valid = form.validate()
     user = current_user._get_current_object()
-    if form.current_password.data and not verify_password(
-        user.password_hash, form.current_password.data
-    ):
-        form.current_password.errors = [_("Your current password is not right.")]
+    checked = None
+    if form.current_password.data:
+        checked = check_password(
+            user,
+            form.current_password.data,
+            failure=Failure("sign_in_failed", "wrong password to change their own password"),
+        )
+    if checked is not None and checked.wait:
+        form.current_password.errors = [too_many_tries(checked.wait)]
+        return _render_change(form, 429)
+    if checked is not None and checked.wrong:
+        form.current_password.errors = [str(WRONG_PASSWORD)]
         valid = False
     elif valid and form.new_password.data == form.current_password.data:
         form.new_password.errors = [_("Choose a password different from your current one.")]

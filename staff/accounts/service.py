@@ -1,15 +1,27 @@
-"""What other console areas may ask of the accounts area: a colleague by email."""
+"""What other console areas may ask of the accounts area: a colleague by email, and the
+one re-authentication (a password checked and counted against guessing, in the same
+words everywhere: ``staff.accounts.reauth``)."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from staff.accounts.directory import find_staff
+from staff.accounts.reauth import (
+    WRONG_CODE,
+    WRONG_PASSWORD,
+    Checked,
+    Failure,
+    check_code,
+    check_password,
+    too_many_tries,
+)
 
-from core.extensions import db
-from staff.models import StaffUser
-
-
-def find_staff(email: str) -> StaffUser | None:
-    """The account with this email, whatever its casing or surrounding spaces."""
-    return db.session.scalar(
-        select(StaffUser).where(func.lower(StaffUser.email) == email.strip().lower())
-    )
+__all__ = [
+    "WRONG_CODE",
+    "WRONG_PASSWORD",
+    "Checked",
+    "Failure",
+    "check_code",
+    "check_password",
+    "find_staff",
+    "too_many_tries",
+]

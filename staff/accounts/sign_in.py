@@ -6,16 +6,16 @@ import time
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
 from core.dbtypes import utcnow
 from core.extensions import config_limit, db, limiter, login_manager
-from staff.accounts import lockout, sessions
+from staff.accounts import sessions
 from staff.accounts.forms import SignInForm
-from staff.accounts.passwords import hash_password, needs_rehash, verify_password
-from staff.accounts.service import find_staff
+from staff.accounts.passwords import hash_password, needs_rehash
+from staff.accounts.reauth import Failure, check_password, too_many_tries
 from staff.console.audit import record
 from staff.console.blueprint import LANGUAGE_KEY, bp
 from staff.console.forms import ConfirmForm
@@ -68,41 +68,29 @@ def sign_in():
         # An unknown email takes exactly the steps a real one does (the count of tries,
         # the password check against a dummy hash, an audit row): the same answer, the
         # same status, about the same time.
-        email = form.email.data
-        wait = lockout.claim_try(email, utcnow())
-        if wait:
-            error = too_many_tries(wait)
+        checked = check_password(
+            form.email.data, form.password.data, failure=Failure("sign_in_failed")
+        )
+        user = checked.user
+        if checked.ok:
+            if needs_rehash(user.password_hash):
+                user.password_hash = hash_password(form.password.data)
+            if user.has_two_factor:
+                return _await_second_factor(user)
+            return complete_sign_in(user)
+        if checked.wait:
+            error = too_many_tries(checked.wait)
             status = 429
+        elif checked.disabled:
+            # Only someone who knows the password learns this: they can ask an admin.
+            error = _("This account is disabled. Ask a clinic admin to enable it.")
+            status = 401
         else:
-            user = find_staff(email)
-            right = verify_password(user.password_hash if user else None, form.password.data)
-            if user and user.active and right:
-                lockout.register_success(email)
-                if needs_rehash(user.password_hash):
-                    user.password_hash = hash_password(form.password.data)
-                if user.has_two_factor:
-                    return _await_second_factor(user)
-                return complete_sign_in(user)
-            disabled = user is not None and not user.active  # read before the commit expires it
-            record("sign_in_failed", actor=user, detail="" if user else "no account has this email")
-            db.session.commit()
             error = _("The email or password is not right.")
-            if disabled and right:
-                # Only someone who knows the password learns this: they can ask an admin.
-                error = _("This account is disabled. Ask a clinic admin to enable it.")
             status = 401
     elif form.is_submitted():
         status = 422
     return render_template("staff/accounts/sign_in.html", form=form, error=error), status
-
-
-def too_many_tries(wait: int) -> str:
-    """What a locked-out sign-in says, at the password step and at the code step alike."""
-    return ngettext(
-        "Too many failed sign-ins. Try again in %(num)d second.",
-        "Too many failed sign-ins. Try again in %(num)d seconds.",
-        wait,
-    )
 
 
 def complete_sign_in(user: StaffUser):

@@ -1,9 +1,9 @@
 """Sign-in's second step: the code from the authenticator app, or a recovery code.
 
 Reached only with a right password less than five minutes old (``auth.pending_user``).
-Wrong codes are counted like wrong passwords, under a key of their own per email,
-so the lock on guessing codes does not lock the password form, and the other way
-round.
+Wrong codes are counted like wrong passwords (``reauth.check_code``), under a key of
+their own per email, so the lock on guessing codes does not lock the password form,
+and the other way round.
 """
 
 from __future__ import annotations
@@ -12,19 +12,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from core.dbtypes import utcnow
-from core.extensions import config_limit, db, limiter
-from staff.accounts import lockout, two_factor
-from staff.accounts.sign_in import complete_sign_in, pending_user, too_many_tries
+from core.extensions import config_limit, limiter
+from staff.accounts import two_factor
+from staff.accounts.reauth import WRONG_CODE, Failure, check_code, too_many_tries
+from staff.accounts.sign_in import complete_sign_in, pending_user
 from staff.accounts.two_factor_forms import SignInCodeForm
 from staff.console.audit import record
 from staff.console.blueprint import bp
 from staff.models import StaffUser
-
-
-def throttle_key(user: StaffUser) -> str:
-    """The failed-tries count of this account's codes (apart from its password's)."""
-    return "2fa:" + user.email
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
@@ -43,26 +38,22 @@ def sign_in_code():
     error = None
     status = 200
     if form.validate_on_submit():
-        key = throttle_key(user)
-        wait = lockout.claim_try(key, utcnow())
-        if wait:
-            error = too_many_tries(wait)
+        failure = Failure("two_factor", "wrong code at sign-in")
+        checked = check_code(user, form.code.data, failure=failure)
+        if checked.ok:
+            return _signed_in(user, checked.factor)
+        if checked.wait:
+            error = too_many_tries(checked.wait)
             status = 429
         else:
-            factor = two_factor.check_second_factor(user, form.code.data)
-            if factor is not None:
-                return _signed_in(user, key, factor)
-            record("two_factor", actor=user, detail="wrong code at sign-in")
-            db.session.commit()
-            error = _("That code is not right, or it was already used. Try the newest code.")
+            error = str(WRONG_CODE)
             status = 401
     elif form.is_submitted():
         status = 422
     return render_template("staff/accounts/two_factor_code.html", form=form, error=error), status
 
 
-def _signed_in(user: StaffUser, key: str, factor: str):
-    lockout.register_success(key)
+def _signed_in(user: StaffUser, factor: str | None):
     left = two_factor.recovery_codes_left(user) if factor == "recovery" else None
     if left is not None:
         record("two_factor", actor=user, detail=f"signed in with a recovery code ({left} left)")

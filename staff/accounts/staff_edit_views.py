@@ -14,14 +14,8 @@ from staff.accounts.forms import StaffEditForm
 from staff.console.audit import record
 from staff.console.blueprint import admin_required, bp
 from staff.console.forms import ConfirmForm
+from staff.console.lookups import get_or_404
 from staff.models import StaffUser
-
-
-def _person_or_404(person_id: int) -> StaffUser:
-    person = db.session.get(StaffUser, person_id)
-    if person is None:
-        abort(404)
-    return person
 
 
 def _render_edit(person: StaffUser, form: StaffEditForm, status: int = 200, link: str = ""):
@@ -52,14 +46,14 @@ def _edit_form(person: StaffUser) -> StaffEditForm:
 @bp.get("/admin/staff/<id:person_id>/edit")
 @admin_required
 def edit_staff(person_id: int):
-    person = _person_or_404(person_id)
+    person = get_or_404(StaffUser, person_id)
     return _render_edit(person, _edit_form(person))
 
 
 @bp.post("/admin/staff/<id:person_id>/edit")
 @admin_required
 def save_staff(person_id: int):
-    person = _person_or_404(person_id)
+    person = get_or_404(StaffUser, person_id)
     form = StaffEditForm()
     if not form.validate():
         return _render_edit(person, form, 422)
@@ -89,7 +83,7 @@ def save_staff(person_id: int):
 @admin_required
 def password_link(person_id: int):
     """A set-password link for a colleague: shown on this page once, or emailed."""
-    person = _person_or_404(person_id)
+    person = get_or_404(StaffUser, person_id)
     if not ConfirmForm().validate():
         abort(400)
     if person.id == current_user.id or not person.active:

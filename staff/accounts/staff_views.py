@@ -19,10 +19,12 @@ from staff.accounts.passwords import hash_password
 from staff.accounts.service import find_staff
 from staff.console.audit import record
 from staff.console.blueprint import admin_required, bp
+from staff.console.confirm import confirm_page
 from staff.console.forms import ConfirmForm
 from staff.console.labels import (
     ROLE_LABELS,
 )
+from staff.console.lookups import get_or_404
 from staff.models import StaffUser
 
 
@@ -80,9 +82,7 @@ def add_staff():
 
 
 def _other_staff(person_id: int, posted: bool = True) -> StaffUser:
-    person = db.session.get(StaffUser, person_id)
-    if person is None:
-        abort(404)
+    person = get_or_404(StaffUser, person_id)
     if person.id == current_user.id:
         abort(400)  # an admin cannot lock themselves out
     if posted and not ConfirmForm().validate():
@@ -113,8 +113,7 @@ def disable_staff(person_id: int):
 def confirm_remove_staff(person_id: int):
     """Ask before removing: "Remove" in the list only leads here."""
     person = _other_staff(person_id, posted=False)
-    return render_template(
-        "staff/console/confirm.html",
+    return confirm_page(
         title=_("Remove %(email)s?", email=person.email),
         paragraphs=[
             _("Their account is deleted and they can no longer sign in. It cannot be undone."),

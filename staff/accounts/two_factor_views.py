@@ -9,20 +9,27 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from core import clinic_settings
-from core.dbtypes import utcnow
 from core.extensions import db
-from staff.accounts import lockout, sessions, two_factor
-from staff.accounts.passwords import verify_password
+from staff.accounts import sessions, two_factor
+from staff.accounts.reauth import (
+    WRONG_CODE,
+    WRONG_PASSWORD,
+    Checked,
+    Failure,
+    check_code,
+    check_password,
+    too_many_tries,
+)
 from staff.accounts.sign_in import _safe_next
-from staff.accounts.sign_in_code import throttle_key
 from staff.accounts.two_factor_forms import ConfirmItsYouForm, EnrolForm
 from staff.console.audit import record
 from staff.console.blueprint import PUBLIC_ENDPOINTS, admin_required, bp
+from staff.console.confirm import confirm_page
 from staff.console.forms import ConfirmForm
+from staff.console.lookups import get_or_404
 from staff.models import StaffUser
 
 #: What an account without two-factor may still open when the clinic requires it.
@@ -104,33 +111,29 @@ def _show_recovery_codes(codes: list[str], first: bool):
 
 def _its_you(user: StaffUser, form: ConfirmItsYouForm) -> bool:
     """The password, then a code, each counted like a sign-in try; errors go on the form."""
-    wait = lockout.claim_try(user.email, utcnow())
-    if wait:
-        form.password.errors = [_too_many(wait)]
+    checked = check_password(
+        user,
+        form.password.data,
+        failure=Failure("two_factor", "wrong password to change two-factor sign-in"),
+    )
+    if not checked.ok:
+        form.password.errors = [_refusal(checked, WRONG_PASSWORD)]
         return False
-    if not verify_password(user.password_hash, form.password.data):
-        record("two_factor", actor=user, detail="wrong password to change two-factor sign-in")
-        db.session.commit()
-        form.password.errors = [_("The password is not right.")]
+    checked = check_code(
+        user,
+        form.code.data,
+        failure=Failure("two_factor", "wrong code to change two-factor sign-in"),
+    )
+    if not checked.ok:
+        form.code.errors = [_refusal(checked, WRONG_CODE)]
         return False
-    lockout.register_success(user.email)
-    wait = lockout.claim_try(throttle_key(user), utcnow())
-    if wait:
-        db.session.commit()
-        form.code.errors = [_too_many(wait)]
-        return False
-    factor = two_factor.check_second_factor(user, form.code.data)
-    if factor is None:
-        record("two_factor", actor=user, detail="wrong code to change two-factor sign-in")
-        db.session.commit()
-        form.code.errors = [
-            _("That code is not right, or it was already used. Try the newest code.")
-        ]
-        return False
-    lockout.register_success(throttle_key(user))
-    if factor == "recovery":
+    if checked.factor == "recovery":
         record("two_factor", actor=user, detail="used a recovery code")
     return True
+
+
+def _refusal(checked: Checked, wrong) -> str:
+    return too_many_tries(checked.wait) if checked.wait else str(wrong)
 
 
 @bp.post("/account/two-factor/recovery-codes")
@@ -163,9 +166,7 @@ def turn_two_factor_off():
 
 
 def _colleague(person_id: int) -> StaffUser:
-    person = db.session.get(StaffUser, person_id)
-    if person is None:
-        abort(404)
+    person = get_or_404(StaffUser, person_id)
     if person.id == current_user.id:
         abort(400)  # one's own is turned off with a password and a code
     return person
@@ -175,8 +176,7 @@ def _colleague(person_id: int) -> StaffUser:
 @admin_required
 def confirm_reset_two_factor(person_id: int):
     person = _colleague(person_id)
-    return render_template(
-        "staff/console/confirm.html",
+    return confirm_page(
         title=_("Reset two-factor sign-in for %(email)s?", email=person.email),
         paragraphs=[
             _(
@@ -206,11 +206,3 @@ def reset_two_factor(person_id: int):
     db.session.commit()
     flash(_("Two-factor sign-in is reset for %(email)s.", email=person.email))
     return redirect(url_for(".staff_list"), code=303)
-
-
-def _too_many(wait: int) -> str:
-    return ngettext(
-        "Too many failed sign-ins. Try again in %(num)d second.",
-        "Too many failed sign-ins. Try again in %(num)d seconds.",
-        wait,
-    )

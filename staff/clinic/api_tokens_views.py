@@ -22,7 +22,9 @@ from api.models import ApiToken
 from core.extensions import db
 from staff.console.audit import record
 from staff.console.blueprint import admin_required, bp
+from staff.console.confirm import confirm_page
 from staff.console.forms import ConfirmForm, OneLine
+from staff.console.lookups import get_or_404
 from staff.models import StaffUser
 from web.language import LocalizedForm
 
@@ -90,22 +92,14 @@ def create_api_token():
     return _render(ApiTokenForm(formdata=None), created=token, secret=secret)
 
 
-def _token_or_404(token_id: int) -> ApiToken:
-    token = db.session.get(ApiToken, token_id)
-    if token is None:
-        abort(404)
-    return token
-
-
 @bp.get("/admin/api-tokens/<id:token_id>/revoke")
 @admin_required
 def confirm_revoke_api_token(token_id: int):
     """Ask before revoking: "Revoke" in the list only leads here."""
-    token = _token_or_404(token_id)
+    token = get_or_404(ApiToken, token_id)
     if not token.active:
         return redirect(url_for(".api_tokens"), code=303)
-    return render_template(
-        "staff/console/confirm.html",
+    return confirm_page(
         title=_("Revoke the API token “%(name)s”?", name=token.name),
         paragraphs=[
             _(
@@ -123,7 +117,7 @@ def confirm_revoke_api_token(token_id: int):
 @bp.post("/admin/api-tokens/<id:token_id>/revoke")
 @admin_required
 def revoke_api_token(token_id: int):
-    token = _token_or_404(token_id)
+    token = get_or_404(ApiToken, token_id)
     if not ConfirmForm().validate():
         abort(400)
     if tokens.revoke(token):

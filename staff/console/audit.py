@@ -336,6 +336,9 @@ _FIXED_DETAILS: dict[tuple[str, str], Callable[[], str]] = {
     ("sign_in_failed", "no account has this email"): lambda: _(
         "Could not sign in: no account has this email"
     ),
+    ("sign_in_failed", "wrong password to change their own password"): lambda: _(
+        "Typed a wrong password to change their own password"
+    ),
     ("delete", "on request"): lambda: _("Deleted the lead and its personal data, on request"),
     ("delete", ""): lambda: _("Deleted the lead and its personal data"),
     ("api_read", ""): lambda: _("Read the lead through the API"),

@@ -12,7 +12,7 @@ The panel itself (what the lead page shows of appointments) is in panels.py.
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,6 +23,7 @@ from leads.models import Appointment, Lead
 from leads.service import deliver_after_response
 from staff.console.audit import record_view
 from staff.console.blueprint import bp
+from staff.console.confirm import confirm_page
 from staff.console.forms import ConfirmForm
 from staff.console.lookups import get_or_404
 from staff.leads.appointment_forms import LENGTH_LABELS, AppointmentForm, MoveForm
@@ -134,8 +135,7 @@ def confirm_cancel_appointment(lead_id: int, appointment_id: int):
         "no_email": _("This person gave no email address: tell them yourself."),
         "no_mail_server": _("No mail server is set up: tell the person yourself."),
     }[emails_told(appointment.lead)]
-    return render_template(
-        "staff/console/confirm.html",
+    return confirm_page(
         title=_("Cancel the appointment of lead #%(id)d on %(when)s?", id=lead_id, when=when),
         paragraphs=[
             _(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,6 +16,7 @@ from leads.service import (
 )
 from staff.console.audit import record, record_view
 from staff.console.blueprint import allowed_if, bp
+from staff.console.confirm import confirm_page
 from staff.console.forms import ConfirmForm
 from staff.console.labels import STATUS_LABELS
 from staff.console.lookups import get_or_404
@@ -76,8 +77,7 @@ def confirm_delete(lead_id: int):
     lead = get_or_404(Lead, lead_id)
     record("view", lead_id=lead.id)
     db.session.commit()
-    return render_template(
-        "staff/console/confirm.html",
+    return confirm_page(
         title=_("Delete lead #%(id)d for good?", id=lead.id),
         paragraphs=[
             _(

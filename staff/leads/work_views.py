@@ -123,8 +123,8 @@ def set_follow_up(lead_id: int):
 
 def _own_note(lead: Lead, note_id: int) -> LeadNote:
     """The signed-in person's note on this lead: 404 when there is none, 403 when not theirs."""
-    note = db.session.get(LeadNote, note_id)
-    if note is None or note.lead_id != lead.id or note.kind not in CORRECTABLE_KINDS:
+    note = get_or_404(LeadNote, note_id, lead_id=lead.id)
+    if note.kind not in CORRECTABLE_KINDS:
         abort(404)
     if note.author_id != current_user.id:
         abort(403, description=_("Only the person who wrote a note can correct it."))

@@ -2,8 +2,8 @@
 the console and the command line.
 
 Only an active clinician signs or withdraws, confirming with their password, which is
-counted like a sign-in (``staff.lockout``): neither form can be used to guess it. The
-change and its audit event are one transaction.
+checked and counted like a sign-in (``staff.accounts.service.check_password``): neither
+form can be used to guess it. The change and its audit event are one transaction.
 """
 
 from __future__ import annotations
@@ -12,12 +12,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
-from core.dbtypes import utcnow
 from core.extensions import db
 from signoff.deployed import deployed
 from signoff.service import SignOff, SignRefused, forget_choice, sign, signoff_of, withdraw
-from staff.accounts import lockout
-from staff.accounts.passwords import verify_password
+from staff.accounts.service import Failure, check_password
 from staff.console.audit import record
 from staff.models import StaffUser
 
@@ -33,18 +31,15 @@ class Refused:
 
 
 def _password_refused(user: StaffUser, password: str, refused_detail: str) -> Refused | None:
-    """The clinician's password, checked and counted like a sign-in; None when it is right.
-
-    A wrong one is audited (``refused_detail``) and committed at once, as the count is.
-    """
-    wait = lockout.claim_try(user.email, utcnow())
-    if wait:
-        return Refused("wait", wait)
-    if not verify_password(user.password_hash, password):
-        record("rules_sign_off_refused", detail=refused_detail, actor=user)
-        db.session.commit()
+    """The clinician's password, checked and counted like a sign-in (the accounts' one
+    re-authentication); None when it is right. A wrong one is audited (``refused_detail``)."""
+    checked = check_password(
+        user, password, failure=Failure("rules_sign_off_refused", refused_detail)
+    )
+    if checked.wait:
+        return Refused("wait", checked.wait)
+    if checked.wrong:
         return Refused("wrong_password")
-    lockout.register_success(user.email)
     return None
 
 

@@ -23,6 +23,7 @@ from leads.service import decisions_by_version, replay
 from rules.diff import diff_rulebases
 from signoff.deployed import deployed
 from signoff.service import SignOff, baseline, live, signoff_of, signoffs
+from staff.accounts.service import WRONG_PASSWORD, too_many_tries
 from staff.console.blueprint import allowed_if, bp
 from staff.rulebook.forms import WITHDRAW_REASON_MAX, SignOffForm, WithdrawForm
 from staff.rulebook.rule_words import diff_rows, outcome_label, rule_rows
@@ -124,10 +125,10 @@ def _refused(form: SignOffForm, refused: Refused):
         )
         return _page(fresh, message, 409)
     if refused.reason == "wait":
-        message = _("Too many wrong passwords. Try again in %(num)d seconds.", num=refused.wait)
+        message = too_many_tries(refused.wait)
         return _page(form, message, 429)
     if refused.reason == "wrong_password":
-        form.password.errors = [_("That is not your password.")]
+        form.password.errors = [str(WRONG_PASSWORD)]
         return _page(form, status=401)
     if refused.reason == "withdrawn":
         flash(
@@ -189,10 +190,10 @@ def withdraw_rules_signoff():
         if outcome.reason == "not_clinician":
             abort(403)
         if outcome.reason == "wait":
-            message = _("Too many wrong passwords. Try again in %(num)d seconds.", num=outcome.wait)
+            message = too_many_tries(outcome.wait)
             return _withdraw_page(target, form, message, 429)
         if outcome.reason == "wrong_password":
-            form.password.errors = [_("That is not your password.")]
+            form.password.errors = [str(WRONG_PASSWORD)]
             return _withdraw_page(target, form, status=401)
         flash(_("This sign-off is withdrawn already."))
         return redirect(url_for("staff.rule_book"), code=303)

@@ -39,8 +39,8 @@ SETTINGS = settings(
 
 
 def console_forms() -> list[type[FlaskForm]]:
-    for module in pkgutil.iter_modules(staff.__path__):
-        importlib.import_module(f"staff.{module.name}")
+    for module in pkgutil.walk_packages(staff.__path__, "staff."):  # the areas' modules too
+        importlib.import_module(module.name)
     found, todo = [], [FlaskForm]
     while todo:
         for sub in todo.pop().__subclasses__():

@@ -19,7 +19,7 @@ def test_a_wrong_current_password_a_weak_or_mismatched_new_one_change_nothing(ap
         me, URL, current_password="not it at all", new_password=NEW_PASSWORD, confirm=NEW_PASSWORD
     )
     assert wrong.status_code == 422
-    assert errors_of(wrong.get_data(as_text=True)) == ["Your current password is not right."]
+    assert errors_of(wrong.get_data(as_text=True)) == ["That is not your password."]
     weak = post_form(
         me, URL, current_password=PASSWORD, new_password="password1234", confirm="different"
     )

@@ -236,7 +236,7 @@ def test_turning_it_off_or_new_codes_need_the_password_and_a_code(app_factory):
         client, ENROL, off, {"off-password": "not it at all", "off-code": code_at(secret, 30)}
     )
     assert wrong_password.status_code == 422
-    assert "The password is not right." in wrong_password.get_data(as_text=True)
+    assert "That is not your password." in wrong_password.get_data(as_text=True)
     wrong_code = post_form(client, ENROL, off, {"off-password": PASSWORD, "off-code": "1"})
     assert wrong_code.status_code == 422 and _user(app).has_two_factor
     fresh = post_form(

@@ -113,7 +113,7 @@ def test_a_wrong_password_is_refused_and_counted_like_a_sign_in(app_factory):
     assert 429 in statuses
     locked = withdraw_in_console(console, signed.sha256, REASON)
     assert locked.status_code == 429
-    assert "Too many wrong passwords" in locked.get_data(as_text=True)
+    assert "Too many failed sign-ins" in locked.get_data(as_text=True)
     assert withdrawn_rows(app) == [] and withdrawal_audits(app) == []
     with app.app_context():
         refused = db.session.scalars(
