@@ -216,16 +216,21 @@ def _new_status() -> tuple[str | None, tuple[Response, int] | None]:
 @bp.post("/<id:lead_id>/status")
 @token_required("leads:write")
 def set_status(lead_id: int) -> tuple[Response, int] | Response:
-    """Change the lead's status, as the console does: a status note, audit, webhook event."""
-    lead = find_lead(lead_id)
-    if lead is None:
-        return _not_found()
+    """Change the lead's status, as the console does: a status note, audit, webhook event.
+
+    The request is judged before the lead is looked up: a refused body or parameter gets
+    the same answer whatever the number, so a token cannot probe which leads exist with
+    requests that change nothing. Only a valid request for an unknown lead is a 404.
+    """
     status, refusal = _new_status()
     if refusal is not None:
         return refusal
     unknown = _unknown_parameters(ONLY_LANG)
     if unknown:
         return _errors(unknown)
+    lead = find_lead(lead_id)
+    if lead is None:
+        return _not_found()
     touch(g.api_token)
     change = change_status(lead, status, author_id=None, api_token=g.api_token)
     if change is None:  # it had that status already: nothing changed, the call is audited still

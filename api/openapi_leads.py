@@ -308,7 +308,11 @@ def paths(too_many: dict[str, Any], lang_parameter: dict[str, Any]) -> dict[str,
                         {"$ref": "#/components/schemas/StatusChanged"}, "Where the lead now stands."
                     ),
                     "400": _json(ERRORS_REF, "The body is not valid JSON."),
-                    "404": not_found,
+                    "404": _json(
+                        ERRORS_REF,
+                        "No lead with this number, for a valid body and parameters (the "
+                        "body and parameters are judged first, whatever the number).",
+                    ),
                     "413": _json(ERRORS_REF, "The body is too large."),
                     "415": _json(ERRORS_REF, "The body is not sent as application/json."),
                     "422": _json(

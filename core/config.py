@@ -7,6 +7,7 @@ of the box. Production refuses to start with the development secret key.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Iterable
@@ -113,8 +114,6 @@ def parse_origin(raw: str) -> str:
 
 
 def _is_ip(host: str) -> bool:
-    import ipaddress
-
     try:
         ipaddress.ip_address(host)
     except ValueError:
@@ -335,12 +334,35 @@ def check_safe(config: dict[str, Any]) -> None:
         raise ConfigError("WEBHOOK_URL must be an http:// or https:// address")
     if config.get("WEBHOOK_URL") and not config.get("WEBHOOK_SECRET"):
         raise ConfigError("WEBHOOK_SECRET must be set when WEBHOOK_URL is set")
+    _check_webhook_transport(config)
     longest_send = max(config.get("SMTP_TIMEOUT", 0), config.get("WEBHOOK_TIMEOUT", 0))
     if config.get("OUTBOX_LEASE_SECONDS", 300) <= 2 * longest_send:
         # A lease that ends while its sender may still be sending lets a second one send too.
         raise ConfigError(
             "OUTBOX_LEASE_SECONDS must be more than twice SMTP_TIMEOUT and WEBHOOK_TIMEOUT"
         )
+
+
+def _check_webhook_transport(config: dict[str, Any]) -> None:
+    """In production lead events go over TLS: they can carry a person's contact details.
+
+    Plain http:// is taken only to a loopback address (a receiver on this machine, as
+    the tests and the loopback stack use); outside production any http:// address is.
+    """
+    url = config.get("WEBHOOK_URL") or ""
+    if config.get("APP_ENV") != "production" or not url.startswith("http://"):
+        return
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        host = ""
+    if host == "localhost" or (_is_ip(host) and ipaddress.ip_address(host).is_loopback):
+        return
+    raise ConfigError(
+        "WEBHOOK_URL must be an https:// address when APP_ENV=production: lead events "
+        "can carry a person's contact details, and http:// sends them unencrypted "
+        "(plain http:// is allowed only to a loopback address such as http://127.0.0.1:PORT/)"
+    )
 
 
 def _check_hosts(config: dict[str, Any]) -> None:

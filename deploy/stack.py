@@ -65,6 +65,9 @@ HOST_NAME = "localhost"  # the stack's: the certificate's name, and what clients
 POSTGRES_URL = os.environ.get("STACK_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 # Not the tests' Redis database (15): a test there empties it (flushdb) whenever it runs.
 REDIS_URL = os.environ.get("STACK_REDIS_URL", "redis://127.0.0.1:6379/14")
+# What the stack waits for: liveness, 200 whenever a process answers. Not ``/``, which
+# production answers with a 503 until a clinician has signed a rule version.
+HEALTH_PATH = "/healthz"
 # All the instances see of this process's environment; over these come the env file's
 # settings, then the stack's own (database, Redis, secret, address), then the caller's.
 PASSED_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR")
@@ -480,7 +483,7 @@ def _wait_for_instance(instance: Instance, timeout: float) -> None:
             raise StackError(f"gunicorn on port {instance.port} exited:\n{_tail(instance.log)}")
         connection = http.client.HTTPConnection("127.0.0.1", instance.port, timeout=2)
         try:
-            connection.request("GET", "/", headers={"Host": HOST_NAME})
+            connection.request("GET", HEALTH_PATH, headers={"Host": HOST_NAME})
             connection.getresponse().read()  # any answer: nginx's check below wants a 200
             return
         except OSError:
@@ -552,7 +555,7 @@ def _start_nginx(stack: Stack, key: Path) -> None:
         if stack.nginx.poll() is not None:
             raise StackError("nginx exited:\n" + stack.diagnostics())
         with contextlib.suppress(OSError):
-            if stack.request("GET", "/", timeout=5).status == 200:
+            if stack.request("GET", HEALTH_PATH, timeout=5).status == 200:
                 return
         time.sleep(0.1)
     raise StackError("nginx did not answer in 15 s:\n" + stack.diagnostics())

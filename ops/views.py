@@ -4,7 +4,10 @@ None of them is cached (``Cache-Control: no-store``) or rate limited, and none
 calls another host. ``/internal/metrics`` answers only loopback and the networks
 of METRICS_ALLOWED_NETWORKS, judged by ``request.remote_addr`` (the client's
 address once ProxyFix has read X-Forwarded-For, when TRUSTED_PROXIES is set); to
-everyone else it is the same 404 as any unknown address.
+everyone else it is the same 404 as any unknown address. ``/readyz`` names each
+check (the release's rule version, the rule file's sha256, its sign-off) only to
+those same addresses; anyone else, or a request with ``?brief`` (what nginx asks
+for on behalf of everyone but its own machine), learns ready or not ready alone.
 """
 
 from __future__ import annotations
@@ -33,8 +36,14 @@ def healthz() -> tuple[Response, int, dict[str, str]]:
 
 @bp.get("/readyz")
 def readyz() -> tuple[Response, int, dict[str, str]]:
-    """Readiness: 200 when every check passes, else 503; the body names each check."""
+    """Readiness: 200 when every check passes, else 503; the body names each check.
+
+    Only to the addresses that may read the metrics: to anyone else the body is
+    ``{"status": "ready"}`` or ``{"status": "not_ready"}``, with the same code.
+    """
     ready, body = readiness.readiness()
+    if "brief" in request.args or not may_read_metrics(request.remote_addr):
+        body = {"status": body["status"]}
     return jsonify(body), 200 if ready else 503, NO_STORE
 
 

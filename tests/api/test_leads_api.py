@@ -372,3 +372,34 @@ def test_reading_leads_needs_no_signed_rules_in_production(app_factory):
     client = app.test_client()
     assert client.get("/api/v1/questionnaire").status_code == 503
     assert client.get(f"/api/v1/leads/{lead_id}", headers=bearer(secret)).status_code == 200
+
+
+def test_a_write_only_token_cannot_tell_which_leads_exist(db_app):
+    """Finding 8: the body is judged before the lead is looked up, so an invalid body gets
+    the same 422 for a lead that exists and one that does not; only a valid body for an
+    unknown lead is a 404 (and that request would change a status if the lead existed)."""
+    lead_id = make_lead(db_app)
+    secret = make_token(db_app, "leads:write")
+    client = db_app.test_client()
+    headers = bearer(secret)
+    for body in ({}, {"status": "won"}, {"status": "booked", "note": "hi"}, ["booked"]):
+        known = client.post(f"/api/v1/leads/{lead_id}/status", json=body, headers=headers)
+        unknown = client.post("/api/v1/leads/999999/status", json=body, headers=headers)
+        assert (known.status_code, unknown.status_code) == (422, 422), body
+        assert known.get_json() == unknown.get_json(), body
+    for bad in ({"data": "status=booked"}, {"data": "{", "content_type": "application/json"}):
+        known = client.post(f"/api/v1/leads/{lead_id}/status", headers=headers, **bad)
+        unknown = client.post("/api/v1/leads/999999/status", headers=headers, **bad)
+        assert known.status_code == unknown.status_code in (400, 415), bad
+        assert known.get_json() == unknown.get_json(), bad
+    # An unknown parameter is refused alike too.
+    known = client.post(f"/api/v1/leads/{lead_id}/status?x=1", json={"status": "contacted"},
+                        headers=headers)  # fmt: skip
+    unknown = client.post("/api/v1/leads/999999/status?x=1", json={"status": "contacted"},
+                          headers=headers)  # fmt: skip
+    assert (known.status_code, unknown.status_code) == (422, 422)
+    assert known.get_json() == unknown.get_json()
+    missing = client.post("/api/v1/leads/999999/status", json={"status": "booked"}, headers=headers)
+    assert missing.status_code == 404
+    with db_app.app_context():
+        assert db.session.get(Lead, lead_id).status == "new"
