@@ -10,9 +10,9 @@ import http.client
 import json
 
 import pytest
-from deploy_support import person
 
 from deploy.stack import HOST_NAME
+from tests.deploy.deploy_support import person
 
 # Ways of writing the same path that nginx folds into /readyz before it picks a location.
 SPELLINGS = ["/readyz", "/readyz?verbose=1&brief=0", "//readyz", "/./readyz", "/ready%7a"]

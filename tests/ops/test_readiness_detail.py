@@ -5,9 +5,8 @@ only ``{"status": "ready"}`` or ``{"status": "not_ready"}``, with the same statu
 
 from __future__ import annotations
 
-from services import free_port
-
 from app import create_app
+from tests.services import free_port
 
 
 def test_a_stranger_gets_ready_and_nothing_more(db_app):
