@@ -32,6 +32,13 @@ CLINIC_DEFAULTS = {
 }
 
 
+#: The default time floor of a contact request, from the start of its questionnaire: a
+#: person answering 21 questions over seven steps, with no reading at all, at two
+#: keystrokes or a point-and-tap each (about 0.3 to 1.3 s), then typing a name and an
+#: address, takes 20 seconds or more (docs/security.md). A script takes under one.
+CONTACT_MIN_SECONDS = 15
+
+
 class ConfigError(RuntimeError):
     """A setting that would make the app unsafe or unusable."""
 
@@ -208,6 +215,9 @@ def storage_settings() -> dict[str, Any]:
         # Contact requests count only when accepted, never corrections (leads/limits.py).
         "RATELIMIT_CONTACT": env("RATELIMIT_CONTACT", "60 per hour;300 per day"),
         "RATELIMIT_CONTACT_PER_CHECK": env("RATELIMIT_CONTACT_PER_CHECK", "10 per hour"),
+        # Seconds from the start of a questionnaire before its contact request is taken
+        # (leads/spam.py): below the fastest person over 21 answers and the form; 0: off.
+        "CONTACT_MIN_SECONDS": _int("CONTACT_MIN_SECONDS", CONTACT_MIN_SECONDS, least=0),
         "RATELIMIT_SIGN_IN": env("RATELIMIT_SIGN_IN", "10 per minute"),
         "RATELIMIT_API": env("RATELIMIT_API", "120 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
@@ -334,6 +344,9 @@ def check_safe(config: dict[str, Any]) -> None:
         raise ConfigError("WEBHOOK_URL must be an http:// or https:// address")
     if config.get("WEBHOOK_URL") and not config.get("WEBHOOK_SECRET"):
         raise ConfigError("WEBHOOK_SECRET must be set when WEBHOOK_URL is set")
+    floor = config.get("CONTACT_MIN_SECONDS", CONTACT_MIN_SECONDS)
+    if not isinstance(floor, int) or isinstance(floor, bool) or floor < 0:
+        raise ConfigError(f"CONTACT_MIN_SECONDS must be a whole number, 0 or more, got {floor!r}")
     longest_send = max(config.get("SMTP_TIMEOUT", 0), config.get("WEBHOOK_TIMEOUT", 0))
     if config.get("OUTBOX_LEASE_SECONDS", 300) <= 2 * longest_send:
         # A lease that ends while its sender may still be sending lets a second one send too.

@@ -29,7 +29,7 @@ from flask_babel import gettext as _
 
 from core.clinic_time import zone_name
 from core.extensions import db
-from leads import appointment_messages, calendar_file, webhook_payload
+from leads import appointment_messages, calendar_file, confirmation_limit, webhook_payload
 from leads.models import CONTACT_TIME_LABELS, Appointment, Lead, OutboxMessage
 from leads.reply_time import reply_time_words
 
@@ -63,6 +63,9 @@ def send(message: OutboxMessage) -> None:
     if message.kind == "clinic_email":
         send_email(clinic_email(lead, message))
     elif message.kind == "confirmation_email":
+        # Asked once per message: a retry of an allowed confirmation is not refused.
+        if message.attempts == 0 and not confirmation_limit.allowed(lead.email):
+            raise NotWanted(confirmation_limit.REFUSED)
         send_email(confirmation_email(lead, message))
     elif message.kind == "webhook":
         post_webhook(webhook_body(lead, message), message.id)
