@@ -218,6 +218,9 @@ def storage_settings() -> dict[str, Any]:
         # Seconds from the start of a questionnaire before its contact request is taken
         # (leads/spam.py): below the fastest person over 21 answers and the form; 0: off.
         "CONTACT_MIN_SECONDS": _int("CONTACT_MIN_SECONDS", CONTACT_MIN_SECONDS, least=0),
+        # Confirmation emails to any one address (leads/confirmation_limit.py), however many
+        # leads name it: the only message whose recipient a stranger types.
+        "RATELIMIT_CONFIRMATION_EMAIL": env("RATELIMIT_CONFIRMATION_EMAIL", "") or "1 per hour",
         "RATELIMIT_SIGN_IN": env("RATELIMIT_SIGN_IN", "10 per minute"),
         "RATELIMIT_API": env("RATELIMIT_API", "120 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
@@ -347,12 +350,26 @@ def check_safe(config: dict[str, Any]) -> None:
     floor = config.get("CONTACT_MIN_SECONDS", CONTACT_MIN_SECONDS)
     if not isinstance(floor, int) or isinstance(floor, bool) or floor < 0:
         raise ConfigError(f"CONTACT_MIN_SECONDS must be a whole number, 0 or more, got {floor!r}")
+    _check_limit(config, "RATELIMIT_CONFIRMATION_EMAIL")
     longest_send = max(config.get("SMTP_TIMEOUT", 0), config.get("WEBHOOK_TIMEOUT", 0))
     if config.get("OUTBOX_LEASE_SECONDS", 300) <= 2 * longest_send:
         # A lease that ends while its sender may still be sending lets a second one send too.
         raise ConfigError(
             "OUTBOX_LEASE_SECONDS must be more than twice SMTP_TIMEOUT and WEBHOOK_TIMEOUT"
         )
+
+
+def _check_limit(config: dict[str, Any], name: str) -> None:
+    """A limit like "1 per hour" (the limits library's notation); empty: none (tests only)."""
+    from limits import parse_many
+
+    raw = config.get(name)
+    if raw == "" and config.get("TESTING"):
+        return
+    try:
+        parse_many(raw)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"{name} must be a limit like '1 per hour', got {raw!r}") from exc
 
 
 def _check_hosts(config: dict[str, Any]) -> None:

@@ -4,8 +4,9 @@ A script that waits out the contact form's time floor (leads/spam.py) could stil
 make the clinic write to addresses it chose, once per lead. The person's
 confirmation is the only message whose recipient a stranger types, so before the
 first attempt to send one, the outbox asks here: the address (lower-cased, as an
-HMAC with SECRET_KEY, so the store never holds it) may have one confirmation in a
-moving hour, kept in RATELIMIT_STORAGE_URI like the contact form's limits (Redis
+HMAC with SECRET_KEY, so the store never holds it) may have
+RATELIMIT_CONFIRMATION_EMAIL confirmations (default "1 per hour", a moving
+window), kept in RATELIMIT_STORAGE_URI like the contact form's limits (Redis
 in production, so every instance and the cron job count the same). A refused
 confirmation is marked "skipped" with the reason, never retried; the lead itself,
 and the clinic's email and webhook about it, are untouched. A retry of a
@@ -19,14 +20,10 @@ import hashlib
 import hmac
 
 from flask import current_app
-from limits import RateLimitItemPerHour
+from limits import parse_many
 from limits.strategies import MovingWindowRateLimiter
 
 from core.extensions import limiter
-
-#: One confirmation per address in any sixty minutes.
-PER_ADDRESS = RateLimitItemPerHour(1)
-REFUSED = "a confirmation went to this address less than an hour ago"
 
 
 def _key(address: str) -> str:
@@ -36,7 +33,16 @@ def _key(address: str) -> str:
 
 def allowed(address: str) -> bool:
     """Whether a confirmation may go to ``address`` now; if so, the hour's one is spent."""
-    if not current_app.config.get("RATELIMIT_ENABLED"):
+    config = current_app.config
+    if not config.get("RATELIMIT_ENABLED") or not config.get("RATELIMIT_CONFIRMATION_EMAIL"):
         return True
-    window = MovingWindowRateLimiter(limiter.storage)
-    return window.hit(PER_ADDRESS, "confirmation-email", _key(address))
+    window, key = MovingWindowRateLimiter(limiter.storage), _key(address)
+    # Each hit is atomic in the store, so two instances never both send the hour's one.
+    per_address = parse_many(config["RATELIMIT_CONFIRMATION_EMAIL"])
+    return all([window.hit(limit, "confirmation-email", key) for limit in per_address])
+
+
+def refused() -> str:
+    """Why a confirmation was not sent, as the admins' outbox page shows it."""
+    limit = current_app.config["RATELIMIT_CONFIRMATION_EMAIL"]
+    return f"not sent: this address already had its confirmation emails ({limit})"

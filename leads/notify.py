@@ -65,7 +65,7 @@ def send(message: OutboxMessage) -> None:
     elif message.kind == "confirmation_email":
         # Asked once per message: a retry of an allowed confirmation is not refused.
         if message.attempts == 0 and not confirmation_limit.allowed(lead.email):
-            raise NotWanted(confirmation_limit.REFUSED)
+            raise NotWanted(confirmation_limit.refused())
         send_email(confirmation_email(lead, message))
     elif message.kind == "webhook":
         post_webhook(webhook_body(lead, message), message.id)

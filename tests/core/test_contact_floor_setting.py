@@ -56,3 +56,15 @@ def test_test_apps_have_no_floor_unless_they_ask_for_one(monkeypatch, tmp_path):
     assert asked.config["CONTACT_MIN_SECONDS"] == 20
     production_like = create_app({"SECRET_KEY": "k"}, instance_path=str(tmp_path))
     assert production_like.config["CONTACT_MIN_SECONDS"] == 15
+
+
+def test_the_confirmations_limit_per_address_is_one_an_hour_and_checked(monkeypatch, tmp_path):
+    monkeypatch.delenv("RATELIMIT_CONFIRMATION_EMAIL", raising=False)
+    assert from_environment()["RATELIMIT_CONFIRMATION_EMAIL"] == "1 per hour"
+    production_like = create_app({"SECRET_KEY": "k"}, instance_path=str(tmp_path))
+    assert production_like.config["RATELIMIT_CONFIRMATION_EMAIL"] == "1 per hour"
+    bare = create_app({"TESTING": True, "SECRET_KEY": "k"}, instance_path=str(tmp_path))
+    assert bare.config["RATELIMIT_CONFIRMATION_EMAIL"] == ""  # tests that are about it set it
+    monkeypatch.setenv("RATELIMIT_CONFIRMATION_EMAIL", "once an hour")
+    with pytest.raises(ConfigError, match="RATELIMIT_CONFIRMATION_EMAIL must be a limit"):
+        create_app({"SECRET_KEY": "k"}, instance_path=str(tmp_path))

@@ -45,6 +45,7 @@ def mail_app(app_factory, smtp, **overrides):
         MAIL_FROM="screening@clinic.test",
         RATELIMIT_ENABLED=True,
         RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_CONFIRMATION_EMAIL="1 per hour",  # the default, which test apps leave off
         **overrides,
     )
 
@@ -117,7 +118,7 @@ def test_a_script_that_waits_out_the_floor_gets_the_per_address_limit_and_one_co
             )
         )
     assert kept == {"sent": 1, "skipped": 2}  # the outbox page says why
-    assert reasons == {"a confirmation went to this address less than an hour ago"}
+    assert reasons == {"not sent: this address already had its confirmation emails (1 per hour)"}
 
 
 def test_one_confirmation_an_hour_per_address_not_per_lead(app_factory, smtp):
