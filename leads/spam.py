@@ -1,7 +1,5 @@
 """The contact form's spam defences: a field people never see, and a time floor.
 
-Both without a CAPTCHA or a request to anyone else, and neither needs JavaScript.
-
 No CAPTCHA and no request to anyone else: the result page's form carries a
 ``website`` field (templates/leads/_contact_form.html) that is off-screen,
 hidden from assistive technology and out of the tab order, labelled "Leave
@@ -15,10 +13,10 @@ The trap is beaten by leaving it empty, so a request is also taken only
 CONTACT_MIN_SECONDS after its questionnaire began (``too_quick``). The start is
 sealed in the encrypted token when the check begins and kept on every step, so a
 script cannot claim an earlier one; it can only wait, which makes each lead cost it
-that long, while a person answering 21 questions is always slower. A request that
-comes too soon stores and sends nothing and gets the form again (422), with
-everything typed and a kind word, so a person (there should never be one) sends
-it again a moment later. It counts in no limit.
+that long, while a person answering 21 questions is always slower; it needs no
+JavaScript. A request that comes too soon stores and sends nothing and gets the
+form again (422), with everything typed and a kind word, so a person (there
+should never be one) sends it again a moment later. It counts in no limit.
 """
 
 from __future__ import annotations
