@@ -238,6 +238,7 @@ def main() -> int:
         "SECRET_KEY": SECRET,
         "DATABASE_URL": url,
         "RATELIMIT_ENABLED": "0",
+        "CONTACT_MIN_SECONDS": "0",  # simulated people answer in milliseconds
         "FLASK_APP": "app",
         "SQLALCHEMY_WARN_20": "0",
     }

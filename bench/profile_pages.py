@@ -47,6 +47,7 @@ def main() -> None:
             "SQLALCHEMY_DATABASE_URI": database_url,
             "AUTO_MIGRATE": True,
             "RATELIMIT_ENABLED": False,
+            "CONTACT_MIN_SECONDS": 0,  # contact requests sent the moment their token is made
         },
         instance_path=folder,
     )

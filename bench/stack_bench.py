@@ -252,7 +252,7 @@ def main() -> None:
     wrk = bool(shutil.which("wrk"))
     if not wrk:
         print("wrk is not installed: apt-get install wrk (Debian package); slow-client probe only")
-    environment = {"RATELIMIT_ENABLED": "0"}
+    environment = {"RATELIMIT_ENABLED": "0", "CONTACT_MIN_SECONDS": "0"}
     try:
         with running(
             workers=options.workers, environment=environment, wsgi_app=GUNICORN_APP

@@ -21,10 +21,11 @@ fi
 work="$(mktemp -d)"
 port="$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 # Production-like settings on a throw-away SQLite file; rate limits off so the
-# scanner is not simply refused with 429 (each limit is tested in the suite).
+# scanner is not simply refused with 429 (each limit is tested in the suite), and no
+# time floor on the contact form, which a crawler reaches in a second.
 export APP_ENV=staging SECRET_KEY="wapiti-$(date +%s)-not-a-real-secret-key-xxxxxxxx" \
   SESSION_COOKIE_SECURE=0 DATABASE_URL="sqlite:///$work/scan.sqlite3" AUTO_MIGRATE=0 \
-  RATELIMIT_ENABLED=0
+  RATELIMIT_ENABLED=0 CONTACT_MIN_SECONDS=0
 .venv/bin/flask --app app db upgrade >/dev/null 2>&1  # once, before the workers start
 .venv/bin/gunicorn --workers 2 --bind "127.0.0.1:$port" --log-level warning \
   'app:create_app()' &

@@ -36,6 +36,13 @@ CLINIC_DEFAULTS = {
 }
 
 
+#: The default time floor of a contact request, from the start of its questionnaire: a
+#: person answering 21 questions over seven steps, with no reading at all, at two
+#: keystrokes or a point-and-tap each (about 0.3 to 1.3 s), then typing a name and an
+#: address, takes 20 seconds or more (docs/security.md). A script takes under one.
+CONTACT_MIN_SECONDS = 15
+
+
 class ConfigError(RuntimeError):
     """A setting that would make the app unsafe or unusable."""
 
@@ -208,6 +215,12 @@ def storage_settings() -> dict[str, Any]:
         # Contact requests count only when accepted, never corrections (leads/limits.py).
         "RATELIMIT_CONTACT": env("RATELIMIT_CONTACT", "60 per hour;300 per day"),
         "RATELIMIT_CONTACT_PER_CHECK": env("RATELIMIT_CONTACT_PER_CHECK", "10 per hour"),
+        # Seconds from the start of a questionnaire before its contact request is taken
+        # (leads/spam.py): below the fastest person over 21 answers and the form; 0: off.
+        "CONTACT_MIN_SECONDS": _int("CONTACT_MIN_SECONDS", CONTACT_MIN_SECONDS, least=0),
+        # Confirmation emails to any one address (leads/confirmation_limit.py), however many
+        # leads name it: the only message whose recipient a stranger types.
+        "RATELIMIT_CONFIRMATION_EMAIL": env("RATELIMIT_CONFIRMATION_EMAIL", "") or "1 per hour",
         "RATELIMIT_SIGN_IN": env("RATELIMIT_SIGN_IN", "10 per minute"),
         "RATELIMIT_API": env("RATELIMIT_API", "120 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
@@ -335,6 +348,10 @@ def check_safe(config: dict[str, Any]) -> None:
     if config.get("WEBHOOK_URL") and not config.get("WEBHOOK_SECRET"):
         raise ConfigError("WEBHOOK_SECRET must be set when WEBHOOK_URL is set")
     _check_webhook_transport(config)
+    floor = config.get("CONTACT_MIN_SECONDS", CONTACT_MIN_SECONDS)
+    if not isinstance(floor, int) or isinstance(floor, bool) or floor < 0:
+        raise ConfigError(f"CONTACT_MIN_SECONDS must be a whole number, 0 or more, got {floor!r}")
+    _check_limit(config, "RATELIMIT_CONFIRMATION_EMAIL")
     longest_send = max(config.get("SMTP_TIMEOUT", 0), config.get("WEBHOOK_TIMEOUT", 0))
     if config.get("OUTBOX_LEASE_SECONDS", 300) <= 2 * longest_send:
         # A lease that ends while its sender may still be sending lets a second one send too.
@@ -363,6 +380,19 @@ def _check_webhook_transport(config: dict[str, Any]) -> None:
         "can carry a person's contact details, and http:// sends them unencrypted "
         "(plain http:// is allowed only to a loopback address such as http://127.0.0.1:PORT/)"
     )
+
+
+def _check_limit(config: dict[str, Any], name: str) -> None:
+    """A limit like "1 per hour" (the limits library's notation); empty: none (tests only)."""
+    from limits import parse_many
+
+    raw = config.get(name)
+    if raw == "" and config.get("TESTING"):
+        return
+    try:
+        parse_many(raw)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"{name} must be a limit like '1 per hour', got {raw!r}") from exc
 
 
 def _check_hosts(config: dict[str, Any]) -> None:

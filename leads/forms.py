@@ -36,6 +36,8 @@ FIELD_ANCHORS = {
     "message": "contact-message",
     "consent": "contact-consent",
 }
+#: Where the error summary sends a person for an error of the whole form: its button.
+SEND_ANCHOR = "contact-send"
 
 
 def normalise_phone(text: str, region: str) -> str:
@@ -193,9 +195,18 @@ class ContactForm(LocalizedForm):
             message=(self.message.data or "").strip(),
         )
 
+    def too_quick(self) -> None:
+        """Sent sooner after the questionnaire began than a person can (leads/spam.py)."""
+        self.form_errors.append(
+            _l(
+                "You were quicker than we expected, so your request has not been sent yet. "
+                "Please check your details and send it again."
+            )
+        )
+
     def error_summary(self) -> list[tuple[str, str]]:
         return [
             (anchor, str(message))
             for name, anchor in FIELD_ANCHORS.items()
             for message in self[name].errors
-        ]
+        ] + [(SEND_ANCHOR, str(message)) for message in self.form_errors]

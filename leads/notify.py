@@ -7,7 +7,8 @@ outcome in its webhook (leads/webhook_payload.py). The person's confirmation
 repeats only what they asked for; their appointment's emails say only when, how
 long and what kind of visit (leads/appointment_messages.py), with a calendar file
 (leads/calendar_file.py). The webhook body is signed with HMAC-SHA256
-over "<timestamp>.<body>" (see docs/api.md for verifying it).
+over "<timestamp>.<body>" (see docs/api.md for verifying it), and posted to
+WEBHOOK_URL only: a redirect is a failed delivery, never followed.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from flask_babel import gettext as _
 
 from core.clinic_time import zone_name
 from core.extensions import db
-from leads import appointment_messages, calendar_file, webhook_payload
+from leads import appointment_messages, calendar_file, confirmation_limit, webhook_payload
 from leads.models import CONTACT_TIME_LABELS, Appointment, Lead, OutboxMessage
 from leads.reply_time import reply_time_words
 
@@ -45,7 +46,8 @@ class DeliveryError(Exception):
     """A notification could not be delivered this time (server down, refused, bad answer).
 
     ``unreachable``: the server was not reached or did not answer (refused,
-    timed out, cut off), so the channel's other messages would fail the same way.
+    timed out, cut off), or the webhook's address answered with a redirect (never
+    followed), so the channel's other messages would fail the same way.
     """
 
     def __init__(self, message: str, *, unreachable: bool = False) -> None:
@@ -61,6 +63,9 @@ def send(message: OutboxMessage) -> None:
     if message.kind == "clinic_email":
         send_email(clinic_email(lead, message))
     elif message.kind == "confirmation_email":
+        # Asked once per message: a retry of an allowed confirmation is not refused.
+        if message.attempts == 0 and not confirmation_limit.allowed(lead.email):
+            raise NotWanted(confirmation_limit.refused())
         send_email(confirmation_email(lead, message))
     elif message.kind == "webhook":
         post_webhook(webhook_body(lead, message), message.id)
@@ -218,6 +223,20 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A 3xx is an answer, never an address to post to: urllib then raises it as HTTPError.
+
+    Following it sent the signed headers to whatever address the receiver named
+    (another host, a loopback service), and counted the event as delivered.
+    """
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects)
+
+
 def post_webhook(body: bytes, delivery_id: int) -> None:
     config = current_app.config
     timestamp = str(int(time.time()))
@@ -235,11 +254,18 @@ def post_webhook(body: bytes, delivery_id: int) -> None:
         },
     )
     try:
-        with urllib.request.urlopen(  # noqa: S310  # nosec B310
-            request, timeout=config["WEBHOOK_TIMEOUT"]
-        ) as response:
+        with _NO_REDIRECTS.open(request, timeout=config["WEBHOOK_TIMEOUT"]) as response:
             status = response.status
     except urllib.error.HTTPError as exc:
+        if 300 <= exc.code < 400:
+            # Another address would get the signed headers (and perhaps the body): the
+            # configured one does not reach the receiver, so every webhook would fail alike.
+            where = (exc.headers.get("Location") or "")[:200]
+            raise DeliveryError(
+                f"webhook answered {exc.code}, a redirect to {where!r}: not followed "
+                "(set WEBHOOK_URL to the receiver's own address)",
+                unreachable=True,
+            ) from exc
         raise DeliveryError(f"webhook answered {exc.code}") from exc
     except (OSError, ValueError) as exc:
         raise DeliveryError(f"webhook unreachable: {exc}", unreachable=True) from exc

@@ -75,6 +75,9 @@ def contact():
         if find_by_flow(state.flow_id) is not None:  # a replay of a stored request
             return redirect(url_for(".done", s=token), code=303)
         return _render_result(decided, token, form), 422
+    if spam.too_quick(state):  # stores and sends nothing; a person sends it again
+        form.too_quick()
+        return _render_result(decided, token, form), 422
     try:
         captured = request_contact(
             state, decided, form.contact(), lang=state.lang or str(get_locale())

@@ -6,7 +6,7 @@ name                                        type      labels
 screening_http_requests_total               counter   method, route, status ("2xx"...)
 screening_http_request_duration_seconds     histogram route
 screening_leads_created_total               counter   source, outcome
-screening_contact_spam_caught_total         counter   trap ("honeypot"): stored nothing
+screening_contact_spam_caught_total         counter   trap ("honeypot", "too_quick"): stored nothing
 screening_outbox_pending_messages           gauge     (none): notifications not yet sent
 screening_outbox_dead_messages              gauge     (none): given up after every retry
 screening_database_up                       gauge     (none): 1 when the outbox counts were read
@@ -81,7 +81,8 @@ LEADS_CREATED = Counter(
 
 SPAM_CAUGHT = Counter(
     "screening_contact_spam_caught",
-    "Contact submissions the spam trap caught (answered like a success, nothing stored).",
+    "Contact submissions a spam defence caught, nothing stored (honeypot: answered like a "
+    "success; too_quick: sent sooner than CONTACT_MIN_SECONDS, the form shown again).",
     ["trap"],
     registry=PROCESS_REGISTRY,
 )
