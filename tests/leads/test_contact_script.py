@@ -18,11 +18,11 @@ import time
 
 import pytest
 from sqlalchemy import func, select
-from support import HEALTHY, Walker, form_fields, hidden_token, token_of
 
 from core.extensions import db
 from leads.models import Lead, OutboxMessage
 from questionnaire.catalogue import STEPS
+from tests.support import HEALTHY, Walker, form_fields, hidden_token, token_of
 
 PERSON = {
     "name": "Zoë Example",

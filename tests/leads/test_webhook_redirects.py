@@ -14,14 +14,14 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from services import free_port
 from sqlalchemy import select, update
-from support import completed_token
 
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import OutboxMessage
 from leads.outbox import deliver_due, failing_channels
+from tests.services import free_port
+from tests.support import completed_token
 
 SECRET = "redirect-test-secret"
 CONTACT = {"name": "Ana Example", "email": "", "phone": "+44 20 7946 0958",
