@@ -101,15 +101,20 @@ def queue_email(person: StaffUser) -> int:
     return message.id
 
 
-def render_email(staff_id: int) -> tuple[str, str, str] | None:
+def email_language(person: StaffUser) -> str:
+    """The language of this person's emails: theirs, else the default."""
+    config = current_app.config
+    return person.lang if person.lang in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
+
+
+def render_email(message: OutboxMessage) -> tuple[str, str, str] | None:
     """(to, subject, body) of the link's email, made as it is sent; None when the account
     is gone or disabled meanwhile (there is nothing to send)."""
-    person = db.session.get(StaffUser, staff_id)
+    person = db.session.get(StaffUser, message.staff_id)
     if person is None or not person.active:
         return None
     config = current_app.config
-    lang = person.lang if person.lang in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(lang):
+    with force_locale(email_language(person)):
         subject = _(
             "Choose your password for the %(clinic)s staff console", clinic=config["CLINIC_NAME"]
         )
