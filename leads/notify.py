@@ -76,17 +76,19 @@ def send(message: OutboxMessage) -> None:
 
 
 #: ``app.extensions`` key: per kind, how the layer that knows staff accounts writes a
-#: message to one of them (staff/accounts/password_links.py): ``render(staff_id)`` gives
-#: (to, subject, body), or None when there is nothing to send any more.
+#: message to one of them (staff/accounts/password_links.py, two_factor_emails.py):
+#: ``render(message)`` (the outbox row: its ``staff_id``, ``event`` and ``created_at``)
+#: gives (to, subject, body), or None when there is nothing to send any more.
 STAFF_EMAILS = "staff_emails"
 
 
 def send_staff_email(message: OutboxMessage) -> None:
-    """A message to a member of staff (a set-password link), written as it is sent."""
+    """A message to a member of staff (a set-password link, a change to their two-factor
+    sign-in), written as it is sent."""
     render = current_app.extensions.get(STAFF_EMAILS, {}).get(message.kind)
     if render is None:
         raise DeliveryError(f"unknown notification kind {message.kind!r}")
-    written = render(message.staff_id)
+    written = render(message)
     if written is not None:  # None: the account was removed or disabled meanwhile
         send_email(_email(message, *written))
 

@@ -70,7 +70,8 @@ def queue_event(lead_id: int, event: str) -> tuple[int, ...]:
 
 # The kinds that travel through the same server: one failing, the others would too.
 CHANNEL_OF_KIND = {"clinic_email": "smtp", "confirmation_email": "smtp", "webhook": "webhook",
-                   "staff_password_link": "smtp", "appointment_confirmation": "smtp",
+                   "staff_password_link": "smtp", "staff_two_factor_changed": "smtp",
+                   "appointment_confirmation": "smtp",
                    "appointment_reminder": "smtp", "appointment_cancellation": "smtp"}  # fmt: skip
 
 

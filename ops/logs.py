@@ -16,10 +16,11 @@ served, including the notifications sent once its answer has gone out.
 
 What is never logged: request bodies and form fields (a person's health answers,
 name, email, phone), cookies, headers, query strings (the ``s=`` token carries the
-sealed answers) and raw paths. A request is named by its route, the URL rule
-(``/check/<step_id>``). As a second line of defence every line is scrubbed of
-``s=`` values and of SQLAlchemy's ``[parameters: ...]`` (the values a failed
-statement was sent with: a lead's name and email) before it is written.
+sealed answers, ``token=`` a set-password link's secret) and raw paths. A request
+is named by its route, the URL rule (``/check/<step_id>``). As a second line of
+defence every line is scrubbed of ``s=`` and ``token=`` values and of SQLAlchemy's
+``[parameters: ...]`` (the values a failed statement was sent with: a lead's name
+and email) before it is written.
 """
 
 from __future__ import annotations
@@ -52,13 +53,13 @@ UNMATCHED_ROUTE = "unmatched"  # no URL rule matched (404, 405): the raw path is
 # Second line of defence: a token in a query string, SQLAlchemy's bound values (hidden
 # by the engine's hide_parameters too), and PostgreSQL's DETAIL line, which names a
 # duplicate key's value or a failing row ("Key (email)=(...) already exists.").
-_TOKEN_VALUE = re.compile(r"(?<![\w.%-])(s=)[^&\s\"']+")
+_TOKEN_VALUE = re.compile(r"(?<![\w.%-])((?:s|token)=)[^&\s\"']+")
 _SQL_PARAMETERS = re.compile(r"\[parameters: [^\n]*")
 _SERVER_DETAIL = re.compile(r"\bDETAIL:[^\n]*")
 
 
 def scrub(text: str) -> str:
-    """The text without ``s=`` token values, a failed statement's bound parameters or
+    """The text without ``s=`` or ``token=`` values, a failed statement's bound parameters or
     the database server's DETAIL line."""
     text = _TOKEN_VALUE.sub(r"\1[hidden]", text)
     text = _SERVER_DETAIL.sub("DETAIL: [hidden]", text)

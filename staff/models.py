@@ -39,6 +39,11 @@ class StaffUser(UserMixin, db.Model):
         Boolean, nullable=False, default=False, server_default=false()
     )
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Counts the set-password links made for this account: each link carries the count it
+    # was made at (in its fingerprint), so a new link ends every earlier one.
+    password_link_serial: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default="0"
+    )
     # The language of the emails this person gets (a set-password link): the console's
     # language at their last sign-in, or the adding admin's until then; "" the default.
     lang: Mapped[str] = mapped_column(String(16), nullable=False, default="", server_default="")

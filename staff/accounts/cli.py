@@ -9,7 +9,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from core.extensions import db
-from staff.accounts import changes, password_links, sessions, two_factor
+from leads.service import outbox
+from staff.accounts import changes, password_links, sessions, two_factor, two_factor_emails
 from staff.accounts.changes import ROLE_NAMES
 from staff.accounts.passwords import PROBLEMS, hash_password, password_problem
 from staff.accounts.service import find_staff
@@ -120,5 +121,7 @@ def reset_two_factor(email: str) -> None:
         actor=None,
         detail=f"reset two-factor sign-in of {user.email} on the command line",
     )
+    told = two_factor_emails.queue_email(user, "reset")
     db.session.commit()
+    outbox.deliver(told)  # what is not sent now, `flask outbox deliver` sends later
     click.echo(f"Two-factor sign-in is reset for {user.email}; they sign in with the password.")

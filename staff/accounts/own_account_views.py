@@ -95,15 +95,34 @@ def _fresh_session(user) -> None:
     sessions.start(user)
 
 
-@bp.route("/set-password/<token>", methods=["GET", "POST"])
+#: Where a set-password link's token waits once the link has landed: this browser's
+#: session, so no address after the first holds it (password_links.py says why).
+LINK_TOKEN_KEY = "set_password_token"  # noqa: S105 (a session key's name)
+
+
+def _refused(problem: str):
+    session.pop(LINK_TOKEN_KEY, None)
+    return render_template("staff/accounts/set_password_refused.html", problem=problem), 410
+
+
+@bp.route("/set-password", methods=["GET", "POST"])
 @limiter.limit(config_limit("RATELIMIT_SIGN_IN"), methods=["POST"])
-def set_password(token: str):
-    """The page a set-password link opens (no sign-in): the new password twice."""
-    checked = password_links.check(token)
+def set_password():
+    """The page a set-password link opens (no sign-in): the new password twice.
+
+    The link (``?token=…``) lands here once: a working token moves into this browser's
+    session and the answer is a redirect to the bare address, which shows the form and
+    takes its POST. The token is never in a path, so never in nginx's access log."""
+    token = request.args.get("token") if request.method == "GET" else None
+    if token is not None:
+        checked = password_links.check(token)
+        if checked.person is None:
+            return _refused(checked.problem)
+        session[LINK_TOKEN_KEY] = token
+        return redirect(url_for("staff.set_password"), code=303)
+    checked = password_links.check(session.get(LINK_TOKEN_KEY) or "")
     if checked.person is None:
-        return render_template(
-            "staff/accounts/set_password_refused.html", problem=checked.problem
-        ), 410
+        return _refused(checked.problem)
     person = checked.person
     form = NewPasswordForm()
     form.personal = (person.email, person.name)
@@ -114,5 +133,6 @@ def set_password(token: str):
     changes.set_password(person, form.new_password.data)
     record("password_change", detail=f"{person.email} set a password with a link", actor=person)
     db.session.commit()
+    session.pop(LINK_TOKEN_KEY, None)
     flash(_("Your password is set. Sign in with it."))
     return redirect(url_for("staff.sign_in"), code=303)

@@ -1,11 +1,18 @@
 """One-time, expiring set-password links an admin issues for a colleague.
 
-Nothing is stored: the link carries the account's id and a fingerprint of its
-password hash and session version, signed with SECRET_KEY (itsdangerous, a salt
-of its own) and dated. Setting a password changes the hash and the version, so
-a used link no longer matches; disabling the account changes the version too,
-and a disabled account's link is refused anyway. PASSWORD_LINK_HOURS after it
-was made, the signature's date refuses it.
+No link is stored: the link carries the account's id and a fingerprint of its
+password hash, session version and link serial, signed with SECRET_KEY
+(itsdangerous, a salt of its own) and dated. Setting a password changes the hash
+and the version, so a used link no longer matches; disabling the account changes
+the version too, and a disabled account's link is refused anyway. Making a link
+counts it in the account's ``password_link_serial``, so a new link ends every
+earlier one. PASSWORD_LINK_HOURS after it was made, the signature's date refuses it.
+
+The token is never in a URL's path, which nginx's access log keeps: the link is
+``/staff/set-password?token=…`` (no log keeps a query string), and the page it
+opens moves the token into that browser's session at once and answers with a
+redirect to the bare ``/staff/set-password``, so the address bar, the history and
+every request after it are token-free (``own_account_views.set_password``).
 
 A link is shown once to the admin, or emailed through the outbox: the message
 names only the account, and its link is made when it is sent (so no link is
@@ -42,17 +49,21 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def fingerprint(person: StaffUser) -> str:
-    """Changes whenever the password or the session version does (keyed, so the link,
-    which anyone can decode, tells nothing about the password's hash)."""
+    """Changes whenever the password, the session version or the link serial does (keyed,
+    so the link, which anyone can decode, tells nothing about the password's hash)."""
     key = current_app.config["SECRET_KEY"].encode()
-    state = f"{person.id}:{person.session_version}:{person.password_hash}".encode()
+    serial = person.password_link_serial or 0
+    state = f"{person.id}:{person.session_version}:{person.password_hash}:{serial}".encode()
     return hmac.new(key, state, hashlib.sha256).hexdigest()[:32]
 
 
 def link_for(person: StaffUser) -> str:
-    """A new link for this account, to give to its owner (it works once)."""
+    """A new link for this account, to give to its owner (it works once); every earlier
+    link stops working once the caller commits."""
+    person.password_link_serial = (person.password_link_serial or 0) + 1
+    db.session.flush()
     token = _serializer().dumps({"id": person.id, "fp": fingerprint(person)})
-    return f"{current_app.config['PUBLIC_BASE_URL']}/staff/set-password/{token}"
+    return f"{current_app.config['PUBLIC_BASE_URL']}/staff/set-password?token={token}"
 
 
 @dataclass(frozen=True)
@@ -90,15 +101,20 @@ def queue_email(person: StaffUser) -> int:
     return message.id
 
 
-def render_email(staff_id: int) -> tuple[str, str, str] | None:
+def email_language(person: StaffUser) -> str:
+    """The language of this person's emails: theirs, else the default."""
+    config = current_app.config
+    return person.lang if person.lang in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
+
+
+def render_email(message: OutboxMessage) -> tuple[str, str, str] | None:
     """(to, subject, body) of the link's email, made as it is sent; None when the account
     is gone or disabled meanwhile (there is nothing to send)."""
-    person = db.session.get(StaffUser, staff_id)
+    person = db.session.get(StaffUser, message.staff_id)
     if person is None or not person.active:
         return None
     config = current_app.config
-    lang = person.lang if person.lang in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(lang):
+    with force_locale(email_language(person)):
         subject = _(
             "Choose your password for the %(clinic)s staff console", clinic=config["CLINIC_NAME"]
         )

@@ -3,17 +3,23 @@ an admin's reset of a colleague's (a lost phone), and the clinic's requirement.
 
 Recovery codes are shown in the answer to the form that made them, never put in a
 cookie or a redirect: once that page is left they cannot be shown again.
+
+Every change takes the password (turning it on: with the first code; new recovery codes
+and turning it off: with a code), checked by the one re-authentication, and emails the
+account's owner (``two_factor_emails``), so a copied session cookie can neither change it
+alone nor change it unseen. An admin's reset emails the person too.
 """
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from core import clinic_settings
 from core.extensions import db
-from staff.accounts import sessions, two_factor
+from leads.service import deliver_after_response
+from staff.accounts import sessions, two_factor, two_factor_emails
 from staff.accounts.reauth import (
     WRONG_CODE,
     WRONG_PASSWORD,
@@ -67,16 +73,30 @@ def two_factor_page():
         db.session.commit()
     form = EnrolForm()
     if form.validate_on_submit():
-        if two_factor.confirm_enrolment(user, form.code.data):
+        checked = check_password(
+            user,
+            form.password.data,
+            failure=Failure("two_factor", "wrong password to turn two-factor sign-in on"),
+        )
+        if not checked.ok:
+            form.password.errors = [_refusal(checked, WRONG_PASSWORD)]
+        elif two_factor.confirm_enrolment(user, form.code.data):
             codes = two_factor.new_recovery_codes(user)
             record("two_factor", actor=user, detail="turned two-factor sign-in on")
+            told = two_factor_emails.queue_email(user, "on")
             db.session.commit()
-            return _show_recovery_codes(codes, first=True)
-        form.code.errors = [
-            _("That code is not right. Check the time on your phone, then try the newest code.")
-        ]
+            return _told(_show_recovery_codes(codes, first=True), told)
+        else:
+            form.code.errors = [
+                _("That code is not right. Check the time on your phone, then try the newest code.")
+            ]
     status = 422 if form.is_submitted() else 200
     return _enrolment(user, form), status
+
+
+def _told(page, message_ids: list[int]):
+    """The answer, with the owner's email sent once it has gone out."""
+    return deliver_after_response(make_response(page), message_ids)
 
 
 def _enrolment(user: StaffUser, form: EnrolForm):
@@ -146,8 +166,9 @@ def new_recovery_codes():
         return _manage(user, codes_form=form, status=422)
     codes = two_factor.new_recovery_codes(user)
     record("two_factor", actor=user, detail="made new recovery codes")
+    told = two_factor_emails.queue_email(user, "recovery_codes")
     db.session.commit()
-    return _show_recovery_codes(codes, first=False)
+    return _told(_show_recovery_codes(codes, first=False), told)
 
 
 @bp.post("/account/two-factor/off")
@@ -160,9 +181,10 @@ def turn_two_factor_off():
         return _manage(user, off_form=form, status=422)
     two_factor.turn_off(user)
     record("two_factor", actor=user, detail="turned two-factor sign-in off")
+    told = two_factor_emails.queue_email(user, "off")
     db.session.commit()
     flash(_("Two-factor sign-in is off."))
-    return redirect(url_for(".two_factor_page"), code=303)
+    return _told(redirect(url_for(".two_factor_page"), code=303), told)
 
 
 def _colleague(person_id: int) -> StaffUser:
@@ -203,6 +225,7 @@ def reset_two_factor(person_id: int):
     two_factor.turn_off(person)
     sessions.end_all(person)
     record("two_factor", detail=f"reset two-factor sign-in of {person.email}")
+    told = two_factor_emails.queue_email(person, "reset")
     db.session.commit()
     flash(_("Two-factor sign-in is reset for %(email)s.", email=person.email))
-    return redirect(url_for(".staff_list"), code=303)
+    return _told(redirect(url_for(".staff_list"), code=303), told)

@@ -57,6 +57,7 @@ NOTIFICATION_KIND_LABELS = {
     "confirmation_email": _l("Confirmation email to the person"),
     "webhook": _l("Webhook"),
     "staff_password_link": _l("Set-password link to a member of staff"),
+    "staff_two_factor_changed": _l("Two-factor sign-in change, to the member of staff"),
     "appointment_confirmation": _l("Appointment confirmation to the person"),
     "appointment_reminder": _l("Appointment reminder to the person"),
     "appointment_cancellation": _l("Appointment cancellation to the person"),

@@ -91,7 +91,8 @@ def set_password_page(page, server) -> None:
     person_id, _email = _fresh_account(server)
     with server.app.app_context():
         link = password_links.link_for(db.session.get(StaffUser, person_id))
-    page.goto(server.url + link[link.index("/staff/set-password/") :])
+        db.session.commit()  # the link's serial
+    page.goto(server.url + link[link.index("/staff/set-password") :])
 
 
 class _DayOld(TimestampSigner):
@@ -107,7 +108,7 @@ def set_password_expired(page, server) -> None:
         fingerprint = password_links.fingerprint(db.session.get(StaffUser, person_id))
     old = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=password_links.SALT, signer=_DayOld)
     token = old.dumps({"id": person_id, "fp": fingerprint})
-    page.goto(f"{server.url}/staff/set-password/{token}")
+    page.goto(f"{server.url}/staff/set-password?token={token}")
 
 
 PAGES: list[PageState] = [

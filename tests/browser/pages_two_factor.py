@@ -44,6 +44,7 @@ def enrolment(page, server) -> None:
 def enrolment_error(page, server) -> None:
     enrolment(page, server)
     page.locator("#code").fill("12345")
+    page.locator("#password").fill("not the password")
     page.locator("main form button[type=submit]").click()
     page.wait_for_selector(".error-summary")
 
@@ -52,6 +53,7 @@ def recovery_codes(page, server) -> None:
     enrolment(page, server)
     secret = page.locator("#secret-key").inner_text().replace(" ", "")
     page.locator("#code").fill(code_at(secret))
+    page.locator("#password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_selector("ol.recovery-codes")
 

@@ -64,6 +64,7 @@ def test_an_admin_requires_two_factor_enrols_and_signs_in_with_a_code(
     secret = page.locator("#secret-key").inner_text().replace(" ", "")
     assert re.fullmatch(r"[A-Z2-7]{32}", secret)
     page.get_by_label("The code your app shows").fill(code_at(secret))
+    page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
     assert page.get_by_role("heading", name="Save your recovery codes now").is_visible()
     assert page.locator("ol.recovery-codes li").count() == 10

@@ -245,3 +245,8 @@ def test_the_scrub_hides_token_values_and_statement_parameters():
     assert ops.logs.scrub("status=200 ms=3 xs=4") == "status=200 ms=3 xs=4"
     detail = "duplicate key\nDETAIL:  Key (email)=(zoe@example.com) already exists.\n[SQL: INSERT"
     assert ops.logs.scrub(detail) == "duplicate key\nDETAIL: [hidden]\n[SQL: INSERT"
+
+
+def test_the_scrub_hides_a_set_password_link_s_token():
+    line = "GET /staff/set-password?token=eyJpZCI6Mn0.axaBPA.Ty2K5I3z&x=1 csrf_token=kept"
+    assert ops.logs.scrub(line) == "GET /staff/set-password?token=[hidden]&x=1 csrf_token=kept"

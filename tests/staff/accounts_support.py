@@ -39,6 +39,6 @@ def errors_of(html: str) -> list[str]:
 
 def link_on(html: str) -> str:
     """The set-password link shown once on the admin's page, as a path."""
-    match = re.search(r'id="password-link" value="http://[^/"]+(/staff/set-password/[^"]+)"', html)
+    match = re.search(r'id="password-link" value="http://[^/"]+(/staff/set-password[^"]+)"', html)
     assert match, "no set-password link on the page"
     return match.group(1)

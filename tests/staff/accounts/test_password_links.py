@@ -33,9 +33,20 @@ def _show_link(admin, person_id: int) -> str:
 
 
 def _set(client, link: str, password: str = NEW_PASSWORD, again: str | None = None):
-    """Send the link's form (its CSRF token from the sign-in page: a dead link shows no form)."""
+    """Open the link (its token moves into this browser's session), then send the form."""
+    client.get(link)
+    return _post_set(client, password, again)
+
+
+def _post_set(client, password: str = NEW_PASSWORD, again: str | None = None):
+    """Send the set-password form (its CSRF token from the sign-in page: a dead link shows
+    no form) to the token-free address."""
     return post_form(
-        client, "/staff/sign-in", link, new_password=password, confirm=again or password
+        client,
+        "/staff/sign-in",
+        "/staff/set-password",
+        new_password=password,
+        confirm=again or password,
     )
 
 
@@ -48,7 +59,7 @@ def test_a_shown_link_sets_the_password_once_and_ends_their_sessions(app_factory
     assert audit_details(app, "password_link") == [f"showed a set-password link for {DESK}"]
 
     colleague = app.test_client()  # not signed in: the page is public
-    page = colleague.get(link)
+    page = colleague.get(link, follow_redirects=True)
     assert page.status_code == 200 and DESK in page.get_data(as_text=True)
     mismatch = _set(colleague, link, again="something else entirely 7")
     assert mismatch.status_code == 422
@@ -77,7 +88,8 @@ def test_a_link_runs_out_after_password_link_hours(app_factory, monkeypatch):
     link = _show_link(admin, person_id)
     now = time.time()
     monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: now + 2 * 3600 - 60)
-    assert app.test_client().get(link).status_code == 200  # a minute before the end
+    before_the_end = app.test_client().get(link, follow_redirects=True)
+    assert before_the_end.status_code == 200  # a minute before the end
     monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: now + 2 * 3600 + 60)
     expired = app.test_client().get(link)
     assert expired.status_code == 410
@@ -108,6 +120,8 @@ def test_a_forged_or_broken_link_gets_the_clear_page(app_factory):
         link[:-3],
         link + "x",
         "/staff/set-password/not-a-token",
+        "/staff/set-password?token=not-a-token",
+        "/staff/set-password",
         link.replace(".", "", 1),
     ):
         answer = client.get(broken)
@@ -128,7 +142,7 @@ def test_a_link_is_emailed_through_the_outbox_to_a_real_smtp_server(app_factory,
     assert message["To"] == DESK and "Choose your password" in message["Subject"]
     body = message.get_payload(decode=True).decode()
     assert "Hello Dee Desk," in body
-    link = re.search(r"http://console\.test(/staff/set-password/\S+)", body).group(1)
+    link = re.search(r"http://console\.test(/staff/set-password\S+)", body).group(1)
     with app.app_context():
         row = db.session.scalars(select(OutboxMessage)).one()
         assert (row.staff_id, row.lead_id, row.kind, row.status) == (
@@ -149,8 +163,57 @@ def test_the_command_line_prints_a_link_that_works(app_factory):
     make_staff(app, DESK)
     result = app.test_cli_runner().invoke(args=["staff", "set-password-link", DESK])
     assert result.exit_code == 0, result.output
-    link = re.search(r"http://console\.test(/staff/set-password/\S+)", result.output).group(1)
+    link = re.search(r"http://console\.test(/staff/set-password\S+)", result.output).group(1)
     assert _set(app.test_client(), link).status_code == 303
     assert audit_details(app, "password_link") == [
         f"printed a set-password link for {DESK} on the command line"
     ]
+
+
+def test_a_new_link_ends_the_earlier_ones(app_factory, smtp):
+    """Finding 1 of the adversarial review: issuing a link left the older ones working."""
+    app = app_factory(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, SMTP_TLS="none")
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
+    person_id = make_staff(app, DESK)
+    first = _show_link(admin, person_id)
+    second = _show_link(admin, person_id)
+    assert first != second
+    assert app.test_client().get(first).status_code == 410
+    assert _set(app.test_client(), first).status_code == 410
+    edit = f"/staff/admin/staff/{person_id}/edit"
+    post_form(admin, edit, f"/staff/admin/staff/{person_id}/password-link", send="email")
+    (message,) = smtp.wait_for(1)
+    emailed = re.search(
+        r"http://console\.test(/staff/set-password\S+)", message.get_payload(decode=True).decode()
+    ).group(1)
+    assert app.test_client().get(second).status_code == 410  # the emailed one is newer
+    printed = app.test_cli_runner().invoke(args=["staff", "set-password-link", DESK]).output
+    assert app.test_client().get(emailed).status_code == 410  # and the printed one newer still
+    newest = re.search(r"http://console\.test(/staff/set-password\S+)", printed).group(1)
+    assert _set(app.test_client(), newest).status_code == 303
+    assert sign_in(app.test_client(), DESK, NEW_PASSWORD).status_code == 302
+
+
+def test_the_link_s_token_leaves_the_address_on_arrival(app_factory):
+    """The token is never in a path (nginx logs paths): the link lands, its token moves into
+    this browser's session, and every page after it has a token-free address."""
+    app = app_factory()
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
+    person_id = make_staff(app, DESK)
+    link = _show_link(admin, person_id)
+    path, _, query = link.partition("?")
+    assert path == "/staff/set-password" and query.startswith("token=")
+    token = query.removeprefix("token=")
+    colleague = app.test_client()
+    landed = colleague.get(link)
+    assert landed.status_code == 303 and landed.headers["Location"] == "/staff/set-password"
+    page = colleague.get("/staff/set-password")
+    assert page.status_code == 200 and token not in page.get_data(as_text=True)
+    assert DESK in page.get_data(as_text=True)
+    # Another browser without the link gets nothing from the bare address.
+    assert app.test_client().get("/staff/set-password").status_code == 410
+    stranger = app.test_client()
+    assert _post_set(stranger).status_code == 410
+    assert _post_set(colleague).status_code == 303
+    assert sign_in(app.test_client(), DESK, NEW_PASSWORD).status_code == 302
+    assert colleague.get("/staff/set-password").status_code == 410  # spent, and forgotten

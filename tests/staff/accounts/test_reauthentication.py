@@ -2,7 +2,7 @@
 counts it against guessing the same way, and says so in the same words.
 
 For each caller (sign-in, the code step, signing off and withdrawing a rule version,
-turning two-factor sign-in off, changing one's own password): after SIGN_IN_LOCK_AFTER
+turning two-factor sign-in on or off, changing one's own password): after SIGN_IN_LOCK_AFTER
 wrong tries even the right one is refused, with the shared "too many" wording, and
 nothing happens; a right one before that clears the count. On SQLite and PostgreSQL.
 """
@@ -141,6 +141,24 @@ def two_factor_off(app) -> Caller:
     return Caller(attempt, STAFF, PASSWORD, "not the password", done, 303, 422, 422)
 
 
+def two_factor_enrolment(app) -> Caller:
+    """Finding 4 of the adversarial review: a copied session cookie alone turned it on."""
+    make_staff(app, STAFF)
+    client = app.test_client()
+    assert sign_in(client, STAFF).status_code == 302
+    url = "/staff/account/two-factor"
+    page = client.get(url).get_data(as_text=True)
+    secret = re.search(r'id="secret-key">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+
+    def attempt(password: str):
+        return post_form(client, url, url, {"password": password, "code": code_at(secret)})
+
+    def done() -> bool:
+        return _account(app, STAFF).has_two_factor
+
+    return Caller(attempt, STAFF, PASSWORD, "not the password", done, 200, 422, 422)
+
+
 def own_password(app) -> Caller:
     make_staff(app, STAFF)
     client = app.test_client()
@@ -157,7 +175,15 @@ def own_password(app) -> Caller:
     return Caller(attempt, STAFF, PASSWORD, "not the password", done, 303, wrong_status=422)
 
 
-CALLERS = [sign_in_form, code_step, rule_sign_off, rule_withdrawal, two_factor_off, own_password]
+CALLERS = [
+    sign_in_form,
+    code_step,
+    rule_sign_off,
+    rule_withdrawal,
+    two_factor_enrolment,
+    two_factor_off,
+    own_password,
+]
 
 
 @pytest.mark.parametrize("make_caller", CALLERS, ids=lambda made: made.__name__)

@@ -61,10 +61,10 @@ def test_enrol_with_a_real_code_then_sign_in_takes_the_password_and_a_code(app_f
     assert len(secret) == 32 and key.count(" ") == 7  # in groups of four
     assert client.get(ENROL).get_data(as_text=True).count(key) == 1  # a reload: the same key
 
-    wrong = post_form(client, ENROL, ENROL, {"code": "000000"})
+    wrong = post_form(client, ENROL, ENROL, {"code": "000000", "password": PASSWORD})
     assert wrong.status_code == 422 and "That code is not right" in wrong.get_data(as_text=True)
     assert key in wrong.get_data(as_text=True)  # the same key, to try again
-    shown = post_form(client, ENROL, ENROL, {"code": code_at(secret)})
+    shown = post_form(client, ENROL, ENROL, {"code": code_at(secret), "password": PASSWORD})
     assert shown.status_code == 200
     html = shown.get_data(as_text=True)
     assert "Save your recovery codes now" in html and "shown only this once" in html
@@ -294,7 +294,7 @@ def test_when_required_an_account_without_it_must_enrol_first(app_factory):
     secret = re.search(r'id="secret-key">([A-Z2-7 ]+)<', page.get_data(True)).group(1)
     enrolled = post_form(
         client, ENROL + "?next=/staff/dashboard", ENROL + "?next=/staff/dashboard",
-        {"code": code_at(secret.replace(" ", ""))},
+        {"code": code_at(secret.replace(" ", "")), "password": PASSWORD},
     )  # fmt: skip
     assert 'href="/staff/dashboard"' in enrolled.get_data(as_text=True)  # then on its way
     assert client.get("/staff/dashboard").status_code == 200
