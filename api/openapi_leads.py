@@ -201,7 +201,8 @@ def _refusals(too_many: dict[str, Any]) -> dict[str, Any]:
         "401": {
             **_json(
                 ERRORS_REF,
-                "No token, or an unknown, revoked or expired one (an expired token's message says it expired and when).",
+                "No token, or an unknown, revoked or expired one "
+                "(an expired token's message says it expired and when).",
             ),
             "headers": challenge,
         },

@@ -11,6 +11,7 @@ from flask_login import UserMixin, current_user
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, event, false, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from core.audit import record
 from core.dbtypes import UTCDateTime, utcnow
 from core.extensions import db
 
@@ -141,7 +142,7 @@ class RecoveryCode(db.Model):
 
 
 # The audit log's table moved down to core (the API writes to it too); its old home still names it.
-from core.audit import AuditEvent, record  # noqa: E402,F401
+from core.audit import AuditEvent  # noqa: E402,F401
 
 
 # --- An account that goes takes its API tokens with it -----------------------------------

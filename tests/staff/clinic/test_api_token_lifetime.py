@@ -97,7 +97,7 @@ def test_rotating_gives_a_new_secret_once_and_refuses_the_old_one_at_once(db_app
         assert token.id == token_id and token.expires_at == expires
         assert token.rotated_at is not None
     assert new not in admin.get(PAGE).text
-    created, rotated = token_details(db_app)
+    _created, rotated = token_details(db_app)
     assert rotated.startswith(f"rotated {old[:10]}") and new[:10] in rotated
     assert new not in rotated
 
