@@ -144,7 +144,6 @@ class RecoveryCode(db.Model):
 # The audit log's table moved down to core (the API writes to it too); its old home still names it.
 from core.audit import AuditEvent  # noqa: E402,F401
 
-
 # --- An account that goes takes its API tokens with it -----------------------------------
 #
 # Disabling or removing a staff account revokes every API token it created, whichever
