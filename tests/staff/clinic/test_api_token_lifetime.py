@@ -124,3 +124,19 @@ def test_disabling_or_removing_the_admin_who_made_a_token_revokes_it(db_app, adm
     with db_app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "api_token"))
         assert event.staff_email == "admin@clinic.test"
+
+
+def test_any_path_that_disables_an_account_revokes_its_tokens(db_app):
+    """Not only the staff list: the account's edit page, `flask staff` or any code that sets
+    ``active`` off (the check runs when the session flushes); nobody signed in, nobody named."""
+    maker_id = make_staff(db_app, "maker@clinic.test", role="admin")
+    secret = make_token(db_app, created_by_id=maker_id)
+    with db_app.app_context():
+        db.session.get(StaffUser, maker_id).active = False
+        db.session.commit()
+        token = db.session.scalar(select(ApiToken))
+        assert token.revoked_at is not None
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "api_token"))
+        assert event.staff_id is None and "maker@clinic.test was disabled" in event.detail
+    answer = db_app.test_client().get("/api/v1/leads", headers=bearer(secret))
+    assert answer.status_code == 401
