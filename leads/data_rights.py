@@ -176,18 +176,13 @@ def _is_phone(value: str, phone: str) -> bool:
 
 def _matches_in_history(person: Person) -> list[tuple[int, Match]]:
     """Leads whose corrected contact details held the person's email or phone."""
-    near = []
-    if person.email:
-        near.append(func.lower(LeadNote.text).contains(person.email, autoescape=True))
-    if person.phone:
-        # Notes show numbers as written for people ("+1 202-555-0123"); their last four
-        # digits stay together however a number is written, and narrow the notes read.
-        near.append(LeadNote.text.contains(person.phone[-4:], autoescape=True))
-    notes = db.session.scalars(
-        select(LeadNote)
-        .where(LeadNote.kind == "contact", or_(*near))
-        .order_by(LeadNote.created_at, LeadNote.id)
-    )
+    query = select(LeadNote).where(LeadNote.kind == "contact")
+    if not person.phone:
+        query = query.where(func.lower(LeadNote.text).contains(person.email, autoescape=True))
+    # With a phone, every correction note is read: notes show numbers as written for people
+    # ("+1 202-555-0123", "+33 1 23 45 67 89"), which no text search in SQL matches
+    # reliably, and corrections are few (one note per correction made by staff).
+    notes = db.session.scalars(query.order_by(LeadNote.created_at, LeadNote.id))
     found = []
     for note in notes:
         values = list(_held_values(note.text))

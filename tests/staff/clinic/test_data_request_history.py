@@ -140,3 +140,19 @@ def test_the_command_line_finds_the_corrected_lead_and_says_why(app_factory, tmp
     assert f"(leads: #{first}, #{second})" in result.output
     assert f"#{first}: its email" in result.output
     assert f"#{second}: its email before a correction on " in result.output
+
+
+def test_a_corrected_number_written_in_groups_of_two_is_found(app_factory):
+    """A French number shows as "+33 1 23 45 67 89" in the correction note."""
+    app = app_factory()
+    admin = staff_client(app, ADMIN, "admin", name="Ada Admin")
+    lead = make_lead(app, name=NAME, email="", phone="+33123456789")
+    corrected = post_form(
+        admin,
+        f"/staff/leads/{lead}/contact",
+        data={"name": NAME, "email": NEW_EMAIL, "phone": "", "contact_time": "any"},
+    )
+    assert corrected.status_code == 303
+    html = post_form(admin, PAGE, phone="+33 1 23 45 67 89").get_data(as_text=True)
+    assert f"Lead #{lead}" in html
+    assert "Its phone number was this one until staff corrected it on" in html
