@@ -2,8 +2,9 @@
 
 Only the ``Authorization: Bearer <token>`` header counts: a staff member's
 console session, sent by a browser, authenticates nothing here. An unknown or
-revoked token is a 401 with ``WWW-Authenticate: Bearer`` (RFC 6750); a token
-without the scope an endpoint needs is a 403. The token in use is ``g.api_token``.
+revoked token is a 401 with ``WWW-Authenticate: Bearer`` (RFC 6750); an expired
+one too, its body saying it expired and when; a token without the scope an
+endpoint needs is a 403. The token in use is ``g.api_token``.
 
 ``last_used_at`` is written at most once a minute per token (a conditional
 UPDATE), so a program paging through leads does not write a row per request.
@@ -21,7 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, update
 
 from api.models import ApiToken
-from api.tokens import find_active
+from api.tokens import find
 from core.dbtypes import utcnow
 from core.extensions import db
 from web.errors import error_json
@@ -68,8 +69,17 @@ def token_required(scope: str) -> Callable:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any):
             secret = _bearer_secret()
-            token = find_active(secret) if secret else None
-            if token is None:
+            token = find(secret) if secret else None
+            if token is not None and token.revoked_at is None and token.expired:
+                return _refused(
+                    401,
+                    _(
+                        "This API token expired on %(date)s. Ask an admin for a new token.",
+                        date=token.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+                    ),
+                    f'{REALM}, error="invalid_token", error_description="The token expired"',
+                )
+            if token is None or not token.active:
                 challenge = REALM if secret is None else f'{REALM}, error="invalid_token"'
                 return _refused(
                     401,

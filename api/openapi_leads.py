@@ -199,7 +199,11 @@ def _refusals(too_many: dict[str, Any]) -> dict[str, Any]:
     }
     return {
         "401": {
-            **_json(ERRORS_REF, "No token, or an unknown or revoked one."),
+            **_json(
+                ERRORS_REF,
+                "No token, or an unknown, revoked or expired one "
+                "(an expired token's message says it expired and when).",
+            ),
             "headers": challenge,
         },
         "403": {**_json(ERRORS_REF, "The token lacks the scope."), "headers": challenge},

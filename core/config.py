@@ -225,6 +225,10 @@ def storage_settings() -> dict[str, Any]:
         "RATELIMIT_API": env("RATELIMIT_API", "120 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "PHONE_DEFAULT_REGION": env("PHONE_DEFAULT_REGION", "US"),
+        # A rule signer's registration: unset, the UK registers (GMC, NMC, GDC, HCPC;
+        # signoff/registration.py); elsewhere a regular expression and its description.
+        "SIGNOFF_REGISTRATION_PATTERN": env("SIGNOFF_REGISTRATION_PATTERN", ""),
+        "SIGNOFF_REGISTRATION_DESCRIPTION": env("SIGNOFF_REGISTRATION_DESCRIPTION", ""),
     }
 
 
@@ -352,11 +356,29 @@ def check_safe(config: dict[str, Any]) -> None:
     if not isinstance(floor, int) or isinstance(floor, bool) or floor < 0:
         raise ConfigError(f"CONTACT_MIN_SECONDS must be a whole number, 0 or more, got {floor!r}")
     _check_limit(config, "RATELIMIT_CONFIRMATION_EMAIL")
+    _check_registration_pattern(config)
     longest_send = max(config.get("SMTP_TIMEOUT", 0), config.get("WEBHOOK_TIMEOUT", 0))
     if config.get("OUTBOX_LEASE_SECONDS", 300) <= 2 * longest_send:
         # A lease that ends while its sender may still be sending lets a second one send too.
         raise ConfigError(
             "OUTBOX_LEASE_SECONDS must be more than twice SMTP_TIMEOUT and WEBHOOK_TIMEOUT"
+        )
+
+
+def _check_registration_pattern(config: dict[str, Any]) -> None:
+    pattern = config.get("SIGNOFF_REGISTRATION_PATTERN") or ""
+    if not pattern:
+        return
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ConfigError(
+            f"SIGNOFF_REGISTRATION_PATTERN is not a regular expression: {exc}"
+        ) from None
+    if not (config.get("SIGNOFF_REGISTRATION_DESCRIPTION") or "").strip():
+        raise ConfigError(
+            "SIGNOFF_REGISTRATION_DESCRIPTION must say, in words, what "
+            "SIGNOFF_REGISTRATION_PATTERN accepts (signers read it when refused)"
         )
 
 

@@ -410,11 +410,18 @@ def _demo_sign_off(settings: dict[str, str]) -> None:
     flask = [sys.executable, "-m", "flask", "--app", "app"]
     password = secrets.token_urlsafe(18)
     options = {"cwd": ROOT, "env": settings, "start_new_session": True}
-    _run([*flask, "staff", "create", DEMO_CLINICIAN, "--clinician", "--name", "Demo clinician"],
-         "flask staff create", input=f"{password}\n{password}\n", **options)  # fmt: skip
+    # The sign-off shows the account's name; its registration has a shape of its own,
+    # allowed for this one command only (no real register has it).
     name = "Demo clinician of a loopback stack (not a real sign-off)"
-    _run([*flask, "rules", "sign", DEMO_CLINICIAN, "--name", name, "--registration", "DEMO-0000"],
-         "flask rules sign", input=f"{password}\n", **options)  # fmt: skip
+    _run([*flask, "staff", "create", DEMO_CLINICIAN, "--clinician", "--name", name],
+         "flask staff create", input=f"{password}\n{password}\n", **options)  # fmt: skip
+    demo = {
+        **settings,
+        "SIGNOFF_REGISTRATION_PATTERN": r"DEMO-\d{4}",
+        "SIGNOFF_REGISTRATION_DESCRIPTION": "DEMO- and 4 digits (a throwaway stack's)",
+    }
+    _run([*flask, "rules", "sign", DEMO_CLINICIAN, "--registration", "DEMO-0000"],
+         "flask rules sign", input=f"{password}\n", **{**options, "env": demo})  # fmt: skip
 
 
 def make_certificate(folder: Path) -> tuple[Path, Path]:

@@ -1,7 +1,10 @@
 """A person's data rights: find, export and erase everything held about them.
 
 A person asks "what do you hold about me?" or "delete me" by email or phone, not
-by lead number, so everything is found from those: their leads (answers,
+by lead number, so everything is found from those: their leads (by the email and
+phone each lead has now, and by every value it held before staff corrected it: the
+corrections are kept as the lead's "contact" notes, "Email: old → new"; each lead
+found says why, ``HeldData.matches_of``), their leads' (answers,
 decision, consent), the leads' notes, their notifications (outbox rows: what was
 sent and when, never a rendered body) and the audit events that name those
 leads. The export is one JSON document of a stable, documented shape
@@ -12,7 +15,7 @@ it happened and how much went.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -103,6 +106,21 @@ class Counts:
 
 
 @dataclass(frozen=True)
+class Match:
+    """Why a lead was found: its ``field`` ("email" or "phone") is, or was, the person's.
+
+    ``corrected_at`` is None for the lead's current value, else when staff corrected
+    the value away (the "contact" note that keeps it)."""
+
+    field: str
+    corrected_at: datetime | None = None
+
+    @property
+    def current(self) -> bool:
+        return self.corrected_at is None
+
+
+@dataclass(frozen=True)
 class HeldData:
     """Everything held about one person, oldest lead first."""
 
@@ -111,6 +129,11 @@ class HeldData:
     notes: tuple[LeadNote, ...] = ()
     notifications: tuple[OutboxMessage, ...] = ()
     audit_mentions: tuple[AuditEvent, ...] = ()
+    #: (lead id, why it was found), in the order found.
+    matches: tuple[tuple[int, Match], ...] = ()
+
+    def matches_of(self, lead_id: int) -> list[Match]:
+        return [match for found, match in self.matches if found == lead_id]
 
     @property
     def lead_ids(self) -> tuple[int, ...]:
@@ -130,8 +153,49 @@ class HeldData:
         return [event for event in self.audit_mentions if event.lead_id == lead_id]
 
 
+def _held_values(note_text: str) -> Iterable[str]:
+    """Every value a "contact" note names, before and after ("Email: a@b → c@d")."""
+    for line in note_text.splitlines():
+        _label, sep, change = line.partition(": ")
+        if not sep:
+            continue
+        before, arrow, after = change.partition(" → ")
+        yield before.strip()
+        if arrow:
+            yield after.strip()
+
+
+def _is_phone(value: str, phone: str) -> bool:
+    if not value or "@" in value:
+        return False
+    try:
+        return search_phone(value) == phone
+    except ValueError:
+        return False
+
+
+def _matches_in_history(person: Person) -> list[tuple[int, Match]]:
+    """Leads whose corrected contact details held the person's email or phone."""
+    query = select(LeadNote).where(LeadNote.kind == "contact")
+    if not person.phone:
+        query = query.where(func.lower(LeadNote.text).contains(person.email, autoescape=True))
+    # With a phone, every correction note is read: notes show numbers as written for people
+    # ("+1 202-555-0123", "+33 1 23 45 67 89"), which no text search in SQL matches
+    # reliably, and corrections are few (one note per correction made by staff).
+    notes = db.session.scalars(query.order_by(LeadNote.created_at, LeadNote.id))
+    found = []
+    for note in notes:
+        values = list(_held_values(note.text))
+        if person.email and any(value.lower() == person.email for value in values):
+            found.append((note.lead_id, Match("email", note.created_at)))
+        if person.phone and any(_is_phone(value, person.phone) for value in values):
+            found.append((note.lead_id, Match("phone", note.created_at)))
+    return found
+
+
 def find_person(person: Person) -> HeldData:
-    """Every lead whose email (any case) or phone is the person's, and all that hangs on them."""
+    """Every lead whose email (any case) or phone is, or was before a correction, the
+    person's, each with why it was found, and all that hangs on them."""
     matches = []
     if person.email:
         matches.append(func.lower(Lead.email) == person.email)
@@ -139,12 +203,24 @@ def find_person(person: Person) -> HeldData:
         matches.append(Lead.phone == person.phone)
     if not matches:
         return HeldData(person)
-    leads = tuple(db.session.scalars(select(Lead).where(or_(*matches)).order_by(Lead.id)))
-    ids = [lead.id for lead in leads]
+    why: list[tuple[int, Match]] = []
+    for lead in db.session.scalars(select(Lead).where(or_(*matches)).order_by(Lead.id)):
+        if person.email and lead.email.lower() == person.email:
+            why.append((lead.id, Match("email")))
+        if person.phone and lead.phone == person.phone:
+            why.append((lead.id, Match("phone")))
+    why += [
+        (lead_id, match)
+        for lead_id, match in _matches_in_history(person)
+        if (lead_id, match) not in why
+    ]
+    ids = sorted({lead_id for lead_id, _match in why})
     if not ids:
         return HeldData(person)
+    leads = tuple(db.session.scalars(select(Lead).where(Lead.id.in_(ids)).order_by(Lead.id)))
     return HeldData(
         person,
+        matches=tuple(why),
         leads=leads,
         notes=tuple(
             db.session.scalars(

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_login import UserMixin
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, false
-from sqlalchemy.orm import Mapped, mapped_column
+from flask import has_request_context
+from flask_login import UserMixin, current_user
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, event, false, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from core.audit import record
 from core.dbtypes import UTCDateTime, utcnow
 from core.extensions import db
 
@@ -146,3 +148,41 @@ class RecoveryCode(db.Model):
 
 # The audit log's table moved down to core (the API writes to it too); its old home still names it.
 from core.audit import AuditEvent  # noqa: E402,F401
+
+# --- An account that goes takes its API tokens with it -----------------------------------
+#
+# Disabling or removing a staff account revokes every API token it created, whichever
+# page or command does it (the staff list, the account's edit page, `flask staff`): the
+# check runs on the session's flush, so no path can forget it. Each revocation is in the
+# audit log ("api_token"), by whoever made the change (nobody, on the command line).
+
+
+def _account_gone(session: Session, person: StaffUser) -> bool:
+    if person in session.deleted:
+        return True
+    history = inspect(person).attrs.active.history
+    return not person.active and bool(history.deleted) and any(history.deleted)
+
+
+@event.listens_for(Session, "before_flush")
+def _revoke_tokens_of_gone_accounts(session: Session, _context, _instances) -> None:
+    gone = [
+        obj
+        for obj in (*session.dirty, *session.deleted)
+        if isinstance(obj, StaffUser) and obj.id is not None and _account_gone(session, obj)
+    ]
+    if not gone:
+        return
+    from api.tokens import revoke_created_by
+
+    actor = current_user if has_request_context() else None
+    with session.no_autoflush:
+        for person in gone:
+            how = "removed" if person in session.deleted else "disabled"
+            for token in revoke_created_by(person.id):
+                record(
+                    "api_token",
+                    detail=f"revoked {token.token_prefix}… “{token.name}”: "
+                    f"its maker {person.email} was {how}",
+                    actor=actor if getattr(actor, "is_authenticated", False) else None,
+                )

@@ -16,6 +16,7 @@ from staff.models import StaffUser
 from staff.rulebook.signing import sign_deployed
 from tests.factories import PASSWORD, csrf_token, make_staff, staff_client
 
+#: The clinician's account name (an admin sets it; the sign-off shows it) and registration.
 SIGNER = {"name": "Dr Ada Example", "registration": "GMC 7654321"}
 PRODUCTION = {"APP_ENV": "production", "TRUSTED_HOSTS": "localhost,console.test"}
 
@@ -44,10 +45,18 @@ def sign_as_clinician(app, email: str = "lead@clinic.test") -> SignOff:
     """A clinician account, then its sign-off of the app's deployed rule version."""
     with app.app_context():
         user = db.session.scalar(db.select(StaffUser).filter_by(email=email))
-    staff_id = user.id if user else make_staff(app, email, role="clinician")
+    staff_id = user.id if user else make_staff(app, email, role="clinician", name=SIGNER["name"])
     with app.app_context():
         user = db.session.get(StaffUser, staff_id)
-        signed = sign_deployed(user, PASSWORD, sha256=deployed().base.sha256, **SIGNER)
+        if not user.name:
+            user.name = SIGNER["name"]
+            db.session.commit()
+        signed = sign_deployed(
+            user,
+            PASSWORD,
+            sha256=deployed().base.sha256,
+            registration=SIGNER["registration"],
+        )
         assert isinstance(signed, SignOff), signed
         return signed
 

@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 from core.extensions import db
 from leads.service import (
     HeldDataChanged,
+    Match,
     Person,
     erase_person,
     export_document,
@@ -52,6 +53,8 @@ def data_request(who: str, export_to: Path | None, erase: bool, yes: bool) -> No
         f"Found {counts.in_words()} and {len(held.audit_mentions)} audit log entries "
         f"(leads: {numbers})."
     )
+    for lead_id in held.lead_ids:
+        click.echo(f"  #{lead_id}: " + "; ".join(_why(m) for m in held.matches_of(lead_id)))
     if export_to is not None:
         document = export_document(held, exported_by="the command line")
         export_to.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", "utf-8")
@@ -72,6 +75,13 @@ def data_request(who: str, export_to: Path | None, erase: bool, yes: bool) -> No
             f"Erased {erased.in_words()}. Copies already delivered to the clinic's inbox "
             "or a webhook receiver must be erased there."
         )
+
+
+def _why(match: Match) -> str:
+    """Why a lead was found, in words: "its email" or "its phone before a correction on …"."""
+    if match.current:
+        return f"its {match.field}"
+    return f"its {match.field} before a correction on {match.corrected_at:%Y-%m-%d %H:%M} UTC"
 
 
 @leads_cli.command("purge")

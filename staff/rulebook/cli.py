@@ -24,6 +24,9 @@ rules_cli = AppGroup("rules", help="Rule versions: which decides, replay, sign-o
 
 REFUSALS = {
     "not_clinician": "Only an active clinician account can sign rule versions off.",
+    "no_name": "The account has no name, and patients are shown the signer's name: "
+    "an admin sets it (flask staff, or the console's Staff accounts).",
+    "registration": "{message}",
     "changed": "The deployed rule version changed: run the command again.",
     "signed_already": "This version is signed off already.",
     "withdrawn": "Its sign-off was withdrawn: publish a new version to sign it again.",
@@ -85,21 +88,25 @@ def replay_command(rules_file: str | None, as_json: bool) -> None:
 
 @rules_cli.command("sign")
 @click.argument("email")
-@click.option("--name", required=True, help="The clinician's name, as registered.")
-@click.option("--registration", required=True, help="Register and number, e.g. 'GMC 1234567'.")
-def sign_command(email: str, name: str, registration: str) -> None:
-    """Sign the deployed rule version off as the clinician EMAIL (asks for their password)."""
+@click.option(
+    "--registration",
+    required=True,
+    help="Register and number, e.g. 'GMC 1234567' (checked against the register's shape).",
+)
+def sign_command(email: str, registration: str) -> None:
+    """Sign the deployed rule version off as the clinician EMAIL (asks for their password),
+    under the account's name."""
     user = find_staff(email)
     shipped = deployed().base
     click.echo(f"Signing off version {shipped.version}, sha256 {shipped.sha256}.")
     password = click.prompt("Password", hide_input=True)
     if user is None:
         raise click.ClickException(REFUSALS["not_clinician"])
-    outcome = sign_deployed(
-        user, password, name=name, registration=registration, sha256=shipped.sha256
-    )
+    outcome = sign_deployed(user, password, registration=registration, sha256=shipped.sha256)
     if isinstance(outcome, Refused):
-        raise click.ClickException(REFUSALS[outcome.reason].format(wait=outcome.wait))
+        raise click.ClickException(
+            REFUSALS[outcome.reason].format(wait=outcome.wait, message=outcome.message)
+        )
     click.echo(
         f"Signed off by {outcome.signer_name} ({outcome.signer_registration}): "
         f"version {outcome.version} now decides for patients."

@@ -8,25 +8,35 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from signoff.registration import RegistrationRefused, checked
 from staff.console.forms import OneLine
 from web.language import LocalizedForm
 
 
+class RegistrationShape:
+    """The registration has its register's shape (signoff/registration.py); the refusal
+    names the shape expected."""
+
+    def __call__(self, form: LocalizedForm, field: StringField) -> None:
+        try:
+            checked(field.data or "")
+        except RegistrationRefused as refusal:
+            raise ValidationError(str(refusal)) from None
+
+
 class SignOffForm(LocalizedForm):
-    """A clinician signs the deployed rule version off, confirming with their password."""
+    """A clinician signs the deployed rule version off, confirming with their password.
+
+    It asks for no name: the sign-off records the account's, which an admin sets."""
 
     sha256 = HiddenField()
-    name = StringField(
-        _l("Your name, as your registration shows it"),
-        validators=[InputRequired(_l("Enter your name.")), Length(max=120), OneLine()],
-    )
     registration = StringField(
         _l("Professional registration"),
-        description=_l("The register and your number, for example GMC 1234567 or NMC 12A3456B."),
         validators=[
             InputRequired(_l("Enter your professional registration.")),
             Length(max=64),
             OneLine(),
+            RegistrationShape(),
         ],
     )
     reviewed = BooleanField(

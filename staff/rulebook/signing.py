@@ -4,6 +4,10 @@ the console and the command line.
 Only an active clinician signs or withdraws, confirming with their password, which is
 checked and counted like a sign-in (``staff.accounts.service.check_password``): neither
 form can be used to guess it. The change and its audit event are one transaction.
+
+The name a sign-off records (and patients' pages show) is the clinician account's, which
+an admin sets; nobody types it when signing. The registration is typed, and kept only
+once it has its register's shape (signoff/registration.py).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
 from signoff.deployed import deployed
+from signoff.registration import RegistrationRefused, checked
 from signoff.service import SignOff, SignRefused, forget_choice, sign, signoff_of, withdraw
 from staff.accounts.service import Failure, check_password
 from staff.console.audit import record
@@ -24,10 +29,12 @@ from staff.models import StaffUser
 class Refused:
     """Why nothing was recorded: ``wait`` seconds for too many wrong passwords."""
 
-    # not_clinician, changed, signed_already, withdrawn, wrong_password, wait; and for a
-    # withdrawal, not_active (no sign-off with this hash, or it is withdrawn already)
+    # not_clinician, no_name (the account has none), registration (not its register's
+    # shape: ``message`` says which), changed, signed_already, withdrawn, wrong_password,
+    # wait; and for a withdrawal, not_active (no sign-off with this hash, or withdrawn)
     reason: str
     wait: int = 0
+    message: str = ""
 
 
 def _password_refused(user: StaffUser, password: str, refused_detail: str) -> Refused | None:
@@ -48,12 +55,20 @@ def _may_act(user: StaffUser) -> bool:
 
 
 def sign_deployed(
-    user: StaffUser, password: str, *, name: str, registration: str, sha256: str
+    user: StaffUser, password: str, *, registration: str, sha256: str
 ) -> SignOff | Refused:
-    """Sign the deployed version (which must be the one with ``sha256``) as ``user``."""
+    """Sign the deployed version (which must be the one with ``sha256``) as ``user``, under
+    the account's name and ``registration`` (checked against its register's shape)."""
     shipped = deployed().base
     if not _may_act(user):
         return Refused("not_clinician")
+    name = (user.name or "").strip()
+    if not name:
+        return Refused("no_name")
+    try:
+        registration = checked(registration)
+    except RegistrationRefused as refusal:
+        return Refused("registration", message=str(refusal))
     if sha256 != shipped.sha256:
         return Refused("changed")
     earlier = signoff_of(shipped.sha256)
@@ -65,8 +80,8 @@ def sign_deployed(
     try:
         signed = sign(
             signer_id=user.id,
-            name=name.strip(),
-            registration=registration.strip(),
+            name=name[:120],
+            registration=registration,
             email=user.email,
         )
     except SignRefused as refusal:  # signed or withdrawn since the check above

@@ -22,6 +22,7 @@ from flask_login import current_user
 from leads.service import decisions_by_version, replay
 from rules.diff import diff_rulebases
 from signoff.deployed import deployed
+from signoff.registration import expected as registration_expected
 from signoff.service import SignOff, baseline, live, signoff_of, signoffs
 from staff.accounts.service import WRONG_PASSWORD, too_many_tries
 from staff.console.blueprint import allowed_if, bp
@@ -33,6 +34,10 @@ from staff.rulebook.withdrawal import consequences
 #: A version's fingerprint as a sign-off stores it; anything else names none (and a NUL would
 #: be a database error on PostgreSQL).
 SHA256 = re.compile(r"[0-9a-f]{64}")
+NO_NAME = _l(
+    "Your account has no name, and a sign-off shows patients the signer’s name: ask an "
+    "admin to set it (Staff accounts), then sign."
+)
 
 # Clinicians and admins: front-desk staff neither read nor sign the rule book.
 rules_readers_only = allowed_if("may_read_rules")
@@ -64,7 +69,7 @@ def _page(form: SignOffForm | None = None, error: str | None = None, status: int
     if pending and pending["withdrawn"]:
         form = None
     elif form is None and choice.awaiting_signoff and current_user.is_clinician:
-        form = SignOffForm(sha256=shipped.base.sha256, name=current_user.name)
+        form = SignOffForm(sha256=shipped.base.sha256)
     return (
         render_template(
             "staff/rulebook/rules.html",
@@ -78,6 +83,7 @@ def _page(form: SignOffForm | None = None, error: str | None = None, status: int
             outcome_label=outcome_label,
             form=form,
             error=error,
+            registration_hint=registration_expected() if form is not None else "",
         ),
         status,
     )
@@ -106,7 +112,6 @@ def sign_rules():
     outcome = sign_deployed(
         current_user,
         form.password.data,
-        name=form.name.data,
         registration=form.registration.data,
         sha256=form.sha256.data or "",
     )
@@ -118,7 +123,7 @@ def sign_rules():
 
 def _refused(form: SignOffForm, refused: Refused):
     if refused.reason == "changed":
-        fresh = SignOffForm(sha256=deployed().base.sha256, name=form.name.data)
+        fresh = SignOffForm(sha256=deployed().base.sha256)
         fresh.registration.data = form.registration.data
         message = _(
             "The rule version changed while you were reviewing it. Review this one, then sign."
@@ -127,6 +132,11 @@ def _refused(form: SignOffForm, refused: Refused):
     if refused.reason == "wait":
         message = too_many_tries(refused.wait)
         return _page(form, message, 429)
+    if refused.reason == "registration":
+        form.registration.errors = [refused.message]
+        return _page(form, status=422)
+    if refused.reason == "no_name":
+        return _page(form, str(NO_NAME), 409)
     if refused.reason == "wrong_password":
         form.password.errors = [str(WRONG_PASSWORD)]
         return _page(form, status=401)

@@ -99,11 +99,11 @@ def test_a_withdrawn_version_cannot_be_signed_again(db_app):
     with db_app.app_context():
         user = db.session.scalar(select(StaffUser).filter_by(email="lead@clinic.test"))
         again = sign_deployed(
-            user, PASSWORD, name="Dr Ada", registration="GMC 1", sha256=deployed().base.sha256
+            user, PASSWORD, registration="GMC 7654321", sha256=deployed().base.sha256
         )
         assert again == Refused("withdrawn")
         with pytest.raises(SignRefused) as refused:
-            sign(signer_id=user.id, name="Dr Ada", registration="GMC 1", email=user.email)
+            sign(signer_id=user.id, name="Dr Ada", registration="GMC 7654321", email=user.email)
         assert refused.value.reason == "withdrawn"
         db.session.rollback()
     # The console's sign-off form is gone, and a form sent anyway is refused in words.
@@ -115,8 +115,7 @@ def test_a_withdrawn_version_cannot_be_signed_again(db_app):
         data={
             "csrf_token": csrf_token(page),
             "sha256": signed.sha256,
-            "name": "Dr Ada",
-            "registration": "GMC 1",
+            "registration": "GMC 7654321",
             "reviewed": "y",
             "password": PASSWORD,
         },

@@ -28,11 +28,11 @@ def signoff_count(app) -> int:
 
 
 def test_a_clinician_signs_at_the_terminal_with_their_password(db_app):
-    make_staff(db_app, "lead@clinic.test", role="clinician")
+    make_staff(db_app, "lead@clinic.test", role="clinician", name=SIGNER["name"])
     make_staff(db_app, "desk@clinic.test", role="staff")
     before = run(db_app, "status")
     assert "not signed off" in before.output and "not for patients" in before.output
-    sign = ["sign", "--name", SIGNER["name"], "--registration", SIGNER["registration"]]
+    sign = ["sign", "--registration", SIGNER["registration"]]
     refused = run(db_app, *sign, "desk@clinic.test", password=PASSWORD)
     assert refused.exit_code != 0 and "Only an active clinician" in refused.output
     wrong = run(db_app, *sign, "lead@clinic.test", password="not it")

@@ -134,10 +134,10 @@ def test_a_withdrawal_is_audited_as_a_sentence_and_shown_in_the_history(db_app):
     book = console.get("/staff/rules")
     words = text_of(book)
     assert f"Sign-off withdrawn: version {signed.version} no longer decides for patients." in words
-    assert "Sign-off withdrawn by Lead on " in words and LONG_REASON in words
+    assert f"Sign-off withdrawn by {SIGNER['name']} on " in words and LONG_REASON in words
     assert "Withdraw sign-off" not in words  # nothing left to withdraw
     [row] = withdrawn_rows(db_app)
-    assert (row.withdrawn_by_name, row.withdrawn_reason) == ("Lead", LONG_REASON)
+    assert (row.withdrawn_by_name, row.withdrawn_reason) == (SIGNER["name"], LONG_REASON)
     [audit] = withdrawal_audits(db_app)
     assert audit.staff_email == "lead@clinic.test"
     # The audit log writes it as one sentence, the reason whole.
