@@ -6,8 +6,8 @@ upgrade plus 90 days (the default life of a new token), not its creation date pl
 deployed, and an admin has 90 days to rotate or replace each token. Revoked tokens
 get the same date (they stay refused: revocation is checked first).
 
-Revision ID: 0010_api_token_expiry
-Revises: 0009_signoff_withdrawal
+Revision ID: 0011_api_token_expiry
+Revises: 0010_password_link_serial
 Create Date: 2026-12-07 10:00:00
 
 """
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0010_api_token_expiry"
-down_revision = "0009_signoff_withdrawal"
+revision = "0011_api_token_expiry"
+down_revision = "0010_password_link_serial"
 branch_labels = None
 depends_on = None
 
