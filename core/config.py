@@ -41,6 +41,8 @@ CLINIC_DEFAULTS = {
 #: keystrokes or a point-and-tap each (about 0.3 to 1.3 s), then typing a name and an
 #: address, takes 20 seconds or more (docs/security.md). A script takes under one.
 CONTACT_MIN_SECONDS = 15
+#: Confirmation emails to one address (leads/confirmation_limit.py).
+CONFIRMATION_EMAIL_LIMIT = "1 per hour"
 
 
 class ConfigError(RuntimeError):
@@ -220,7 +222,8 @@ def storage_settings() -> dict[str, Any]:
         "CONTACT_MIN_SECONDS": _int("CONTACT_MIN_SECONDS", CONTACT_MIN_SECONDS, least=0),
         # Confirmation emails to any one address (leads/confirmation_limit.py), however many
         # leads name it: the only message whose recipient a stranger types.
-        "RATELIMIT_CONFIRMATION_EMAIL": env("RATELIMIT_CONFIRMATION_EMAIL", "") or "1 per hour",
+        "RATELIMIT_CONFIRMATION_EMAIL": env("RATELIMIT_CONFIRMATION_EMAIL", "")
+        or CONFIRMATION_EMAIL_LIMIT,
         "RATELIMIT_SIGN_IN": env("RATELIMIT_SIGN_IN", "10 per minute"),
         "RATELIMIT_API": env("RATELIMIT_API", "120 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
@@ -355,7 +358,7 @@ def check_safe(config: dict[str, Any]) -> None:
     floor = config.get("CONTACT_MIN_SECONDS", CONTACT_MIN_SECONDS)
     if not isinstance(floor, int) or isinstance(floor, bool) or floor < 0:
         raise ConfigError(f"CONTACT_MIN_SECONDS must be a whole number, 0 or more, got {floor!r}")
-    _check_limit(config, "RATELIMIT_CONFIRMATION_EMAIL")
+    _check_limit(config, "RATELIMIT_CONFIRMATION_EMAIL", CONFIRMATION_EMAIL_LIMIT)
     _check_registration_pattern(config)
     longest_send = max(config.get("SMTP_TIMEOUT", 0), config.get("WEBHOOK_TIMEOUT", 0))
     if config.get("OUTBOX_LEASE_SECONDS", 300) <= 2 * longest_send:
@@ -404,11 +407,12 @@ def _check_webhook_transport(config: dict[str, Any]) -> None:
     )
 
 
-def _check_limit(config: dict[str, Any], name: str) -> None:
-    """A limit like "1 per hour" (the limits library's notation); empty: none (tests only)."""
+def _check_limit(config: dict[str, Any], name: str, default: str) -> None:
+    """A limit like "1 per hour" (the limits library's notation); empty: none (tests only);
+    absent: ``default``, as the environment would give it."""
     from limits import parse_many
 
-    raw = config.get(name)
+    raw = config.get(name, default)
     if raw == "" and config.get("TESTING"):
         return
     try:
