@@ -28,10 +28,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+import tempfile
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import IO
 
 from flask import Response
 from flask_babel import gettext as _
@@ -53,17 +55,19 @@ from web.language import LANGUAGE_NAMES
 
 
 @dataclass(frozen=True)
-class Table:
-    """The export's header and rows, every cell already text in the console's language."""
+class Columns:
+    """The export's header and how to write one lead's row, every cell text in the
+    console's language. Rows are made one lead at a time, so an export of any size is
+    written as it is read (see ``export_views``)."""
 
     header: list[str]
-    rows: list[list[str]]
+    row: Callable[[Lead], list[str]]
 
 
 Cell = Callable[[Lead], str]
 
 
-def lead_table(leads: Sequence[Lead]) -> Table:
+def lead_columns() -> Columns:
     """One row per lead; one column per question, headed by the question, between the work
     done and the notes."""
     zone = zone_name()
@@ -93,13 +97,13 @@ def lead_table(leads: Sequence[Lead]) -> Table:
     ]
     questions = [line.question for line in readable_answers({})]
     header = [name for name, _cell in before] + questions + [name for name, _cell in after]
-    rows = [
-        [cell(lead) for _name, cell in before]
-        + _answer_cells(lead)
-        + [cell(lead) for _name, cell in after]
-        for lead in leads
-    ]
-    return Table(header, rows)
+    first = [cell for _name, cell in before]
+    last = [cell for _name, cell in after]
+
+    def row(lead: Lead) -> list[str]:
+        return [cell(lead) for cell in first] + _answer_cells(lead) + [cell(lead) for cell in last]
+
+    return Columns(header, row)
 
 
 def clinic_clock(moment: datetime | None) -> str:
@@ -215,33 +219,66 @@ def safe_cell(value: object) -> str:
     return text
 
 
-def csv_bytes(table: Table) -> bytes:
+#: About how much of a file is sent at a time (one write to the connection).
+CHUNK = 64 * 1024
+
+
+def csv_chunks(header: list[str], rows: Iterable[list[str]]) -> Iterator[bytes]:
+    """The CSV as it is written: the byte-order mark and the header at once, then the rows,
+    sent whenever about ``CHUNK`` bytes have gathered (and after the last)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([safe_cell(name) for name in table.header])
-    for row in table.rows:
+    writer.writerow([safe_cell(name) for name in header])
+    yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    for row in rows:
         writer.writerow([safe_cell(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        if buffer.tell() >= CHUNK:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")
 
 
 #: Excel's limit for one cell's text; a longer one would make the file refuse to open.
 CELL_LIMIT = 32_767
 
 
-def xlsx_bytes(table: Table) -> bytes:
-    """The workbook: one sheet, the header bold and frozen, every cell text (never a formula)."""
+def xlsx_file(header: list[str], rows: Iterable[list[str]]) -> tuple[IO[bytes], int]:
+    """The workbook in a temporary file (at its start), and how many rows it holds: one
+    sheet, the header bold and frozen, every cell text (never a formula).
+
+    openpyxl's write-only mode writes each row to a temporary file of its own as it comes;
+    a workbook is a zip, finished only at its end, so it is sent once it is whole. The
+    file is deleted when closed (``file_chunks`` closes it once sent)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_title(_("Leads")))
     sheet.freeze_panes = "B2"
-    for index, name in enumerate(table.header, start=1):
+    for index, name in enumerate(header, start=1):
         sheet.column_dimensions[_column_letter(index)].width = min(max(len(name), 12), 40)
     bold = Font(bold=True)
-    sheet.append([_text_cell(sheet, name, font=bold) for name in table.header])
-    for row in table.rows:
+    sheet.append([_text_cell(sheet, name, font=bold) for name in header])
+    count = 0
+    for row in rows:
         sheet.append([_text_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        count += 1
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (returned open; file_chunks closes it)
+    try:
+        workbook.save(file)
+    except BaseException:
+        file.close()
+        raise
+    file.seek(0)
+    return file, count
+
+
+def file_chunks(file: IO[bytes]) -> Iterator[bytes]:
+    """A file's bytes, ``CHUNK`` at a time; the file is closed (and so deleted) after."""
+    with file:
+        while chunk := file.read(CHUNK):
+            yield chunk
 
 
 def _text_cell(sheet, value: str, font: Font | None = None) -> WriteOnlyCell:
@@ -271,18 +308,24 @@ MIMETYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-WRITERS: dict[str, Callable[[Table], bytes]] = {"csv": csv_bytes, "xlsx": xlsx_bytes}
 
 
-def download(table: Table, file_format: str, filename: str) -> Response:
-    return Response(
-        WRITERS[file_format](table),
-        mimetype=MIMETYPES[file_format],
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+def download(
+    body: Iterable[bytes], file_format: str, filename: str, length: int | None = None
+) -> Response:
+    """The file as an attachment, sent as ``body`` yields it (never stored by a cache).
+
+    nginx passes the CSV on as it comes (``X-Accel-Buffering: no``): the download starts
+    at once and nothing of it is kept in nginx's buffers or temporary files."""
+    headers = {
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store",
+    }
+    if length is None:
+        headers["X-Accel-Buffering"] = "no"
+    else:
+        headers["Content-Length"] = str(length)
+    return Response(body, mimetype=MIMETYPES[file_format], headers=headers)
 
 
 # --- the file's name ---------------------------------------------------------------
