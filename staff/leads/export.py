@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
 
-from flask import Response
+from flask import Response, g
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -46,6 +46,7 @@ from core.clinic_time import clinic_now, in_clinic_time, zone_name
 from leads.appointments import KIND_LABELS
 from leads.models import CONTACT_TIME_LABELS, Lead
 from leads.status import status_history
+from questionnaire.service import flow as questionnaire_flow
 from staff.console.answers import readable_answers, reason_lines
 from staff.console.labels import CALL_OUTCOME_LABELS, OUTCOME_LABELS, SOURCE_LABELS, STATUS_LABELS
 from web.formatting import local_datetime, phone_display
@@ -99,9 +100,10 @@ def lead_columns() -> Columns:
     header = [name for name, _cell in before] + questions + [name for name, _cell in after]
     first = [cell for _name, cell in before]
     last = [cell for _name, cell in after]
+    answer_cells = answer_words()
 
     def row(lead: Lead) -> list[str]:
-        return [cell(lead) for cell in first] + _answer_cells(lead) + [cell(lead) for cell in last]
+        return [cell(lead) for cell in first] + answer_cells(lead.answers) + [c(lead) for c in last]
 
     return Columns(header, row)
 
@@ -121,7 +123,14 @@ def spoken_time(moment: datetime) -> str:
 
 
 def _words(labels: Mapping[str, object], code: str) -> str:
-    return str(labels.get(code, code))
+    """A code's words in the request's language, each looked up once per request (an
+    export writes the same few thousands of times)."""
+    looked_up = g.setdefault("export_words", {})
+    key = (id(labels), code)
+    words = looked_up.get(key)
+    if words is None:
+        words = looked_up[key] = str(labels.get(code, code))
+    return words
 
 
 def _staff_name(user) -> str:
@@ -137,11 +146,37 @@ def _source(lead: Lead) -> str:
     return f"{words} ({lead.embed_origin})" if lead.embed_origin else words
 
 
-def _answer_cells(lead: Lead) -> list[str]:
-    """Each question's answer in words; a question the person was not shown says so."""
-    return [
-        line.answer if line.asked else _("(not asked)") for line in readable_answers(lead.answers)
+def answer_words() -> Callable[[Mapping[str, object]], list[str]]:
+    """Each question's answer in words, as ``readable_answers`` (staff/console/answers.py)
+    writes them; a question the person was not shown says so.
+
+    The questionnaire's words (every choice's label, yes, no) are looked up once for the
+    whole export here, where ``readable_answers`` looks each up again for every lead: the
+    export's rows would otherwise spend most of their time translating the same words.
+    tests/staff/leads/test_exports_at_scale.py checks both give the same words."""
+    yes, no, no_answer, not_asked = _("Yes"), _("No"), _("(no answer)"), _("(not asked)")
+    questions = [
+        (question, {choice.value: str(choice.label) for choice in question.choices})
+        for question in questionnaire_flow().questions
     ]
+
+    def cells(answers: Mapping[str, object]) -> list[str]:
+        written = []
+        for question, labels in questions:
+            value = answers.get(question.id)
+            if not question.is_shown(answers):
+                written.append(not_asked)
+            elif value is None:
+                written.append(no_answer)
+            elif question.kind == "multi" and isinstance(value, list):
+                written.append(", ".join(labels.get(str(v), str(v)) for v in value))
+            elif question.kind == "bool":
+                written.append(yes if value else no)
+            else:
+                written.append(labels.get(str(value), str(value)))
+        return written
+
+    return cells
 
 
 def _by(words: str, user) -> str:
