@@ -7,11 +7,26 @@ this one replaced), so the streaming changed nothing a clinic's import reads.
 
 from __future__ import annotations
 
+import csv
+import io
+import random
+import uuid
 from datetime import UTC, datetime, timedelta
 
+import openpyxl
+from flask_babel import gettext
+from sqlalchemy import insert, select, update
+
+from app import create_app
+from core.audit import AuditEvent
 from core.extensions import db
-from leads.models import Appointment, LeadNote
+from leads.consent import CONSENT_VERSION
+from leads.models import Appointment, Lead, LeadNote
+from staff.console.answers import readable_answers
+from staff.leads import export, export_views, search
 from tests.factories import make_lead, staff_client
+from tests.statements import recorded_statements
+from tests.support import BY_OUTCOME
 
 ZONE = "Asia/Kolkata"
 START = datetime(2026, 11, 30, 4, 35, tzinfo=UTC)  # 10:05 in Kolkata
@@ -91,6 +106,138 @@ def test_a_small_csv_export_is_byte_for_byte_what_it_was(app_factory):
     body = desk.get("/staff/leads.csv").data
     expected = PINNED.format(worked=worked, evil=evil, spanish=spanish).encode("utf-8")
     assert body == expected
+
+
+def store_leads(app, count: int, same_time: int = 1) -> None:
+    """``count`` leads written straight into the table (as ``make_lead(direct=True)`` writes
+    one), newest last; every ``same_time`` of them share one created_at, so batches end in
+    the middle of a tie (the list's order then goes by id)."""
+    rows = []
+    for index in range(count):
+        created = START + timedelta(minutes=index // same_time)
+        answers = dict(BY_OUTCOME["book_consultation"], age=18 + index % 50)
+        rows.append(
+            {
+                "flow_id": f"test-{uuid.uuid4()}", "name": f"Person {index}",
+                "email": f"person{index}@example.com", "phone": "+442079460958",
+                "contact_time": "morning", "message": "=1+1" if index % 7 == 0 else "",
+                "lang": "en", "source": "site", "consent_version": CONSENT_VERSION,
+                "consented_at": created, "created_at": created, "updated_at": created,
+                "answers": answers, "outcome": "book_consultation", "reasons": [],
+                "rulebase_version": "test", "rulebase_sha256": "0" * 64,
+            }
+        )  # fmt: skip
+    with app.app_context():
+        db.session.execute(insert(Lead), rows)
+        db.session.commit()
+
+
+def whole_in_memory_csv(app, client) -> bytes:
+    """The CSV as the export wrote it before it streamed: every lead loaded in one query,
+    then every row written (the same cells and writer)."""
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        leads = db.session.scalars(select(Lead).order_by(*search.ORDER)).all()
+        columns = export.lead_columns()
+        return b"".join(export.csv_chunks(columns.header, [columns.row(lead) for lead in leads]))
+
+
+def test_a_csv_of_thousands_of_leads_has_every_row_once_in_the_lists_order(
+    app_factory, monkeypatch
+):
+    app = app_factory(CLINIC_TIME_ZONE=ZONE)
+    admin = staff_client(app, "admin@clinic.test", role="admin")
+    store_leads(app, 3000, same_time=7)
+    monkeypatch.setattr(export_views, "BATCH", 500)  # 500 is no multiple of 7: ties are cut
+    body = admin.get("/staff/leads.csv").data
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    with app.app_context():
+        in_order = db.session.scalars(select(Lead.id).order_by(*search.ORDER)).all()
+    assert [int(row["Lead number"]) for row in rows] == in_order
+    assert len(in_order) == 3000
+    assert body == whole_in_memory_csv(app, admin)
+    with app.app_context():
+        (audited,) = db.session.scalars(
+            select(AuditEvent.data).where(AuditEvent.action == "export")
+        ).all()
+    assert audited == {"rows": 3000, "format": "csv", "filters": {}}
+
+
+def test_small_batches_cut_through_ties_and_filters_change_nothing(app_factory, monkeypatch):
+    app = app_factory()
+    admin = staff_client(app, "admin@clinic.test", role="admin")
+    store_leads(app, 60, same_time=4)
+    with app.app_context():
+        db.session.execute(update(Lead).where(Lead.id % 3 == 0).values(status="contacted"))
+        db.session.commit()
+        contacted = db.session.scalars(
+            select(Lead.id).where(Lead.status == "contacted").order_by(*search.ORDER)
+        ).all()
+    monkeypatch.setattr(export_views, "BATCH", 3)
+    rows = list(csv.DictReader(io.StringIO(admin.get("/staff/leads.csv?status=contacted").text)))
+    assert [int(row["\ufeffLead number"]) for row in rows] == contacted
+    _header, *sheet = openpyxl.load_workbook(
+        io.BytesIO(admin.get("/staff/leads.xlsx?status=contacted").data)
+    ).active.iter_rows(values_only=True)
+    assert [int(row[0]) for row in sheet] == contacted
+
+
+def test_the_queries_of_an_export_do_not_grow_with_its_leads(app_factory, monkeypatch):
+    """A few statements for every 500 leads (each batch: the leads, their notes with their
+    authors, their appointments), never one a lead."""
+    app = app_factory()
+    admin = staff_client(app, "admin@clinic.test", role="admin")
+    monkeypatch.setattr(export_views, "BATCH", 500)
+    made = []
+    for leads in (200, 1800):
+        store_leads(app, leads)
+        with app.app_context():
+            some = db.session.scalars(select(Lead.id).limit(50)).all()
+            for lead_id in some:  # notes by a member of staff, and appointments
+                db.session.add(LeadNote(lead_id=lead_id, author_id=admin.staff_id, text="Called."))
+                db.session.add(
+                    Appointment(
+                        lead_id=lead_id, starts_at=START + timedelta(days=2),
+                        kind="consultation", created_by_id=admin.staff_id,
+                    )
+                )  # fmt: skip
+            db.session.commit()
+        counts = {}
+        for file_format in ("csv", "xlsx"):
+            with recorded_statements(app) as statements:
+                assert admin.get(f"/staff/leads.{file_format}").status_code == 200
+            counts[file_format] = len(statements)
+        made.append(counts)
+    small, large = made  # 200 leads (one batch), then 2,000 (four full batches and an empty one)
+    for file_format in ("csv", "xlsx"):
+        assert large[file_format] - small[file_format] <= 3 * 3 + 1, (small, large)
+    assert large["csv"] < 40, large
+
+
+def test_the_answers_are_in_the_same_words_as_on_the_lead_page():
+    """``export.answer_words`` looks the words up once an export; ``readable_answers``
+    (the lead page) once a lead: both write every answer the same, in every language."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "AUTO_MIGRATE": False,
+                      "SQLALCHEMY_DATABASE_URI": "sqlite://"})  # fmt: skip
+    rng = random.Random(3)
+    answer_sets = [dict(answers) for answers in BY_OUTCOME.values()] + [{}]
+    for _ in range(200):
+        answers = dict(rng.choice(list(BY_OUTCOME.values())))
+        for name in rng.sample(sorted(answers), 4):
+            value = answers[name]
+            answers[name] = (
+                rng.choice([True, False, None]) if isinstance(value, bool)
+                else rng.choice([value, None, "unknown-code", ["rolling", "icepick"]])
+            )  # fmt: skip
+        answer_sets.append(answers)
+    for lang in ("en", "es"):
+        with app.test_request_context(headers={"Accept-Language": lang}):
+            cells = export.answer_words()
+            for answers in answer_sets:
+                expected = [
+                    line.answer if line.asked else gettext("(not asked)")
+                    for line in readable_answers(answers)
+                ]
+                assert cells(answers) == expected, answers
 
 
 PINNED = (  # the whole-in-memory export's CSV of small_set (lead numbers filled in)
