@@ -182,8 +182,8 @@ def test_small_batches_cut_through_ties_and_filters_change_nothing(app_factory, 
 
 
 def test_the_queries_of_an_export_do_not_grow_with_its_leads(app_factory, monkeypatch):
-    """A few statements for every 500 leads (each batch: the leads, their notes with their
-    authors, their appointments), never one a lead."""
+    """Three statements for every 500 leads (each batch: the leads, their notes, their
+    appointments), never one a lead."""
     app = app_factory()
     admin = staff_client(app, "admin@clinic.test", role="admin")
     monkeypatch.setattr(export_views, "BATCH", 500)
