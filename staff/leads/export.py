@@ -59,7 +59,8 @@ from web.language import LANGUAGE_NAMES
 class Columns:
     """The export's header and how to write one lead's row, every cell text in the
     console's language. Rows are made one lead at a time, so an export of any size is
-    written as it is read (see ``export_views``)."""
+    written as it is read. ``row`` reads a lead's attributes only: a mapped ``Lead``, or
+    a lead read as a plain row with its notes and appointments (``export_views``)."""
 
     header: list[str]
     row: Callable[[Lead], list[str]]
@@ -124,7 +125,7 @@ def spoken_time(moment: datetime) -> str:
 
 def _words(labels: Mapping[str, object], code: str) -> str:
     """A code's words in the request's language, each looked up once per request (an
-    export writes the same few thousands of times)."""
+    export writes the same few words thousands of times)."""
     looked_up = g.setdefault("export_words", {})
     key = (id(labels), code)
     words = looked_up.get(key)
