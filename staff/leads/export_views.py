@@ -119,7 +119,9 @@ def lead_batches(conditions: list[ColumnElement[bool]]) -> Iterator[list[SimpleN
         for row in db.session.execute(select(StaffUser.id, StaffUser.name, StaffUser.email))
     }
     query = select(Lead.__table__).where(*conditions).order_by(*search.ORDER)
-    streamed = db.session.execute(query, execution_options={"stream_results": True})
+    # yield_per, not stream_results alone: through the session, only yield_per keeps the
+    # result from being buffered whole (100 MB of Python objects at 20,000 leads on SQLite).
+    streamed = db.session.execute(query, execution_options={"yield_per": BATCH})
     try:
         for rows in streamed.partitions(BATCH):
             yield _with_notes_and_appointments(rows, staff)
