@@ -115,7 +115,8 @@ def test_an_export_of_thousands_of_leads_streams_through_nginx_within_the_worker
         assert [int(row["Lead number"]) for row in rows[:2]] == [LEADS, LEADS - 1]
         print(f"first byte {first_byte:.2f} s, all {LEADS} rows {total:.2f} s")
         assert total < WORKER_TIMEOUT, total
-        assert first_byte < 1 and first_byte < total / 2, (first_byte, total)
+        # Within a second on a quiet machine (0.11 s); up to 1.3 s seen while sharing it.
+        assert first_byte < 2 and first_byte < total / 2, (first_byte, total)
 
         workbook = stack.request(
             "GET", "/staff/leads.xlsx", headers={"Cookie": cookie}, source=me,
