@@ -28,12 +28,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+import tempfile
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import IO
 
-from flask import Response
+from flask import Response, g
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -44,6 +46,7 @@ from core.clinic_time import clinic_now, in_clinic_time, zone_name
 from leads.appointments import KIND_LABELS
 from leads.models import CONTACT_TIME_LABELS, Lead
 from leads.status import status_history
+from questionnaire.service import flow as questionnaire_flow
 from staff.console.answers import readable_answers, reason_lines
 from staff.console.labels import CALL_OUTCOME_LABELS, OUTCOME_LABELS, SOURCE_LABELS, STATUS_LABELS
 from web.formatting import local_datetime, phone_display
@@ -53,17 +56,20 @@ from web.language import LANGUAGE_NAMES
 
 
 @dataclass(frozen=True)
-class Table:
-    """The export's header and rows, every cell already text in the console's language."""
+class Columns:
+    """The export's header and how to write one lead's row, every cell text in the
+    console's language. Rows are made one lead at a time, so an export of any size is
+    written as it is read. ``row`` reads a lead's attributes only: a mapped ``Lead``, or
+    a lead read as a plain row with its notes and appointments (``export_views``)."""
 
     header: list[str]
-    rows: list[list[str]]
+    row: Callable[[Lead], list[str]]
 
 
 Cell = Callable[[Lead], str]
 
 
-def lead_table(leads: Sequence[Lead]) -> Table:
+def lead_columns() -> Columns:
     """One row per lead; one column per question, headed by the question, between the work
     done and the notes."""
     zone = zone_name()
@@ -93,13 +99,14 @@ def lead_table(leads: Sequence[Lead]) -> Table:
     ]
     questions = [line.question for line in readable_answers({})]
     header = [name for name, _cell in before] + questions + [name for name, _cell in after]
-    rows = [
-        [cell(lead) for _name, cell in before]
-        + _answer_cells(lead)
-        + [cell(lead) for _name, cell in after]
-        for lead in leads
-    ]
-    return Table(header, rows)
+    first = [cell for _name, cell in before]
+    last = [cell for _name, cell in after]
+    answer_cells = answer_words()
+
+    def row(lead: Lead) -> list[str]:
+        return [cell(lead) for cell in first] + answer_cells(lead.answers) + [c(lead) for c in last]
+
+    return Columns(header, row)
 
 
 def clinic_clock(moment: datetime | None) -> str:
@@ -117,7 +124,14 @@ def spoken_time(moment: datetime) -> str:
 
 
 def _words(labels: Mapping[str, object], code: str) -> str:
-    return str(labels.get(code, code))
+    """A code's words in the request's language, each looked up once per request (an
+    export writes the same few words thousands of times)."""
+    looked_up = g.setdefault("export_words", {})
+    key = (id(labels), code)
+    words = looked_up.get(key)
+    if words is None:
+        words = looked_up[key] = str(labels.get(code, code))
+    return words
 
 
 def _staff_name(user) -> str:
@@ -133,11 +147,37 @@ def _source(lead: Lead) -> str:
     return f"{words} ({lead.embed_origin})" if lead.embed_origin else words
 
 
-def _answer_cells(lead: Lead) -> list[str]:
-    """Each question's answer in words; a question the person was not shown says so."""
-    return [
-        line.answer if line.asked else _("(not asked)") for line in readable_answers(lead.answers)
+def answer_words() -> Callable[[Mapping[str, object]], list[str]]:
+    """Each question's answer in words, as ``readable_answers`` (staff/console/answers.py)
+    writes them; a question the person was not shown says so.
+
+    The questionnaire's words (every choice's label, yes, no) are looked up once for the
+    whole export here, where ``readable_answers`` looks each up again for every lead: the
+    export's rows would otherwise spend most of their time translating the same words.
+    tests/staff/leads/test_exports_at_scale.py checks both give the same words."""
+    yes, no, no_answer, not_asked = _("Yes"), _("No"), _("(no answer)"), _("(not asked)")
+    questions = [
+        (question, {choice.value: str(choice.label) for choice in question.choices})
+        for question in questionnaire_flow().questions
     ]
+
+    def cells(answers: Mapping[str, object]) -> list[str]:
+        written = []
+        for question, labels in questions:
+            value = answers.get(question.id)
+            if not question.is_shown(answers):
+                written.append(not_asked)
+            elif value is None:
+                written.append(no_answer)
+            elif question.kind == "multi" and isinstance(value, list):
+                written.append(", ".join(labels.get(str(v), str(v)) for v in value))
+            elif question.kind == "bool":
+                written.append(yes if value else no)
+            else:
+                written.append(labels.get(str(value), str(value)))
+        return written
+
+    return cells
 
 
 def _by(words: str, user) -> str:
@@ -215,33 +255,66 @@ def safe_cell(value: object) -> str:
     return text
 
 
-def csv_bytes(table: Table) -> bytes:
+#: About how much of a file is sent at a time (one write to the connection).
+CHUNK = 64 * 1024
+
+
+def csv_chunks(header: list[str], rows: Iterable[list[str]]) -> Iterator[bytes]:
+    """The CSV as it is written: the byte-order mark and the header at once, then the rows,
+    sent whenever about ``CHUNK`` bytes have gathered (and after the last)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([safe_cell(name) for name in table.header])
-    for row in table.rows:
+    writer.writerow([safe_cell(name) for name in header])
+    yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    for row in rows:
         writer.writerow([safe_cell(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        if buffer.tell() >= CHUNK:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")
 
 
 #: Excel's limit for one cell's text; a longer one would make the file refuse to open.
 CELL_LIMIT = 32_767
 
 
-def xlsx_bytes(table: Table) -> bytes:
-    """The workbook: one sheet, the header bold and frozen, every cell text (never a formula)."""
+def xlsx_file(header: list[str], rows: Iterable[list[str]]) -> tuple[IO[bytes], int]:
+    """The workbook in a temporary file (at its start), and how many rows it holds: one
+    sheet, the header bold and frozen, every cell text (never a formula).
+
+    openpyxl's write-only mode writes each row to a temporary file of its own as it comes;
+    a workbook is a zip, finished only at its end, so it is sent once it is whole. The
+    file is deleted when closed (``file_chunks`` closes it once sent)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_title(_("Leads")))
     sheet.freeze_panes = "B2"
-    for index, name in enumerate(table.header, start=1):
+    for index, name in enumerate(header, start=1):
         sheet.column_dimensions[_column_letter(index)].width = min(max(len(name), 12), 40)
     bold = Font(bold=True)
-    sheet.append([_text_cell(sheet, name, font=bold) for name in table.header])
-    for row in table.rows:
+    sheet.append([_text_cell(sheet, name, font=bold) for name in header])
+    count = 0
+    for row in rows:
         sheet.append([_text_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        count += 1
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (returned open; file_chunks closes it)
+    try:
+        workbook.save(file)
+    except BaseException:
+        file.close()
+        raise
+    file.seek(0)
+    return file, count
+
+
+def file_chunks(file: IO[bytes]) -> Iterator[bytes]:
+    """A file's bytes, ``CHUNK`` at a time; the file is closed (and so deleted) after."""
+    with file:
+        while chunk := file.read(CHUNK):
+            yield chunk
 
 
 def _text_cell(sheet, value: str, font: Font | None = None) -> WriteOnlyCell:
@@ -271,18 +344,27 @@ MIMETYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-WRITERS: dict[str, Callable[[Table], bytes]] = {"csv": csv_bytes, "xlsx": xlsx_bytes}
 
 
-def download(table: Table, file_format: str, filename: str) -> Response:
-    return Response(
-        WRITERS[file_format](table),
-        mimetype=MIMETYPES[file_format],
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+def download(
+    body: Iterable[bytes], file_format: str, filename: str, length: int | None = None
+) -> Response:
+    """The file as an attachment, sent as ``body`` yields it (never stored by a cache).
+
+    Left to nginx's buffering on purpose (no ``X-Accel-Buffering: no``): nginx passes each
+    chunk on to the browser as it arrives (the first bytes leave at once; nothing waits
+    for the whole file), and when the browser reads slower than the export is written it
+    keeps the rest in its temporary file, so the gunicorn worker is free as soon as the
+    file is written, however slow the download. Unbuffered, a slow download would hold a
+    sync worker for its whole length, and past gunicorn's worker timeout the worker
+    would be killed mid-file."""
+    headers = {
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store",
+    }
+    if length is not None:
+        headers["Content-Length"] = str(length)
+    return Response(body, mimetype=MIMETYPES[file_format], headers=headers)
 
 
 # --- the file's name ---------------------------------------------------------------

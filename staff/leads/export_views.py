@@ -4,24 +4,58 @@ Both need the permission to export (``export_allowed``, the list's own). Each
 download is one ``export`` audit row with what was exported as data: how many
 rows, which file format, which filters; never a search's words (a name or email
 typed in the box is a person's detail, and the audit log holds none).
+
+A busy clinic has 100,000 leads, so neither file is ever held whole in memory. The
+leads are read by one query in the list's order, newest first, streamed from the
+database (a server-side cursor on PostgreSQL; SQLite's cursor steps through its
+rows) ``BATCH`` at a time, each batch's notes and appointments read for the whole
+batch (two queries a batch, never one a lead; see ``lead_batches``), and each row is
+written as it is made. (Not keyset pages over (created_at, id): without statistics
+SQLite's planner reads the list's conditions by the index of ``merged_into_id`` and
+sorts the whole table again for every page, 0.8 to 1.6 s a page at 100,000 leads.)
+
+- The CSV streams: its header leaves at once, then the rows as they are written
+  (``export.csv_chunks``), while the next batch is read.
+- The workbook is written row by row by openpyxl's write-only mode into a temporary
+  file, and sent from that file once finished (a workbook is a zip: nothing of it can
+  be read before its end).
+
+The audit row and its count. The row is written and committed before the first
+byte of the file leaves, in a transaction of its own: nothing is sent that is not
+logged, and a download cut short (the person closes the tab, the connection drops)
+leaves no transaction half-written, since only reads follow the commit.
+- For the workbook, ``rows`` is the number of rows written into the finished file.
+- For the CSV, ``rows`` is a ``COUNT`` of the same filters, taken just before the
+  stream starts; a lead stored while the file streams is newer than its first row
+  and is not in it, but one deleted or merged meanwhile is counted and not sent.
+An export that fails before its first byte (the count or the workbook) is not logged;
+one cut short is logged with the rows it was going to hold.
 """
 
 from __future__ import annotations
 
-from flask import Response
-from sqlalchemy.orm import joinedload, selectinload
+from collections.abc import Iterator
+from types import SimpleNamespace
+
+from flask import Response, stream_with_context
+from sqlalchemy import ColumnElement, func, select
 
 from core.extensions import db
-from leads.models import Lead, LeadNote
+from leads.models import Appointment, Lead, LeadNote
 from staff.console.audit import record
 from staff.console.blueprint import bp
 from staff.console.filters import filter_args, filters_from_query
 from staff.console.lead_filters import LeadFilterForm
 from staff.leads import export, search
 from staff.leads.list_views import export_allowed
+from staff.models import StaffUser
 
 #: What the audit log keeps of a search in place of its words.
 SEARCH_NOT_KEPT = "…"
+
+#: Leads taken from the streamed query at a time; each batch adds two queries (their
+#: notes; their appointments). One query before them reads the staff's names.
+BATCH = 500
 
 
 @bp.get("/leads.csv")
@@ -38,23 +72,83 @@ def export_xlsx() -> Response:
 
 def _export(file_format: str) -> Response:
     form = filters_from_query(LeadFilterForm)
-    query = search.filtered_leads(form).options(
-        joinedload(Lead.entered_by),
-        joinedload(Lead.assigned_to),
-        selectinload(Lead.notes).joinedload(LeadNote.author),
-        selectinload(Lead.appointments),
-    )
-    leads = db.session.scalars(query).unique().all()
+    conditions = search.filter_conditions(form)
     filters = filter_args(form)
-    # Written before the audit row is committed: a file that fails is not logged as sent.
-    response = export.download(
-        export.lead_table(leads), file_format, export.file_name(filters, file_format)
+    name = export.file_name(filters, file_format)
+    columns = export.lead_columns()
+    rows = (columns.row(lead) for batch in lead_batches(conditions) for lead in batch)
+    if file_format == "xlsx":
+        file, count = export.xlsx_file(columns.header, rows)
+        try:
+            length = file.seek(0, 2)
+            file.seek(0)
+            _audit(file_format, filters, count)
+        except BaseException:
+            file.close()
+            raise
+        return export.download(export.file_chunks(file), file_format, name, length)
+    count = db.session.scalar(select(func.count()).select_from(Lead).where(*conditions))
+    _audit(file_format, filters, count)
+    return export.download(
+        stream_with_context(export.csv_chunks(columns.header, rows)), file_format, name
     )
+
+
+def _audit(file_format: str, filters: dict[str, str], count: int) -> None:
+    """The export's audit row, committed before the file's first byte (see above)."""
     audited = {name: SEARCH_NOT_KEPT if name == "q" else value for name, value in filters.items()}
     record(
         "export",
-        detail=f"{len(leads)} leads as {file_format}; filters {audited}",
-        data={"rows": len(leads), "format": file_format, "filters": audited},
+        detail=f"{count} leads as {file_format}; filters {audited}",
+        data={"rows": count, "format": file_format, "filters": audited},
     )
     db.session.commit()
-    return response
+
+
+def lead_batches(conditions: list[ColumnElement[bool]]) -> Iterator[list[SimpleNamespace]]:
+    """The leads matching ``conditions`` in the list's order (``search.ORDER``), ``BATCH``
+    at a time, each with what its row shows loaded for the whole batch.
+
+    Read as plain rows, not ORM objects (loading 100,000 mapped leads with their notes
+    cost as much as writing their rows): each lead is a namespace with the lead's
+    columns, ``notes`` (oldest first, each with its ``author``), ``appointments``
+    (soonest first), ``entered_by`` and ``assigned_to``, which is all ``export`` reads.
+    The staff are read once for the whole export (a clinic has a few dozen)."""
+    staff = {
+        row.id: SimpleNamespace(name=row.name, email=row.email)
+        for row in db.session.execute(select(StaffUser.id, StaffUser.name, StaffUser.email))
+    }
+    query = select(Lead.__table__).where(*conditions).order_by(*search.ORDER)
+    # yield_per, not stream_results alone: through the session, only yield_per keeps the
+    # result from being buffered whole (100 MB of Python objects at 20,000 leads on SQLite).
+    streamed = db.session.execute(query, execution_options={"yield_per": BATCH})
+    try:
+        for rows in streamed.partitions(BATCH):
+            yield _with_notes_and_appointments(rows, staff)
+    finally:
+        streamed.close()  # also when the download is cut short
+
+
+def _with_notes_and_appointments(rows, staff: dict[int, SimpleNamespace]) -> list[SimpleNamespace]:
+    """One batch of lead rows as namespaces, with their notes and appointments."""
+    leads = {}
+    for row in rows:
+        lead = SimpleNamespace(**row._mapping, notes=[], appointments=[])
+        lead.entered_by = staff.get(lead.entered_by_id)
+        lead.assigned_to = staff.get(lead.assigned_to_id)
+        leads[lead.id] = lead
+    ids = list(leads)
+    for row in db.session.execute(
+        select(LeadNote.__table__)
+        .where(LeadNote.lead_id.in_(ids))
+        .order_by(LeadNote.created_at, LeadNote.id)
+    ):
+        note = SimpleNamespace(**row._mapping, author=staff.get(row.author_id))
+        leads[row.lead_id].notes.append(note)
+    for row in db.session.execute(
+        select(Appointment.__table__)
+        .where(Appointment.lead_id.in_(ids))
+        .order_by(Appointment.starts_at, Appointment.id)
+    ):
+        leads[row.lead_id].appointments.append(SimpleNamespace(**row._mapping))
+    return list(leads.values())
