@@ -1,5 +1,5 @@
 """A busy clinic's export through the production stack: nginx in front of gunicorn, with
-gunicorn's worker timeout scaled down from its 30 s to 10 s.
+gunicorn's worker timeout scaled down from its 30 s to 20 s.
 
 The whole-in-memory export took longer than the worker timeout at about 20,000 leads,
 and the worker was killed mid-export. Here 4,000 leads must come through nginx within
@@ -30,7 +30,9 @@ from tests.support import BY_OUTCOME
 
 EMAIL, PASSWORD = "exporter@clinic.example", "a long enough password"
 LEADS = 4_000
-WORKER_TIMEOUT = 10  # seconds; the shipped unit leaves gunicorn's default, 30
+# Seconds; the shipped unit leaves gunicorn's default, 30. Not lower: the workbook of
+# 4,000 leads takes about 4 s on a quiet machine, and the suite shares its cores.
+WORKER_TIMEOUT = 20
 
 
 def cookies_of(answer) -> str:
