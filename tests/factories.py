@@ -51,6 +51,7 @@ def make_lead(
     outcome: str = "book_consultation",
     lang: str = "en",
     source: str = "site",
+    status: str = "new",
     direct: bool = False,
     notes: tuple[str, ...] = (),
     notifications: tuple[str, ...] = (),
@@ -58,7 +59,8 @@ def make_lead(
     **columns,
 ) -> int:
     """A stored lead's id: from ``contact`` (default PERSON; ``name``, ``email``, ``phone``,
-    ``message`` change one field), whose answers gave ``outcome``.
+    ``message`` change one field), whose answers gave ``outcome``, starting at ``status``
+    (as phone intake starts one "contacted").
 
     Stored as the contact form stores one (its decision in ``lang``, consent,
     notifications, counters), or with ``direct`` as a row written as it is (no
@@ -87,6 +89,7 @@ def make_lead(
                 message=person.message,
                 lang=lang,
                 source=source,
+                status=status,
                 consent_version=CONSENT_VERSION,
                 consented_at=utcnow(),
                 answers=dict(answers),
@@ -106,6 +109,7 @@ def make_lead(
                 contact=person,
                 lang=lang,
                 source=source,
+                status=status,
             ).lead_id
         for text in notes:
             db.session.add(LeadNote(lead_id=lead_id, text=text))

@@ -9,18 +9,15 @@ server, so the panel says nothing is emailed).
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, time, timedelta
 
-import rules
 from core import clinic_settings
 from core.clinic_time import clinic_now, from_clinic_clock
 from core.extensions import db
 from leads import appointments
-from leads.capture import capture_lead
 from leads.models import Contact, Lead
 from tests.browser.pages import PageState, once, signed_in_cookies, staff
-from tests.support import BY_OUTCOME
+from tests.factories import make_lead
 
 PERSON = Contact(
     name="Maya Booking",
@@ -34,16 +31,7 @@ BOOKING_TOOL = "https://calendly.com/skin-clinic/consultation?name={name}&email=
 
 def _lead(server, key: str) -> int:
     def make() -> int:
-        answers = BY_OUTCOME["book_consultation"]
-        with server.app.app_context():
-            captured = capture_lead(
-                flow_id=f"browser-appointments-{uuid.uuid4()}",
-                answers=answers,
-                decision=rules.evaluate(answers, "en"),
-                contact=PERSON,
-                lang="en",
-            )
-            return captured.lead_id
+        return make_lead(server.app, contact=PERSON)
 
     return once(server, f"appointments-{key}", make)
 

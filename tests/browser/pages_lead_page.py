@@ -9,19 +9,16 @@ their notes (so "Correct this note" shows, as it does for a note's author).
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 from sqlalchemy import select
 
-import rules
 from core.dbtypes import utcnow
 from core.extensions import db
-from leads.capture import capture_lead
 from leads.models import Contact, Lead, LeadNote
 from staff.models import StaffUser
 from tests.browser.pages import STAFF_EMAIL, PageState, once, signed_in_cookies, staff
-from tests.support import BY_OUTCOME
+from tests.factories import make_lead
 
 PERSON = Contact(
     name="Lucía Ejemplo",
@@ -39,29 +36,29 @@ def _worked_lead(page, server, key: str, follow_up: timedelta) -> int:
     def make() -> int:
         with server.app.app_context():
             me = db.session.scalar(select(StaffUser).where(StaffUser.email == STAFF_EMAIL))
-            answers = BY_OUTCOME["clinician_review"]
-            captured = capture_lead(
-                flow_id=f"browser-lead-page-{uuid.uuid4()}",
-                answers=answers,
-                decision=rules.evaluate(answers, "es"),
-                contact=PERSON,
-                lang="es",
-            )
-            lead = db.session.get(Lead, captured.lead_id)
-            lead.assigned_to_id = me.id
-            lead.follow_up_at = utcnow() + follow_up
+            me_id = me.id
+        lead_id = make_lead(
+            server.app,
+            contact=PERSON,
+            outcome="clinician_review",
+            lang="es",
+            assigned_to_id=me_id,
+            follow_up_at=utcnow() + follow_up,
+        )
+        with server.app.app_context():
+            lead = db.session.get(Lead, lead_id)
             db.session.add_all(
                 [
                     LeadNote(
                         lead_id=lead.id,
-                        author_id=me.id,
+                        author_id=me_id,
                         kind="call",
                         call_outcome="no_answer",
                         text="No answer; try after 4pm.",
                     ),
                     LeadNote(
                         lead_id=lead.id,
-                        author_id=me.id,
+                        author_id=me_id,
                         kind="note",
                         text="Asked about the cost of three sessions.",
                     ),

@@ -7,21 +7,17 @@ arrives at a real SMTP server with its calendar file.
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import pytest
 from icalendar import Calendar
 
-import rules
 from app import create_app
 from core.clinic_time import clinic_now
 from core.extensions import db
-from leads.capture import capture_lead
 from leads.models import Appointment, Contact
-from tests.factories import PASSWORD, make_staff
+from tests.factories import PASSWORD, make_lead, make_staff
 from tests.services import SmtpServer
-from tests.support import BY_OUTCOME
 
 PERSON = Contact("Zoë Example", "zoe@example.com", "+442079460958", "morning", "")
 
@@ -42,16 +38,7 @@ def clinic_server(tmp_path, live_server_class):
         instance_path=str(tmp_path),
     )
     make_staff(app, "cora@example.com", name="Cora Coordinator")
-    answers = BY_OUTCOME["book_consultation"]
-    with app.app_context():
-        lead_id = capture_lead(
-            flow_id=f"browser-appointment-{uuid.uuid4()}",
-            answers=answers,
-            decision=rules.evaluate(answers, "en"),
-            contact=PERSON,
-            lang="en",
-            status="contacted",
-        ).lead_id
+    lead_id = make_lead(app, contact=PERSON, status="contacted")
     with live_server_class(app) as server:
         yield server, smtp, lead_id
     smtp.stop()

@@ -8,40 +8,30 @@ morning's work exported as an Excel workbook that says all of it in words.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, time, timedelta
 
 import openpyxl
 import pytest
-from sqlalchemy import update
 
-import rules
 from app import create_app
 from core.clinic_time import clinic_now, from_clinic_clock
 from core.dbtypes import utcnow
 from core.extensions import db
-from leads.capture import capture_lead
-from leads.models import Appointment, Contact, Lead
+from leads.models import Appointment, Lead
 from staff.models import StaffUser
-from tests.factories import PASSWORD, make_staff
-from tests.support import HEALTHY
+from tests.factories import PASSWORD, make_lead, make_staff
 
 
 def _lead(app, name: str, email: str, lang: str = "en", hours_ago: int = 0) -> int:
-    with app.app_context():
-        lead_id = capture_lead(
-            flow_id=f"morning-{uuid.uuid4()}",
-            answers=HEALTHY,
-            decision=rules.evaluate(HEALTHY, lang),
-            contact=Contact(name, email, "+34912345678" if lang == "es" else "", "morning", ""),
-            lang=lang,
-        ).lead_id
-        moment = utcnow() - timedelta(hours=hours_ago)
-        db.session.execute(
-            update(Lead).where(Lead.id == lead_id).values(created_at=moment, updated_at=moment)
-        )
-        db.session.commit()
-        return lead_id
+    return make_lead(
+        app,
+        name=name,
+        email=email,
+        phone="+34912345678" if lang == "es" else "",
+        message="",
+        lang=lang,
+        created_at=utcnow() - timedelta(hours=hours_ago),
+    )
 
 
 @pytest.fixture

@@ -4,19 +4,15 @@ without JavaScript)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, time, timedelta
 
 import pytest
 
-import rules
 from app import create_app
 from core.clinic_time import clinic_now, from_clinic_clock
 from core.extensions import db
-from leads.capture import capture_lead
 from leads.models import Contact, Lead, LeadNote
-from tests.factories import PASSWORD, make_staff
-from tests.support import BY_OUTCOME
+from tests.factories import PASSWORD, make_lead, make_staff
 from web.formatting import local_datetime
 
 PHONE = {"width": 375, "height": 812}
@@ -40,15 +36,7 @@ def clinic(tmp_path, live_server_class):
         instance_path=str(tmp_path),
     )
     make_staff(app, "cora@example.com", name="Cora Coordinator")
-    with app.app_context():
-        answers = BY_OUTCOME["clinician_review"]
-        lead_id = capture_lead(
-            flow_id=f"browser-{uuid.uuid4()}",
-            answers=answers,
-            decision=rules.evaluate(answers, "en"),
-            contact=PERSON,
-            lang="en",
-        ).lead_id
+    lead_id = make_lead(app, contact=PERSON, outcome="clinician_review")
     with live_server_class(app) as server:
         yield server, lead_id
 

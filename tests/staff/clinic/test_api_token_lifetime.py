@@ -15,14 +15,9 @@ from core.dbtypes import utcnow
 from core.extensions import db
 from staff.models import StaffUser
 from tests.api_token_support import bearer, make_token
-from tests.factories import make_lead, make_staff, post_form, staff_client
+from tests.factories import make_lead, make_staff, post_form
 
 PAGE = "/staff/admin/api-tokens"
-
-
-@pytest.fixture
-def admin(db_app):
-    return staff_client(db_app, "admin@clinic.test", role="admin", name="Ada Admin")
 
 
 def shown_token(html: str) -> str:

@@ -17,12 +17,6 @@ from tests.factories import csrf_token, make_lead, post_form, staff_client
 PAGE = "/staff/admin/api-tokens"
 
 
-@pytest.fixture
-def admin(db_app):
-    client = staff_client(db_app, "admin@clinic.test", role="admin", name="Ada Admin")
-    return client
-
-
 def shown_token(html: str) -> str:
     match = re.search(r'id="new-token" value="(sk_[A-Za-z0-9_-]+)"', html)
     assert match, "the new token is not shown"
