@@ -51,6 +51,7 @@ def test_an_admin_edits_a_colleague_who_then_sets_a_password_with_a_link(
     page.get_by_label("Role").select_option("clinician")
     page.get_by_text("May export leads as CSV").click()
     page.get_by_role("button", name="Save changes").click()
+    page.wait_for_load_state()  # the page the click led to, loaded
     assert f"The changes to {COLLEAGUE} are saved." in page.content()
     row = page.get_by_role("row").filter(has_text=COLLEAGUE)
     assert "Cole Leaguer" in row.inner_text() and "Clinician" in row.inner_text()
@@ -80,6 +81,7 @@ def test_an_admin_edits_a_colleague_who_then_sets_a_password_with_a_link(
     page.get_by_label("New password (at least 12 characters)").fill(CHOSEN)
     page.get_by_label("New password again").fill(CHOSEN)
     page.get_by_role("button", name="Set password").click()
+    page.wait_for_load_state()  # the page the click led to, loaded
     assert "Your password is set. Sign in with it." in page.content()
     page.get_by_label("Email").fill(COLLEAGUE)
     page.get_by_label("Password").fill(CHOSEN)

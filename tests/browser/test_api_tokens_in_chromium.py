@@ -62,11 +62,13 @@ def test_an_admin_creates_a_token_a_program_uses_it_then_revocation_stops_it(
 
     # Shown once: the list, opened again, no longer holds it, and the use is recorded.
     page.get_by_role("link", name="API tokens").click()
+    page.wait_for_load_state()  # the page the click led to, loaded
     assert token not in page.content() and token[:10] in page.content()
     assert page.get_by_role("cell", name="Never").count() == 0
 
     page.get_by_role("link", name="Revoke… Clinic CRM").click()
     page.get_by_role("button", name="Yes, revoke “Clinic CRM”").click()
+    page.wait_for_load_state()  # the page the click led to, loaded
     assert page.get_by_role("cell", name="Revoked").count() or "Revoked" in page.content()
     page.screenshot(path=artifacts / "api-token-revoked.png", full_page=True)
 

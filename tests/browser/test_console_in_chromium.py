@@ -93,11 +93,13 @@ def test_ask_to_be_contacted_then_staff_work_the_lead(browser, lead_server, arti
     page.get_by_role("button", name="Filter").click()
     page.screenshot(path=artifacts / f"console-list-{tag}.png", full_page=True)
     page.get_by_role("link", name="Zoë Example").first.click()
+    page.wait_for_load_state()  # the page the click led to, loaded
     assert page.get_by_role("cell", name="R-cold-sores").count() or "cold" in page.content()
     page.get_by_label("Change status to").select_option("contacted")
     page.get_by_role("button", name="Save status").click()
     page.get_by_label("Add a note").fill("Called; review booked for Tuesday.")
     page.get_by_role("button", name="Add note").click()
+    page.wait_for_load_state()  # the page the click led to, loaded
     assert "Called; review booked for Tuesday." in page.content()
     assert page.locator(".pipeline .current").inner_text() == "Contacted"
     page.screenshot(path=artifacts / f"console-detail-{tag}.png", full_page=True)
