@@ -46,6 +46,7 @@ def finish_questionnaire(page, base_url: str, answers: dict) -> None:
         page.get_by_role(
             "button", name="See my result" if number == len(STEPS) else "Continue"
         ).click()
+    page.wait_for_load_state()  # the result page, loaded (without JavaScript, a navigation)
 
 
 @pytest.mark.browser
