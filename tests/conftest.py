@@ -139,10 +139,13 @@ def shipped() -> RuleBase:
 # --- Parallel runs (pytest-xdist, scripts/test's -n) ---------------------------------
 
 #: Tests that share one outside resource run on one worker, one after another: the
-#: production stack (one nginx and its instances, Redis database 14), and the tests that
-#: empty Redis database 15 between them. Everything else is free to spread: each worker
-#: has its own PostgreSQL schema, SQLite files, live server and ports.
+#: production stack (one nginx and its instances, Redis database 14), the tests that
+#: empty Redis database 15 between them, and the browser tests (two Chromiums on two
+#: cores made no-JavaScript navigations race their checks; one runs them while the other
+#: worker takes the rest). Everything else is free to spread: each worker has its own
+#: PostgreSQL schema, SQLite files, live server and ports.
 SERIAL_GROUPS = {
+    "tests/browser/": "chromium",
     "tests/deploy/": "production-stack",
     "tests/leads/test_leads_cli_and_limits.py": "redis-15",
     "tests/leads/test_contact_fair_limits.py": "redis-15",
