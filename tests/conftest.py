@@ -152,10 +152,24 @@ SERIAL_GROUPS = {
 }
 
 
-def pytest_collection_modifyitems(config, items):
-    root = config.rootpath
-    for item in items:
-        where = item.path.relative_to(root).as_posix()
-        for prefix, group in SERIAL_GROUPS.items():
-            if where.startswith(prefix):
-                item.add_marker(pytest.mark.xdist_group(group))
+def serial_group(nodeid: str) -> str | None:
+    """The outside resource a test shares with others, if any (by where the test lives)."""
+    for prefix, group in SERIAL_GROUPS.items():
+        if nodeid.startswith(prefix):
+            return group
+    return None
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's "loadgroup", grouping by SERIAL_GROUPS rather than by xdist_group marks.
+
+    Why not marks: pytest 9 keeps a node's id where xdist 3.8 no longer writes the
+    group suffix, so marked tests were spread over every worker (seen in CI).
+    """
+    from xdist.scheduler import LoadGroupScheduling
+
+    class SharedResourceScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return serial_group(nodeid) or nodeid
+
+    return SharedResourceScheduling(config, log)
