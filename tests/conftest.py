@@ -160,6 +160,7 @@ def serial_group(nodeid: str) -> str | None:
     return None
 
 
+@pytest.hookimpl(optionalhook=True)  # the hook exists only when xdist is loaded
 def pytest_xdist_make_scheduler(config, log):
     """xdist's "loadgroup", grouping by SERIAL_GROUPS rather than by xdist_group marks.
 
