@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Locator, Page
 
 from app import create_app
 from tests.browser.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer
@@ -37,8 +38,38 @@ def playwright():
         pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as driver:
+    with sync_playwright() as driver, pytest.MonkeyPatch.context() as patch:
+        for owner, name in ACTIONS_THAT_MAY_NAVIGATE:
+            patch.setattr(owner, name, _settling(getattr(owner, name)))
         yield driver
+
+
+def _page_of(target):
+    return target if isinstance(target, Page) else target.page
+
+
+def _settling(action):
+    """The action, then a wait until the page it may have opened has loaded.
+
+    Why: Playwright returns from a click once a navigation it started has *committed*;
+    with JavaScript off, a form post then leaves a document still being parsed, and a
+    check read at once (``is_visible``, ``evaluate``, ``content``) raced it in CI. When
+    nothing navigated, the current page has long loaded and the wait returns at once.
+    """
+
+    def act(target, *args, **kwargs):
+        result = action(target, *args, **kwargs)
+        _page_of(target).wait_for_load_state()
+        return result
+
+    return act
+
+
+ACTIONS_THAT_MAY_NAVIGATE = [
+    (owner, name)
+    for owner in (Locator, Page)
+    for name in ("click", "dblclick", "press", "check", "tap")
+]
 
 
 @pytest.fixture(scope="session")
