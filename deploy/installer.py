@@ -193,6 +193,11 @@ class Installer:
         self.change(f"{system_path} removed ({why})")
         return True
 
+    @property
+    def staging(self) -> list[str]:
+        """certbot's test certificates (a throwaway server: no rate limit, not trusted)."""
+        return ["--test-cert"] if self.options.certbot_staging else []
+
     # --- the steps ------------------------------------------------------------------
 
     def check_system(self) -> None:
@@ -358,7 +363,7 @@ class Installer:
             self.run(["systemctl", "stop", "nginx"], "port 80 for certbot's own server")
             self.run(
                 ["certbot", "certonly", "--standalone", "--non-interactive", "--agree-tos",
-                 "-m", self.options.email, "-d", self.options.host],
+                 "-m", self.options.email, "-d", self.options.host, *self.staging],
                 "the first certificate, from Let's Encrypt",
             )  # fmt: skip
         return live / "fullchain.pem", live / "privkey.pem"
@@ -385,7 +390,8 @@ class Installer:
             # The renewals go through the running site (port 80 serves the challenge).
             self.run(
                 ["certbot", "certonly", "--webroot", "-w", str(WEBROOT), "-d", self.options.host,
-                 "--force-renewal", "--non-interactive", "--deploy-hook", "systemctl reload nginx"],
+                 "--force-renewal", "--non-interactive", "--deploy-hook", "systemctl reload nginx",
+                 *self.staging],
                 "renewals through the site from now on (Debian's certbot.timer runs them)",
             )  # fmt: skip
 
@@ -570,6 +576,9 @@ def parse(arguments: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--release", default=str(SOURCE), help="the release to install (this one)")
     parser.add_argument("--certificate", help="the clinic's certificate (full chain), no certbot")
     parser.add_argument("--key", help="its private key")
+    parser.add_argument(
+        "--certbot-staging", action="store_true", help="Let's Encrypt's test certificates"
+    )
     parser.add_argument("--admin-email", help="the first admin account (asked when missing)")
     parser.add_argument("--admin-name", help="its holder's name")
     parser.add_argument("--non-interactive", action="store_true", help="never ask; leave it out")
