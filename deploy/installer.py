@@ -167,7 +167,11 @@ class Installer:
         existed = target.exists()
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.new")
-        temporary.write_bytes(data)
+        temporary.unlink(missing_ok=True)
+        # Created with its mode: a secret (the env file, a key) is never readable, even briefly.
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
         temporary.chmod(mode)
         temporary.replace(target)
         self.change(f"{system_path} ({'updated' if existed else 'new'})")
@@ -480,6 +484,7 @@ class Installer:
 
     def install(self) -> int:
         self.check_system()
+        os.umask(0o022)  # the release and the folders readable by the app's user, whatever root's
         values = self.clinic_values()
         self.out("Packages and the system user:")
         self.packages()
@@ -606,5 +611,5 @@ def main(arguments: list[str] | None = None) -> int:
     try:
         return Installer(options).install()
     except Refused as refusal:
-        print(f"deploy/install: refused: {refusal.message}", file=sys.stderr)
+        print(f"deploy/install: stopped: {refusal.message}", file=sys.stderr)
         return 2
