@@ -13,6 +13,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from deploy import deploy_check
 from deploy.deploy_check import findings_for
 from deploy.stack import HOST_NAME
 from tests.deploy.deploy_support import nginx_variant, person, trusted_certificates
@@ -80,3 +81,30 @@ def test_internal_endpoints_passed_on_by_nginx_are_found(stack, clinic_site, tmp
     assert [finding.check for finding in findings] == ["internal"], report
     assert "/internal/metrics answered 200" in findings[0].problem
     assert "location /internal/ { return 404; }" in findings[0].change
+
+
+def test_the_check_judges_the_clinic_s_details_as_the_app_does():
+    """The script cannot import the app, so it has its own copy of core/clinic_details.py's
+    two rules: they must agree on every kind of value."""
+    from core import clinic_details
+
+    hosts = ["example.com", "www.example-clinic.com", "clinic.test", "localhost", "a.local",
+             "www.northside-skin.org", "127.0.0.1", "examples.org", ""]  # fmt: skip
+    phones = ["+1 (555) 010-0199", "+1 212 555 0100", "+44 20 7946 0958", "", "555-0142",
+              "+1 212 736 5000"]  # fmt: skip
+    for host in hosts:
+        assert deploy_check.is_example_host(host) == clinic_details.is_example_host(host), host
+    for phone in phones:
+        assert deploy_check.is_fictitious_phone(phone) == clinic_details.is_fictitious_phone(
+            phone
+        ), phone
+
+
+def test_the_script_and_its_wrapper_say_how_to_use_them():
+    for program in ("deploy/deploy_check.py", "deploy/deploy-check"):
+        result = subprocess.run(
+            [SYSTEM_PYTHON, "-I", str(ROOT / program), "--help"],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert "--source-address" in result.stdout

@@ -296,3 +296,23 @@ def test_an_unsupported_system_is_refused_before_anything_changes(tmp_path, monk
     with pytest.raises(installer.Refused) as refusal:
         installer.Installer(options, out=lambda _line: None).check_system()
     assert "supports Debian 12 only; this is Ubuntu 24.04 LTS" in refusal.value.message
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--host", "not a name", "--email", "a@b.org"], "is not a host name"),
+        (["--host", HOST, "--email", "nobody"], "--email must be an email address"),
+        (["--host", HOST, "--email", "a@b.org", "--key", "k.pem"], "--certificate and --key"),
+    ],
+)
+def test_wrong_flags_are_refused_before_anything_is_written(tmp_path, flags, message):
+    result = subprocess.run(
+        [SYSTEM_PYTHON, "-I", str(INSTALL), "--root", str(tmp_path / "server"), *flags],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert not (tmp_path / "server").exists()
