@@ -136,7 +136,9 @@ class Target:
         self.timeout = timeout
 
     def context(self, verify: bool = True) -> ssl.SSLContext:
-        context = ssl.create_default_context(cafile=self.cafile)
+        context = ssl.create_default_context()  # the system's CAs, and the given one too
+        if self.cafile:
+            context.load_verify_locations(cafile=self.cafile)
         if not verify:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
