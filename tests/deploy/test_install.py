@@ -316,3 +316,62 @@ def test_wrong_flags_are_refused_before_anything_is_written(tmp_path, flags, mes
     assert result.returncode == 2
     assert message in result.stderr
     assert not (tmp_path / "server").exists()
+
+
+def test_at_a_terminal_it_asks_for_the_clinic_s_values_and_the_mail_password(tmp_path):
+    """A first install without the flags asks, at a terminal (a pseudo-terminal here), for
+    each value in turn; the answers, the password typed without echo, go to the env file."""
+    import fcntl
+    import os
+    import pty
+    import select
+    import termios
+
+    answers = {
+        "The clinic's name": "Northside Skin Clinic",
+        "The clinic's website": "https://www.northside-skin.org/",
+        "The mail server (SMTP host name)": "smtp.northside-skin.org",
+        "The mail server's password": "a mail password",
+        "The first admin's email address": "admin@northside-skin.org",
+        "The first admin's name": "Ana Admin",
+    }
+    controller, terminal = pty.openpty()
+
+    def own_terminal() -> None:  # the pty becomes the installer's terminal (getpass uses it)
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    process = subprocess.Popen(
+        [SYSTEM_PYTHON, "-I", str(INSTALL), "--root", str(tmp_path), "--host", HOST,
+         "--email", "it@northside-skin.org"],
+        stdin=terminal, stdout=terminal, stderr=terminal, preexec_fn=own_terminal,
+    )  # fmt: skip
+    os.close(terminal)
+    seen, pending, answered = "", "", 0
+    try:
+        while process.poll() is None or select.select([controller], [], [], 0)[0]:
+            if not select.select([controller], [], [], 10)[0]:
+                break
+            try:
+                chunk = os.read(controller, 4096).decode(errors="replace")
+            except OSError:  # the installer closed the terminal
+                break
+            seen, pending = seen + chunk, pending + chunk
+            if pending.rstrip().endswith("(empty: later):"):  # a question, waiting
+                question = pending.rstrip().rsplit("\n", 1)[-1].strip()
+                reply = next((a for q, a in answers.items() if question.startswith(q)), "")
+                answered += bool(reply)
+                os.write(controller, reply.encode() + b"\r")
+                pending = ""
+    finally:
+        process.wait(timeout=30)
+        os.close(controller)
+    assert process.returncode == 0, seen
+    assert answered == len(answers), seen
+    assert "a mail password" not in seen  # never echoed
+    settings = installer.read_env((tmp_path / "etc/screening/env").read_text())
+    assert settings["CLINIC_NAME"] == "Northside Skin Clinic"
+    assert settings["SMTP_HOST"] == "smtp.northside-skin.org"
+    assert settings["SMTP_PASSWORD"] == "a mail password"
+    assert "CLINIC_PHONE" not in settings  # left empty: stays commented out
+    assert "staff create admin@northside-skin.org --admin --name 'Ana Admin'" in seen
