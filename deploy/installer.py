@@ -598,8 +598,12 @@ def parse(arguments: list[str] | None = None) -> argparse.Namespace:
     if bool(options.certificate) != bool(options.key):
         parser.error("give --certificate and --key together")
     for flag, setting, _question in CLINIC_VALUES:
-        if "\n" in (getattr(options, flag) or ""):
+        value = getattr(options, flag) or ""
+        if "\n" in value:
             parser.error(f"--{flag.replace('_', '-')}: {setting} is one line")
+        addresses = value.split(",") if flag.endswith(("_url", "_origins")) and value else []
+        if any(not item.strip().startswith("https://") for item in addresses):
+            parser.error(f"--{flag.replace('_', '-')}: {setting} takes https:// addresses")
     for given in (options.certificate, options.key):
         if given and not Path(given).is_file():
             parser.error(f"{given}: no such file")

@@ -304,6 +304,7 @@ def test_an_unsupported_system_is_refused_before_anything_changes(tmp_path, monk
         (["--host", "not a name", "--email", "a@b.org"], "is not a host name"),
         (["--host", HOST, "--email", "nobody"], "--email must be an email address"),
         (["--host", HOST, "--email", "a@b.org", "--key", "k.pem"], "--certificate and --key"),
+        (["--host", HOST, "--email", "a@b.org", "--booking-url", "http://b.org/"], "https://"),
     ],
 )
 def test_wrong_flags_are_refused_before_anything_is_written(tmp_path, flags, message):
