@@ -19,6 +19,7 @@ from flask import Flask
 
 from core.config import parse_networks
 from ops import hooks, logs, metrics
+from ops.deploy_check_cli import deploy_check
 from ops.views import bp
 
 __all__ = ["init_app"]
@@ -33,3 +34,4 @@ def init_app(app: Flask) -> None:
     metrics.init_app(app)
     hooks.init_app(app)
     app.register_blueprint(bp)
+    app.cli.add_command(deploy_check)

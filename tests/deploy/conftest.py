@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from deploy.stack import StackError, running
-from tests.deploy.deploy_support import API_LIMIT
+from tests.deploy.deploy_support import API_LIMIT, ClinicSite
 
 HERE = Path(__file__).parent
 _running: list = []  # the started context manager, while the stack runs
@@ -24,11 +24,24 @@ def _stop() -> None:
 
 
 @pytest.fixture(scope="session")
-def stack():
-    """One stack for every test here (starting one takes several seconds)."""
+def clinic_site(tmp_path_factory):
+    """The clinic's own website (booking pages, the embedding origin), on loopback."""
+    site = ClinicSite(tmp_path_factory.mktemp("clinic-site"))
+    yield site
+    site.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(clinic_site):
+    """One stack for every test here (starting one takes several seconds), with the
+    clinic's own details, as a clinic deploys it (what deploy-check finds right)."""
     # No contact-form time floor: these tests send a contact request the moment they have
     # a finished questionnaire (tests/leads/test_contact_script.py is about the floor).
-    environment = {"RATELIMIT_API": f"{API_LIMIT} per minute", "CONTACT_MIN_SECONDS": "0"}
+    environment = {
+        "RATELIMIT_API": f"{API_LIMIT} per minute",
+        "CONTACT_MIN_SECONDS": "0",
+        **clinic_site.settings(),
+    }
     started = running(environment=environment)
     try:
         stack = started.__enter__()

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import json
 import secrets
 import select
+import shutil
+import signal
 import socket
 import ssl
+import subprocess
+import tempfile
+import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
+from deploy.stack import free_port, make_certificate, render_main, render_site
 from questionnaire.state import StateCodec
 from tests.console_support import CONTACT
 from tests.support import HEALTHY
@@ -118,3 +127,97 @@ def log_lines(path: Path, since: int) -> list[str]:
 
 def size_of(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
+
+
+class _ClinicPage(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # http.server calls it by this name
+        found = self.path in ClinicSite.PAGES
+        body = b"<!doctype html><title>Northside Skin Clinic</title>" if found else b"no page"
+        self.send_response(200 if found else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args) -> None:  # quiet: pytest shows what a test prints
+        pass
+
+
+class ClinicSite:
+    """The clinic's own website on loopback, over HTTPS: the booking pages the result pages
+    link to, and the origin allowed to embed the check (what deploy-check follows)."""
+
+    PAGES = ("/", "/book/", "/review/")
+
+    def __init__(self, folder: Path):
+        self.certificate, key = make_certificate(folder)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(self.certificate, key)
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ClinicPage)
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.origin = f"https://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def settings(self) -> dict[str, str]:
+        """The clinic's details for the stack: its own, none a placeholder."""
+        return {
+            "CLINIC_NAME": "Northside Skin Clinic",
+            "CLINIC_URL": f"{self.origin}/",
+            "CLINIC_PHONE": "+44 20 7946 0958",
+            "BOOKING_URL": f"{self.origin}/book/",
+            "MEDICAL_REVIEW_URL": f"{self.origin}/review/",
+            "EMBED_ALLOWED_ORIGINS": self.origin,
+        }
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def trusted_certificates(folder: Path, *certificates: Path) -> Path:
+    """One CA file of the given self-signed certificates, for deploy-check's --cafile."""
+    bundle = folder / "trusted.pem"
+    bundle.write_text("".join(path.read_text() for path in certificates))
+    return bundle
+
+
+@contextlib.contextmanager
+def nginx_variant(stack, change: Callable[[str], str]) -> Iterator[tuple[int, int]]:
+    """A second nginx in front of the same instances, with the shipped site as the stack
+    renders it, then changed by ``change`` (a deliberately wrong deployment): its HTTPS
+    and HTTP ports. Starting one takes a fraction of a second; no instance restarts."""
+    prefix = Path(tempfile.mkdtemp(prefix="screening-variant-"))
+    https_port, http_port = free_port(), free_port()
+    site = render_site(https_port, http_port, stack.instance_ports, stack.certificate,
+                       stack.prefix / "localhost.key", prefix / "access.log")  # fmt: skip
+    changed = change(site)
+    assert changed != site, "the variant changes nothing"
+    (prefix / "screening.conf").write_text(changed)
+    main = prefix / "nginx.conf"
+    main.write_text(render_main(prefix, prefix / "screening.conf"))
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    process = subprocess.Popen(  # a fixed argument list
+        [nginx, "-p", str(prefix), "-c", str(main), "-e", str(prefix / "error.log")],
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        listening = wait_for(lambda: _accepts(https_port) or process.poll() is not None, 15)
+        assert listening and process.poll() is None, (prefix / "error.log").read_text()
+        yield https_port, http_port
+    finally:
+        process.send_signal(signal.SIGQUIT)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        shutil.rmtree(prefix, ignore_errors=True)
+
+
+def _accepts(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), 1).close()
+    except OSError:
+        return False
+    return True
