@@ -246,3 +246,31 @@ def missed_concerns() -> list[SafetyIncident]:
     """The incidents missed concerns opened, the newest first."""
     query = select(SafetyIncident).where(SafetyIncident.hazard == MISSED_CONCERN_HAZARD)
     return list(db.session.scalars(query.order_by(SafetyIncident.id.desc())))
+
+
+def set_cause(
+    lead: Lead, verdict: Verdict, cause: str, question: str = "", rule: str = ""
+) -> dict[str, str]:
+    """Give the current verdict's disagreement its cause (checked; audited); the problems by
+    field, or {} once set in the caller's transaction."""
+    given = VerdictInput(
+        outcome=verdict.outcome,
+        concerns=list(verdict.concerns),
+        examined_on=verdict.examined_on,
+        cause=cause,
+        cause_question=question,
+        cause_rule=rule,
+    )
+    errors = {k: v for k, v in check_verdict(given, lead).items() if k.startswith("cause")}
+    if not cause and "cause" not in errors:
+        errors["cause"] = str(_l("Choose why the check and your verdict differ."))
+    if errors:
+        return errors
+    verdict.cause, verdict.cause_question, verdict.cause_rule = cause, question, rule
+    record(
+        "verdict",
+        lead_id=lead.id,
+        detail=f"verdict cause: {cause}",
+        data={"change": "cause", "cause": cause, "question": question, "rule": rule},
+    )
+    return {}

@@ -52,7 +52,11 @@ def init_app(app: Flask) -> None:
     )
     from staff.rulebook import views as rulebook_views  # noqa: F401 - routes
     from staff.rulebook.cli import rules_cli
-    from staff.verdicts import emails as verdict_emails  # noqa: F401 - the missed-concern email
+    from staff.verdicts import (  # noqa: F401 - routes, and the missed-concern email
+        emails,
+        scorecard_views,
+        views,
+    )
     from staff.verdicts.cli import verdicts_cli
 
     login_manager.init_app(app)

@@ -145,3 +145,35 @@ def scorecards(only: str | None = None) -> list[dict[str, Any]]:
             }
         )
     return cards
+
+
+@dataclass(frozen=True)
+class VerdictReplay:
+    """A candidate version decided again on every lead with a verdict: what it would change."""
+
+    version: str
+    sha256: str
+    verified: int
+    fixed: tuple[int, ...]  # recorded disagreements the candidate would decide as the clinician
+    broken: tuple[int, ...]  # agreements the candidate would no longer give
+    not_decidable: tuple[int, ...]
+
+
+def replay_on_verdicts(candidate: rules.RuleBase) -> VerdictReplay:
+    """Before signing: which disagreements ``candidate`` fixes and which agreements it breaks."""
+    fixed, broken, refused, total = [], [], [], 0
+    for lead in verified_leads():
+        total += 1
+        try:
+            outcome = candidate.evaluate(lead.answers).outcome
+        except rules.AnswersError:
+            refused.append(lead.lead_id)
+            continue
+        said = lead.verdict.outcome
+        if lead.outcome != said and outcome == said:
+            fixed.append(lead.lead_id)
+        elif lead.outcome == said and outcome != said:
+            broken.append(lead.lead_id)
+    return VerdictReplay(
+        candidate.version, candidate.sha256, total, tuple(fixed), tuple(broken), tuple(refused)
+    )
