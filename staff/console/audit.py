@@ -251,6 +251,24 @@ def _withdrawal(event: AuditEvent, data: Mapping[str, Any]) -> str:
     )
 
 
+def _verdict(event: AuditEvent, data: Mapping[str, Any]) -> str | None:
+    change = data.get("change")
+    if change == "cause":
+        return _("Gave the cause of a disagreement with the check: %(cause)s",
+                 cause=str(data.get("cause", "")).replace("_", " "))  # fmt: skip
+    outcome = _label(OUTCOME_LABELS, data.get("outcome"))
+    said = (
+        _("Corrected the clinician’s verdict: %(outcome)s", outcome=outcome)
+        if change == "corrected"
+        else _("Recorded the clinician’s verdict: %(outcome)s", outcome=outcome)
+    )
+    if data.get("incident"):
+        said += " " + _(
+            "(a missed concern: incident %(number)s, hazard H1)", number=data["incident"]
+        )
+    return said
+
+
 _WRITERS: dict[str, Writer] = {
     "update": _update,
     "api_update": _update,
@@ -266,6 +284,7 @@ _WRITERS: dict[str, Writer] = {
     "intake": _intake,
     "settings_change": _settings_change,
     "rules_sign_off_withdrawn": _withdrawal,
+    "verdict": _verdict,
 }
 
 
