@@ -225,6 +225,12 @@ def _settings_change(event: AuditEvent, data: Mapping[str, Any]) -> str | None:
     if key == "reminder_hours":
         return _("Appointment reminders now go %(after)s hours before (it was %(before)s)",
                  after=after, before=before)  # fmt: skip
+    if key.startswith("audit_sample_"):
+        outcome = _label(OUTCOME_LABELS, key.removeprefix("audit_sample_"))
+        return _("The audit sample of “%(outcome)s” leads is now %(after)s%% (it was %(before)s%%)",
+                 outcome=outcome, after=after, before=before)  # fmt: skip
+    if key == "clinical_lead_email":
+        return _("Missed concerns now go to %(email)s", email=after or _("every clinician"))
     if key == "booking_tool_url":
         if not after:
             return _("Removed the booking tool address")

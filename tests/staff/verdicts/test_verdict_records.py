@@ -83,3 +83,19 @@ def test_the_audit_sample_is_drawn_per_outcome_when_the_lead_is_stored(db_app):
     with db_app.app_context():
         marks = {lead.id: lead.audit_sample for lead in db.session.scalars(select(Lead))}
     assert marks == {sampled: True, not_asked: False, booked: False}
+
+
+def test_an_admin_sets_the_audit_sample_in_the_clinic_settings(db_app):
+    from tests.factories import post_form, staff_client
+
+    admin = staff_client(db_app, "admin@clinic.test", role="admin")
+    refused = post_form(
+        admin, "/staff/admin/settings", data={"audit_sample_not_suitable_now": "150"}
+    )
+    assert refused.status_code == 422
+    assert "Enter a whole percentage from 0 to 100." in refused.get_data(as_text=True)
+    saved = post_form(admin, "/staff/admin/settings", data={"audit_sample_not_suitable_now": "100"})
+    assert saved.status_code == 303
+    drawn = make_lead(db_app, outcome="not_suitable_now")
+    with db_app.app_context():
+        assert db.session.get(Lead, drawn).audit_sample is True
