@@ -158,7 +158,7 @@ def record_verdict(
     unless the verdict only corrects one that was already a missed concern.
     """
     assert given.examined_on is not None  # checked by check_verdict
-    now = utcnow()
+    now = utcnow().replace(microsecond=0)  # to the second: as the console and exports show it
     earlier = current_verdict(lead.id)
     if earlier is not None:
         earlier.replaced_at = now
@@ -186,6 +186,7 @@ def record_verdict(
     message_ids: tuple[int, ...] = ()
     if missed and not was_missed:
         incident = SafetyIncident(
+            opened_at=now,
             hazard=MISSED_CONCERN_HAZARD,
             lead_id=lead.id,
             verdict_id=verdict.id,
