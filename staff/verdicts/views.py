@@ -153,7 +153,9 @@ def save_verdict(lead_id: int):
         db.session.rollback()
         return _page(lead, form, correcting=correcting, status=422)
     clinician = Clinician(current_user.id, current_user.email)
-    recorded = record_verdict(lead, given, clinician, source="console")
+    recorded = record_verdict(
+        lead, given, clinician, source="console", actor=current_user._get_current_object()
+    )
     db.session.commit()
     _forget_seen(lead.id)
     if recorded.incident is not None:

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from core.audit import AuditEvent
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Appointment
@@ -69,6 +70,13 @@ def test_blind_verdict_then_cause_then_correction(db_app):
     assert earlier.replaced_at is not None and earlier.outcome == "clinician_review"
     assert current.outcome == "see_dermatologist" and current.saw_check_first is True
     assert "Earlier verdicts (corrected)" in doctor.get(url).get_data(as_text=True)
+    with db_app.app_context():
+        audited = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "verdict").order_by(AuditEvent.id)
+        ).all()
+    changes = [(event.data["change"], event.staff_email) for event in audited]
+    assert changes == [("recorded", "doctor@clinic.test"), ("cause", "doctor@clinic.test"),
+                       ("corrected", "doctor@clinic.test")]  # fmt: skip
 
 
 def test_choosing_to_see_the_check_first_is_recorded_with_the_verdict(db_app):

@@ -99,3 +99,23 @@ def test_an_admin_sets_the_audit_sample_in_the_clinic_settings(db_app):
     drawn = make_lead(db_app, outcome="not_suitable_now")
     with db_app.app_context():
         assert db.session.get(Lead, drawn).audit_sample is True
+
+
+def test_a_persons_data_export_holds_their_verdicts_and_erasure_takes_them(db_app):
+    from leads.data_rights import Person, erase_person, export_document, find_person
+    from leads.verdict_models import Verdict
+    from tests.factories import PERSON
+
+    make_staff(db_app, "doctor@clinic.test", role="clinician")
+    lead_id = make_lead(db_app, outcome="book_consultation")
+    _record(db_app, lead_id, "clinician_review", unasked_concern="A supplement")
+    with db_app.test_request_context():
+        person = Person.of(email=PERSON.email)
+        document = export_document(find_person(person), exported_by="Ada")
+        (verdict,) = document["leads"][0]["clinician_verdicts"]
+        assert verdict["outcome"] == "clinician_review"
+        assert verdict["not_asked_by_the_check"] == "A supplement"
+        erase_person(person, [lead_id], actor=None)
+        assert db.session.scalars(select(Verdict)).all() == []
+        (incident,) = db.session.scalars(select(SafetyIncident)).all()
+        assert incident.lead_id is None and incident.verdict_id is None  # kept, unlinked
