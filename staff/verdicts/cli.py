@@ -4,14 +4,17 @@ for a clinic moving verdicts from its own records, and for its surveillance repo
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from core.extensions import db
+from signoff.deployed import RulesNotProved, deployed, prove
 from staff.verdicts import csv_import
-from staff.verdicts.figures import scorecards
+from staff.verdicts.figures import replay_on_verdicts, scorecards
 
 verdicts_cli = AppGroup("verdicts", help="Clinicians' verdicts against the check's outcomes.")
 
@@ -53,3 +56,26 @@ def scorecard_command(sha256: str | None, as_json: bool) -> None:
         click.echo(f"version {card['version']}  sha256 {card['sha256']}")
         for name in PLAIN:
             click.echo(f"  {name:<22} {'-' if card[name] is None else card[name]}")
+
+
+@verdicts_cli.command("replay")
+@click.argument("rules_file", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the replay as JSON.")
+def replay_command(rules_file: str | None, as_json: bool) -> None:
+    """Before signing RULES_FILE (default: the deployed version): the recorded disagreements it
+    would fix and the agreements it would break, on every lead with a verdict."""
+    try:
+        candidate = prove(Path(rules_file)).base if rules_file else deployed().base
+    except RulesNotProved as refused:
+        raise click.ClickException(str(refused)) from None
+    result = replay_on_verdicts(candidate)
+    if as_json:
+        click.echo(json.dumps(asdict(result), indent=2))
+        return
+    click.echo(
+        f"{result.verified} lead(s) with a verdict decided again by version {result.version}: "
+        f"{len(result.fixed)} disagreement(s) fixed, {len(result.broken)} agreement(s) broken."
+    )
+    for label, ids in (("fixed", result.fixed), ("broken", result.broken)):
+        if ids:
+            click.echo(f"  {label}: " + ", ".join(f"#{lead_id}" for lead_id in ids))

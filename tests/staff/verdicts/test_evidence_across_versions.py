@@ -69,3 +69,6 @@ def test_verdicts_carry_only_where_the_versions_decide_alike(db_app):
     assert replay.verified == 4
     assert replay.fixed == (unlike,)  # the deployed version now says what the clinician said
     assert replay.broken == (broken,)
+    printed = db_app.test_cli_runner().invoke(args=["verdicts", "replay", "--json"])
+    assert printed.exit_code == 0, printed.output
+    assert json.loads(printed.output)["broken"] == [broken]
