@@ -27,6 +27,7 @@ from core.clinic_settings import ClinicSetting  # noqa: F401
 from leads import privacy
 from leads import views as contact_views
 from leads.models import Lead  # noqa: F401 - every table is known before the migrations run
+from leads.verdict_models import Verdict  # noqa: F401
 from questionnaire import views as check_views
 from signoff.models import RuleSignOff  # noqa: F401
 from staff.models import StaffUser  # noqa: F401

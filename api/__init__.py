@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 
 import rules
 from api import leads as leads_api
+from api import verdicts as _verdicts  # noqa: F401 - PUT /leads/{id}/verdict, on leads' blueprint
 from api.openapi import openapi_document
 from api.questionnaire import questionnaire_json
 from core.extensions import config_limit, limiter
@@ -38,7 +39,7 @@ from web.errors import error_json as error_response
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Limited per client like every public endpoint (RATELIMIT_API); a 429 here is JSON in the
 # contract's error shape (web/errors.py). CORS preflights are not counted: they do no work.
-limiter.limit(config_limit("RATELIMIT_API"), methods=["GET", "POST"])(bp)
+limiter.limit(config_limit("RATELIMIT_API"), methods=["GET", "POST", "PUT"])(bp)
 bp.register_blueprint(leads_api.bp)
 LEADS_BLUEPRINT = "api.leads"
 

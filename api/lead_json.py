@@ -6,6 +6,8 @@ from typing import Any
 
 from leads.models import Lead
 from leads.service import status_history
+from leads.verdict_models import Verdict
+from leads.verdicts import is_missed_concern, verdict_history
 from signoff.service import signoff_of
 
 
@@ -105,5 +107,38 @@ def lead_detail(lead: Lead) -> dict[str, Any]:
         "status_history": [
             {"at": _at(note.created_at), "from": before, "to": after, "by": _author(note)}
             for note, before, after in status_history(lead)
+        ],
+        "verdict": lead_verdict(lead),
+    }
+
+
+def _verdict(lead: Lead, verdict: Verdict) -> dict[str, Any]:
+    return {
+        "outcome": verdict.outcome,
+        "concerns": list(verdict.concerns),
+        "unasked_concern": verdict.unasked_concern,
+        "clinician": verdict.clinician_email,
+        "examined_on": verdict.examined_on.isoformat(),
+        "recorded_at": _at(verdict.recorded_at),
+        "saw_check_first": verdict.saw_check_first,
+        "cause": verdict.cause or None,
+        "cause_question": verdict.cause_question or None,
+        "cause_rule": verdict.cause_rule or None,
+        "source": verdict.source,
+        "missed_concern": is_missed_concern(lead.outcome, verdict.outcome),
+    }
+
+
+def lead_verdict(lead: Lead) -> dict[str, Any] | None:
+    """The clinician's verdict on the lead (null until one is recorded), with the earlier
+    verdicts it corrected, oldest first."""
+    history = verdict_history(lead.id)
+    if not history:
+        return None
+    *earlier, current = history
+    return {
+        **_verdict(lead, current),
+        "earlier": [
+            {**_verdict(lead, old), "replaced_at": _at(old.replaced_at)} for old in earlier
         ],
     }

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.dbtypes import UTCDateTime, utcnow
 from core.extensions import db
 
-#: leads:read lists and reads leads; leads:write also changes a lead's status.
-SCOPES = ("leads:read", "leads:write")
+#: leads:read lists and reads leads; leads:write also changes a lead's status;
+#: verdicts:write records a clinician's verdict on a lead (issue 29).
+SCOPES = ("leads:read", "leads:write", "verdicts:write")
 
 #: How long a new token lives, in days: the console's choices and its default.
 LIFETIME_DAYS = (30, 90, 180, 365)

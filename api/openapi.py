@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import rules
-from api import openapi_leads
+from api import openapi_leads, openapi_verdicts
 from questionnaire.catalogue import Question
 from questionnaire.flow import Flow
 from rules.schema import SEVERITIES
@@ -260,9 +260,14 @@ def openapi_document(flow: Flow, languages: tuple[str, ...], version: str) -> di
                 }
             },
             **openapi_leads.paths(too_many, LANG_PARAMETER),
+            **openapi_verdicts.paths(too_many, LANG_PARAMETER),
         },
         "components": {
-            "schemas": {**_schemas(flow), **openapi_leads.schemas()},
+            "schemas": {
+                **_schemas(flow),
+                **openapi_leads.schemas(),
+                **openapi_verdicts.schemas(),
+            },
             "securitySchemes": openapi_leads.SECURITY_SCHEMES,
         },
     }

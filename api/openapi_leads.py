@@ -28,7 +28,8 @@ SECURITY_SCHEMES = {
         "description": (
             "An API token an admin created in the console (Admin: API tokens), sent as "
             "`Authorization: Bearer sk_…`. Scopes: leads:read (list and read leads), "
-            "leads:write (change a lead's status). No cookies; no CORS."
+            "leads:write (change a lead's status), verdicts:write (record a clinician's "
+            "verdict on a lead). No cookies; no CORS."
         ),
     }
 }
@@ -170,6 +171,11 @@ def schemas() -> dict[str, Any]:
                     "type": "array",
                     "description": "Every status change, oldest first.",
                     "items": _object({"at": WHEN, "from": TEXT, "to": TEXT, "by": by}),
+                },
+                "verdict": {
+                    "oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/LeadVerdict"}],
+                    "description": "The clinician's verdict after the consultation; null until "
+                    "one is recorded.",
                 },
             },
             description="One lead: answers, decision, consent, notes and status history.",

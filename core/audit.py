@@ -51,6 +51,8 @@ ACTIONS = (
     "contact_change",  # contact details corrected: which fields (old values stay on the lead)
     "merge",  # a duplicate lead merged into another
     "appointment",  # an appointment booked, moved or cancelled
+    # Clinicians' verdicts (issue 29).
+    "verdict",  # a verdict recorded or corrected (a missed concern's incident named)
 )
 
 

@@ -31,6 +31,13 @@ TEXT_DEFAULTS: dict[str, str] = {
     "untouched_hours": "24",
     "reminder_hours": "24",
     "booking_tool_url": "",
+    # The audit sample (leads/audit_sample.py): the percentage of each outcome's leads
+    # drawn at random, when stored, to be offered a free clinician review.
+    "audit_sample_clinician_review": "0",
+    "audit_sample_see_dermatologist": "0",
+    "audit_sample_not_suitable_now": "0",
+    # Who is told of a missed concern: this clinician's account ("": every active clinician).
+    "clinical_lead_email": "",
 }
 
 

@@ -26,7 +26,7 @@ import rules
 from core import counters
 from core.dbtypes import utcnow
 from core.extensions import db
-from leads import outbox
+from leads import audit_sample, outbox
 from leads.consent import CONSENT_VERSION
 from leads.models import Contact, Lead, OutboxMessage
 
@@ -92,6 +92,7 @@ def capture_lead(
         "follow_up_at": None,
         "first_contacted_at": None if status == "new" else now,
         "merged_into_id": None,
+        "audit_sample": audit_sample.draw(decision.outcome),
     }
     kinds = outbox.kinds_for(contact.email)
     # The web funnel counts the website's requests ("lead"); the calls staff take count apart.

@@ -32,9 +32,11 @@ from leads.consent import consent_text
 from leads.forms import example_numbers
 from leads.models import Lead, LeadNote, OutboxMessage
 from leads.purge import delete_lead
+from leads.verdicts import verdict_history
 
 #: The export's ``format``: changes only together with docs/staff-console.md.
-EXPORT_FORMAT = "data-request/2"  # 2: appointments, follow-up, calls, corrected notes
+EXPORT_FORMAT = "data-request/3"  # 2: appointments, follow-up, calls, corrected notes;
+# 3: clinicians' verdicts after the consultation (corrected ones kept)
 
 #: A phone number typed into the search is at most this long.
 PHONE_MAX_LENGTH = 40
@@ -289,6 +291,17 @@ def _lead_document(lead: Lead) -> dict[str, Any]:
             "given_at": _time(lead.consented_at),
             "wording": wording,
         },
+        "clinician_verdicts": [
+            {
+                "outcome": verdict.outcome,
+                "concerns": list(verdict.concerns),
+                "not_asked_by_the_check": verdict.unasked_concern,
+                "examined_on": verdict.examined_on.isoformat(),
+                "recorded_at": _time(verdict.recorded_at),
+                "replaced_at": _time(verdict.replaced_at),
+            }
+            for verdict in verdict_history(lead.id)
+        ],
         "answers": lead.answers,
         "decision": {
             "outcome": lead.outcome,

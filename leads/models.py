@@ -93,6 +93,12 @@ class Lead(db.Model):
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("leads.id", ondelete="SET NULL"), nullable=True, index=True
     )
+    # Drawn at random when the lead is stored (leads/verdicts.py, the clinic's per-outcome
+    # fractions): the front desk offers this person a free clinician review, so leads the
+    # check told to stay away are verified too and the scorecard can correct for who was.
+    audit_sample: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
 
     notes: Mapped[list[LeadNote]] = relationship(
         back_populates="lead",

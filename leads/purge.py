@@ -13,6 +13,7 @@ from sqlalchemy import delete, select, update
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Appointment, Lead, LeadNote, OutboxMessage
+from leads.verdict_models import SafetyIncident, Verdict
 
 
 def _delete_leads(ids: list[int]) -> int:
@@ -22,6 +23,14 @@ def _delete_leads(ids: list[int]) -> int:
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.lead_id.in_(ids)))
     db.session.execute(delete(LeadNote).where(LeadNote.lead_id.in_(ids)))
     db.session.execute(delete(Appointment).where(Appointment.lead_id.in_(ids)))
+    # A missed concern's incident stays (its rule version and outcomes, nothing personal),
+    # no longer pointing at the lead or its verdicts, which go with the lead.
+    db.session.execute(
+        update(SafetyIncident)
+        .where(SafetyIncident.lead_id.in_(ids))
+        .values(lead_id=None, verdict_id=None)
+    )
+    db.session.execute(delete(Verdict).where(Verdict.lead_id.in_(ids)))
     # A duplicate merged into a deleted lead no longer points at it (ON DELETE SET NULL).
     db.session.execute(update(Lead).where(Lead.merged_into_id.in_(ids)).values(merged_into_id=None))
     db.session.execute(delete(Lead).where(Lead.id.in_(ids)))

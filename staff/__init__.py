@@ -52,6 +52,12 @@ def init_app(app: Flask) -> None:
     )
     from staff.rulebook import views as rulebook_views  # noqa: F401 - routes
     from staff.rulebook.cli import rules_cli
+    from staff.verdicts import (  # noqa: F401 - routes, and the missed-concern email
+        emails,
+        scorecard_views,
+        views,
+    )
+    from staff.verdicts.cli import verdicts_cli
 
     login_manager.init_app(app)
     login_manager.login_view = "staff.sign_in"
@@ -62,3 +68,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(staff_cli)
     app.cli.add_command(leads_cli)
     app.cli.add_command(rules_cli)
+    app.cli.add_command(verdicts_cli)

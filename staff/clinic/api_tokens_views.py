@@ -34,6 +34,7 @@ from web.language import LocalizedForm
 SCOPE_LABELS = {
     "leads:read": _l("Read leads: the list, and each lead with its answers, result and notes"),
     "leads:write": _l("Change a lead's status"),
+    "verdicts:write": _l("Record a clinician's verdict on a lead"),
 }
 
 

@@ -24,6 +24,10 @@ TEXT_LABELS = {
     "untouched_hours": _l("New leads count as untouched after (hours)"),
     "reminder_hours": _l("Send appointment reminders before the appointment (hours)"),
     "booking_tool_url": _l("Booking tool address"),
+    "audit_sample_clinician_review": _l("Audit sample of “Clinician review” leads (%)"),
+    "audit_sample_see_dermatologist": _l("Audit sample of “See dermatologist” leads (%)"),
+    "audit_sample_not_suitable_now": _l("Audit sample of “Not suitable now” leads (%)"),
+    "clinical_lead_email": _l("Clinical lead’s email (told of every missed concern)"),
 }
 
 #: Offered as suggestions in the time zone field (any IANA zone may be typed).
@@ -143,6 +147,28 @@ class BookingToolAddress:
             )
 
 
+class WholePercent:
+    """A whole percentage from 0 to 100; the field's data becomes its digits."""
+
+    def __call__(self, form: LocalizedForm, field: Field) -> None:
+        typed = (field.data or "").strip()
+        if not _WHOLE_NUMBER.fullmatch(typed) or int(typed) > 100:
+            raise ValidationError(_l("Enter a whole percentage from 0 to 100."))
+        field.data = str(int(typed))
+
+
+def percent_field(key: str) -> StringField:
+    """The share of an outcome's leads drawn into the audit sample (leads/audit_sample.py)."""
+    return StringField(
+        TEXT_LABELS[key],
+        description=_l(
+            "Drawn at random when the lead is stored; the front desk offers these people a "
+            "free clinician review, so the scorecard can correct for who was examined. 0: none."
+        ),
+        validators=[InputRequired(_l("Enter a whole percentage from 0 to 100.")), WholePercent()],
+    )
+
+
 def hours_field(key: str, most: int, description: str) -> StringField:
     """A whole number of hours, required (an empty box is not \"the default\")."""
     return StringField(
@@ -209,4 +235,13 @@ class SettingsForm(LocalizedForm):
             Length(max=255, message=_l("The address must be 255 characters or fewer.")),
             BookingToolAddress(),
         ],
+    )
+    audit_sample_clinician_review = percent_field("audit_sample_clinician_review")
+    audit_sample_see_dermatologist = percent_field("audit_sample_see_dermatologist")
+    audit_sample_not_suitable_now = percent_field("audit_sample_not_suitable_now")
+    clinical_lead_email = StringField(
+        TEXT_LABELS["clinical_lead_email"],
+        description=_l("A clinician account’s email. Left empty, every active clinician is told."),
+        validators=[Length(max=254, message=_l("An email is 254 characters or fewer."))],
+        filters=[lambda value: (value or "").strip().lower()],
     )

@@ -225,6 +225,12 @@ def _settings_change(event: AuditEvent, data: Mapping[str, Any]) -> str | None:
     if key == "reminder_hours":
         return _("Appointment reminders now go %(after)s hours before (it was %(before)s)",
                  after=after, before=before)  # fmt: skip
+    if key.startswith("audit_sample_"):
+        outcome = _label(OUTCOME_LABELS, key.removeprefix("audit_sample_"))
+        return _("The audit sample of “%(outcome)s” leads is now %(after)s%% (it was %(before)s%%)",
+                 outcome=outcome, after=after, before=before)  # fmt: skip
+    if key == "clinical_lead_email":
+        return _("Missed concerns now go to %(email)s", email=after or _("every clinician"))
     if key == "booking_tool_url":
         if not after:
             return _("Removed the booking tool address")
@@ -251,6 +257,24 @@ def _withdrawal(event: AuditEvent, data: Mapping[str, Any]) -> str:
     )
 
 
+def _verdict(event: AuditEvent, data: Mapping[str, Any]) -> str | None:
+    change = data.get("change")
+    if change == "cause":
+        return _("Gave the cause of a disagreement with the check: %(cause)s",
+                 cause=str(data.get("cause", "")).replace("_", " "))  # fmt: skip
+    outcome = _label(OUTCOME_LABELS, data.get("outcome"))
+    said = (
+        _("Corrected the clinician’s verdict: %(outcome)s", outcome=outcome)
+        if change == "corrected"
+        else _("Recorded the clinician’s verdict: %(outcome)s", outcome=outcome)
+    )
+    if data.get("incident"):
+        said += " " + _(
+            "(a missed concern: incident %(number)s, hazard H1)", number=data["incident"]
+        )
+    return said
+
+
 _WRITERS: dict[str, Writer] = {
     "update": _update,
     "api_update": _update,
@@ -266,6 +290,7 @@ _WRITERS: dict[str, Writer] = {
     "intake": _intake,
     "settings_change": _settings_change,
     "rules_sign_off_withdrawn": _withdrawal,
+    "verdict": _verdict,
 }
 
 

@@ -106,6 +106,7 @@ ACTION_LABELS = {
     "contact_change": _l("Corrected contact details"),
     "merge": _l("Merged leads"),
     "appointment": _l("Changed an appointment"),
+    "verdict": _l("Recorded a clinician’s verdict"),
 }
 
 CALL_OUTCOME_LABELS = {

@@ -179,4 +179,5 @@ def test_openapi_answer_schema_is_generated_from_the_rules_and_the_catalogue(cli
         "/api/v1/leads",
         "/api/v1/leads/{lead_id}",
         "/api/v1/leads/{lead_id}/status",
+        "/api/v1/leads/{lead_id}/verdict",
     }

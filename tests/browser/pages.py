@@ -353,6 +353,7 @@ from tests.browser.pages_settings_audit import PAGES as _SETTINGS_AUDIT  # noqa:
 from tests.browser.pages_signoff_withdrawal import PAGES as _SIGNOFF_WITHDRAWAL  # noqa: E402
 from tests.browser.pages_steps import PAGES as _STEPS  # noqa: E402
 from tests.browser.pages_two_factor import PAGES as _TWO_FACTOR  # noqa: E402
+from tests.browser.pages_verdicts import PAGES as _VERDICTS  # noqa: E402
 
 PAGES += [
     *_RESULT,
@@ -371,4 +372,5 @@ PAGES += [
     *_LEAD_PAGE,
     *_SETTINGS_AUDIT,
     *_SIGNOFF_WITHDRAWAL,
+    *_VERDICTS,
 ]

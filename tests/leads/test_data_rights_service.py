@@ -197,7 +197,7 @@ def test_the_export_holds_the_persons_appointments_calls_and_corrected_notes(app
     with app.test_request_context():
         document = export_document(find_person(Person.of(email=ZOE["email"])), exported_by="A")
 
-    assert document["format"] == "data-request/2"
+    assert document["format"] == "data-request/3"
     [appointment] = document["leads"][0]["appointments"]
     assert appointment["kind"] == "consultation" and appointment["minutes"] == 30
     assert appointment["starts_at"] == starts_at.isoformat()
