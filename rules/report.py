@@ -36,6 +36,7 @@ class Finding:
     outcome: str | None = None  # the witness's actual outcome (None: it gets none)
     rule: str | None = None  # the rule at fault, where one is (the one giving the reason)
     property: str | None = None  # a safety property that fails (check 4)
+    covers: str | None = None  # the contract reason that property protects
     at_least: str | None = None  # that property's minimum outcome
 
     def to_dict(self) -> dict[str, Any]:

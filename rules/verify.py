@@ -143,6 +143,7 @@ def _check_safety(base: RuleBase, boxes: dict[str, Box], report: Report) -> None
                 base.outcome_of(witness),
                 rule=next((r.id for r in base.rules if r.reason == prop.covers), None),
                 property=prop.id,
+                covers=prop.covers,
                 at_least=prop.outcome_at_least,
             )
         )
@@ -169,6 +170,9 @@ def _check_safety(base: RuleBase, boxes: dict[str, Box], report: Report) -> None
                 + ", ".join(prop.id for prop, _ in overlaps),
                 witness,
                 base.outcome_of(witness),
+                property=overlaps[0][0].id,
+                covers=overlaps[0][0].covers,
+                at_least=overlaps[0][0].outcome_at_least,
             )
         )
     if not report.by_check(4):
