@@ -27,6 +27,7 @@ __all__ = [
     "finding_words",
     "outcome_words",
     "person_words",
+    "refusal_paragraph",
 ]
 
 #: What a person is told, in a few words, per outcome (None: a gap, no outcome at all).
@@ -123,7 +124,7 @@ _NOTABLE: dict[str, dict[object, str]] = {
 }
 
 
-def _(message: str, lang: str, **values: object) -> str:
+def _(message: str, lang: str, /, **values: object) -> str:
     text = gettext(message, lang)
     return text % values if values else text
 
@@ -230,3 +231,63 @@ def _first(report: Report) -> Finding | None:
         if with_person or found:
             return (with_person or found)[0]
     return None
+
+
+def _lead(finding: Finding, lang: str) -> str:
+    """The finding's sentence: which rule and which property, then the person in words."""
+    words = finding_words(finding, lang)
+    if words is None:
+        return _(N_("%(message)s."), lang, message=finding.message.rstrip("."))
+    if finding.property and finding.rule:
+        return _(
+            N_("Rule %(rule)s breaks the safety minimum %(property)s. %(person)s"),
+            lang,
+            rule=finding.rule,
+            property=finding.property,
+            person=words,
+        )
+    if finding.property:
+        return _(
+            N_(
+                "No rule gives the reason %(reason)s, so the safety minimum %(property)s "
+                "fails. %(person)s"
+            ),
+            lang,
+            reason=finding.covers,
+            property=finding.property,
+            person=words,
+        )
+    if finding.outcome is None:
+        return _(N_("The rules leave a gap. %(person)s"), lang, person=words)
+    return words
+
+
+def refusal_paragraph(report: Report, lang: str = "en") -> str:
+    """Why a rule file may not decide for anyone, in one paragraph: the rule, the property,
+    the person it would wrongly reassure (or the other finding), and where to see the rest.
+
+    What the app prints when it refuses to start with the file (signoff.deployed).
+    """
+    first = _first(report)
+    path = str(report.rules_path)
+    opening = _(
+        N_(
+            "The rule file %(path)s fails its proof, so the app will not start with it "
+            "and it decides for no one."
+        ),
+        lang,
+        path=path,
+    )
+    if first is None:  # not ok, yet no finding: a check could not run
+        reasons = "; ".join(report.skipped.values())
+        return f"{opening} {_(N_('%(message)s.'), lang, message=reasons)}"
+    closing = _(
+        N_(
+            "Findings in all: %(count)s. Every one, with the answers that show it: "
+            "python -m rules check --rules %(path)s"
+        ),
+        lang,
+        count=len(report.findings),
+        path=path,
+    )
+    return f"{opening} {_lead(first, lang)} {closing}"

@@ -9,7 +9,13 @@ import pytest
 
 from rules import validate
 from rules.engine import RULES_PATH
-from rules.in_words import concern_words, finding_words, outcome_words, person_words
+from rules.in_words import (
+    concern_words,
+    finding_words,
+    outcome_words,
+    person_words,
+    refusal_paragraph,
+)
 from rules.report import Finding
 from rules.schema import REASON_SEVERITY
 from rules.verify import verify
@@ -133,3 +139,41 @@ def test_a_lowered_cold_sore_rule_is_told_as_the_person_it_would_wrongly_reassur
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_a_finding_without_a_witness_has_no_person(lang):
     assert finding_words(Finding(2, "R-x: unknown key 'y'"), lang) is None
+
+
+def test_the_refusal_paragraph_names_the_rule_the_minimum_and_the_person_in_spanish(tmp_path):
+    path = variant(
+        tmp_path,
+        'reason = "keloid_history"\noutcome = "see_dermatologist"',
+        'reason = "keloid_history"\noutcome = "clinician_review"',
+    )
+    assert refusal_paragraph(verify(path), "es") == (
+        f"El archivo de reglas {path} no supera su prueba, así que la aplicación no arranca "
+        "con él y no decide por nadie. La regla R-keloid incumple el mínimo de seguridad "
+        "S-keloid. A una persona de 30 años (cicatrices en forma de caja (boxcar); cicatrices "
+        "moderadamente visibles; fototipo II; sin granos; ha tenido queloides; nada más que "
+        "señalar) se le diría «antes lo revisa un profesional clínico», menos que el mínimo "
+        "para alguien que ha tenido queloides: «ver antes a un dermatólogo». Hallazgos en "
+        f"total: 2. Todos, con las respuestas que los muestran: python -m rules check --rules "
+        f"{path}"
+    )
+
+
+def test_a_removed_rule_is_named_by_the_reason_no_rule_gives(tmp_path):
+    start = SHIPPED.index('[[rule]]\nid = "R-keloid"')
+    end = SHIPPED.index("[[rule]]", start + 1)
+    path = tmp_path / "no-keloid.toml"
+    path.write_text(SHIPPED[:start] + SHIPPED[end:])
+    paragraph = refusal_paragraph(verify(path))
+    assert (
+        "No rule gives the reason keloid_history, so the safety minimum S-keloid fails. "
+        "A 30-year-old (boxcar scars; scars moderately visible; skin type II; no breakouts; "
+        "has had keloids; nothing else to report) would be told “book a free consultation”"
+    ) in paragraph
+
+
+def test_a_finding_without_a_person_is_given_as_the_proof_words_it(tmp_path):
+    path = variant(tmp_path, "evidence = [5, 8]", "evidence = [5, 99]")
+    paragraph = refusal_paragraph(verify(path))
+    assert "fails its proof" in paragraph
+    assert "R-keloid: 'evidence' cites 99, not in the references" in paragraph
