@@ -202,3 +202,18 @@ def test_a_reason_key_neither_the_tables_nor_a_clinics_is_refused(tmp_path):
     path = with_rule(tmp_path, OVER_65.replace("clinic_age_over_65", "age_over_65"))
     messages = static_messages(verify(path))
     assert messages[0].startswith("R-age-over-65: unknown reason key 'age_over_65'")
+
+
+def test_a_changed_clinic_text_is_a_change_in_the_diff(tmp_path):
+    from rules.diff import diff_rulebases
+    from rules.diff_report import format_diff
+
+    old = load_rulebase(with_rule(tmp_path, OVER_65))
+    reworded = OVER_65.replace("a clinician will see you", "a doctor will see you")
+    new_path = tmp_path / "reworded.toml"
+    new_path.write_text(SHIPPED.replace(DEFAULT, reworded + DEFAULT, 1), encoding="utf-8")
+    diff = diff_rulebases(old, load_rulebase(new_path))
+    assert not diff.same
+    assert diff.same_decisions  # the same outcomes and reason keys: only the words moved
+    assert [(c.id, c.what) for c in diff.changed] == [("R-age-over-65", ("text",))]
+    assert "R-age-over-65: patient text changed (en)" in format_diff(diff)
