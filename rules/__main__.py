@@ -92,7 +92,11 @@ def _evaluate(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     report = verify(args.rules, args.safety, args.translations)
     if args.json:
-        json.dump(report.to_dict(), sys.stdout, indent=2)
+        data = report.to_dict()
+        for finding, out in zip(report.findings, data["findings"], strict=True):
+            if (words := finding_words(finding)) is not None:
+                out["in_words"] = words
+        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         print(report.format())

@@ -45,6 +45,9 @@ class Finding:
         if self.witness is not None:
             out["witness"] = self.witness
             out["outcome"] = self.outcome
+        for name in ("rule", "property", "covers", "at_least"):
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
         return out
 
 

@@ -138,3 +138,24 @@ def test_check_tells_each_person_a_finding_is_about_in_words(tmp_path):
     )
     clean = run("check")
     assert clean.returncode == 0 and "In words:" not in clean.stdout
+
+
+def test_check_json_names_the_broken_minimum_and_the_person(tmp_path):
+    shipped = (REPO_ROOT / "rules" / "microneedling.toml").read_text(encoding="utf-8")
+    old = 'reason = "keloid_history"\noutcome = "see_dermatologist"'
+    path = tmp_path / "softened.toml"
+    path.write_text(shipped.replace(old, 'reason = "keloid_history"\noutcome = "clinician_review"'))
+    result = run("check", "--rules", str(path), "--json")
+    assert result.returncode == 1
+    static, safety = json.loads(result.stdout)["findings"]
+    assert static["rule"] == "R-keloid" and "in_words" not in static
+    assert {k: safety[k] for k in ("rule", "property", "covers", "at_least", "outcome")} == {
+        "rule": "R-keloid",
+        "property": "S-keloid",
+        "covers": "keloid_history",
+        "at_least": "see_dermatologist",
+        "outcome": "clinician_review",
+    }
+    assert safety["in_words"].endswith(
+        "less than the minimum for someone who has had keloids: “see a dermatologist first”."
+    )
