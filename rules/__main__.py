@@ -17,7 +17,8 @@ evaluate [--lang LANG] [--rules PATH]
 check [--rules PATH] [--safety PATH] [--translations DIR] [--json]
     Proves the rule file over every possible answers object (contract section 7)
     and prints what was proved, or every finding with an answers object that
-    shows it. Exit 0 when clean, 1 on any finding.
+    shows it, and (without --json) each such answers object as a person in words
+    (rules.in_words). Exit 0 when clean, 1 on any finding.
 
 diff OLD [NEW] [--json]
     Compares two versions of the rule file over every answers object: the rules
@@ -44,6 +45,7 @@ from .diff import diff_rulebases
 from .diff_report import diff_to_dict, format_diff
 from .engine import RULES_PATH
 from .i18n import N_, gettext
+from .in_words import finding_words
 from .parser import load_rulebase
 from .revisions import VersionError, load_version
 from .validation import AnswersError
@@ -90,10 +92,18 @@ def _evaluate(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     report = verify(args.rules, args.safety, args.translations)
     if args.json:
-        json.dump(report.to_dict(), sys.stdout, indent=2)
+        data = report.to_dict()
+        for finding, out in zip(report.findings, data["findings"], strict=True):
+            if (words := finding_words(finding)) is not None:
+                out["in_words"] = words
+        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         print(report.format())
+        people = [words for f in report.findings if (words := finding_words(f))]
+        if people:
+            print("\nIn words:")
+            print("\n".join(f"  - {words}" for words in people))
     return 0 if report.ok else 1
 
 

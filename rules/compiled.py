@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .contract import Decision, Reason, Rule, RulebaseInfo
-from .i18n import gettext
+from .i18n import gettext, normalise_lang
 from .reasons import REASON_TEXTS
 from .schema import DOMAINS, FIELDS, SEVERITIES
 from .validation import validate
@@ -53,6 +53,23 @@ class RuleBase:
     def outcome_of(self, answers: Mapping[str, object]) -> str | None:
         """The outcome for valid answers, or None where no rule sets one (a gap)."""
         return self._compiled.outcome_of(answers)
+
+
+def _text(rule: Rule, lang: str) -> str:
+    """What the patient reads for the rule's reason in `lang` (English when untranslated).
+
+    The contract's reasons are worded in rules.reasons and the catalogues; a clinic's
+    own reason (``clinic_...``) carries its texts in the rule file.
+    """
+    if rule.reason is None:
+        return ""
+    if not rule.texts:
+        return gettext(REASON_TEXTS[rule.reason], lang)
+    wanted = normalise_lang(lang)
+    for tag in (wanted, wanted.partition("_")[0], "en"):
+        if tag in rule.texts:
+            return rule.texts[tag]
+    return next(iter(rule.texts.values()))
 
 
 class _Compiled:
@@ -128,7 +145,7 @@ class _Compiled:
                 rule.reason,
                 rule.outcome,
                 rule.id,
-                gettext(REASON_TEXTS[rule.reason], lang),
+                _text(rule, lang),
                 rule.evidence,
             )
             for rule in self.order

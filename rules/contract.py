@@ -9,8 +9,9 @@ RuleFileError is how a rule file is refused.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from .schema import INFO
@@ -96,6 +97,9 @@ class Rule:
     evidence: tuple[int, ...] = ()
     note: str = ""
     index: int = 0  # position in the file, for stable ordering
+    #: The patient text of a clinic's own reason (``clinic_...``), language -> text;
+    #: empty for the contract's reasons, whose texts are in rules.reasons and the catalogues.
+    texts: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def sets_outcome(self) -> bool:

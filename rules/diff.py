@@ -32,7 +32,7 @@ from .witness import PREFER
 __all__ = ["ASPECTS", "Move", "ReasonChange", "RuleChange", "RulesDiff", "diff_rulebases"]
 
 #: What makes a rule "changed" (its note is for the reviewer and changes nothing).
-ASPECTS = ("when", "outcome", "reason", "evidence")
+ASPECTS = ("when", "outcome", "reason", "evidence", "text")
 
 Answers = dict[str, object]
 
@@ -108,6 +108,9 @@ def _aspects(old: Rule, new: Rule) -> tuple[str, ...]:
         "outcome": old.outcome != new.outcome,
         "reason": old.reason != new.reason,
         "evidence": old.evidence != new.evidence,
+        # A clinic reason's patient text is in the rule file: changing it changes what
+        # patients read, even where every outcome stays.
+        "text": dict(old.texts) != dict(new.texts),
     }
     return tuple(a for a in ASPECTS if differ[a])
 

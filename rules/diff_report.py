@@ -12,7 +12,7 @@ and the JSON shape, which docs/rules.md documents and tests hold stable:
       "rules": {
         "added":   [{"id", "outcome", "reason", "evidence", "applies_to"}],
         "removed": [{... the same keys, as in the old version ...}],
-        "changed": [{"id", "what": ["when", "outcome", "reason", "evidence"],
+        "changed": [{"id", "what": ["when", "outcome", "reason", "evidence", "text"],
                      "old": {"outcome", "reason", "evidence", "applies_to"}, "new": {...}}]
       },
       "outcomes": {"moved": [{"from", "to", "count", "example"}], "unchanged": 53721004032},
@@ -111,6 +111,9 @@ def _detail(what: str, old: Rule, new: Rule) -> str:
         )
     if what == "evidence":
         return f"evidence {list(old.evidence)} -> {list(new.evidence)}"
+    if what == "text":
+        langs = sorted(k for k in {*old.texts, *new.texts} if old.texts.get(k) != new.texts.get(k))
+        return f"patient text changed ({', '.join(langs)})"
     return f"{what} {getattr(old, what) or 'none'} -> {getattr(new, what) or 'none'}"
 
 

@@ -19,12 +19,13 @@ from .compiled import RuleBase
 from .conditions import compile_when
 from .contract import Rule, RuleFileError
 from .references import REFERENCES
-from .schema import OUTCOMES, REASON_SEVERITY, SEVERITIES
+from .schema import OUTCOMES, REASON_SEVERITY, SEVERITIES, is_clinic_reason
 
 __all__ = ["load_rulebase", "parse_rulebase"]
 
 _TOP_KEYS = {"version", "hit_policy", "reviewed_by", "reviewed_on", "rule"}
-_RULE_KEYS = {"id", "reason", "outcome", "evidence", "note", "when"}
+_RULE_KEYS = {"id", "reason", "outcome", "evidence", "note", "when", "text"}
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:_[A-Z]{2})?")
 _RULE_ID = re.compile(r"R-[A-Za-z0-9_-]+")
 _DEFAULT_OUTCOME = OUTCOMES[-1]  # book_consultation: the outcome when no flag applies
 
@@ -74,8 +75,11 @@ def _parse_rule(raw: Any, index: int, problems: list[str]) -> Rule | None:
     elif outcome in SEVERITIES:
         if reason is None:
             problem("missing key 'reason'")
-        elif reason not in REASON_SEVERITY:
-            problem(f"unknown reason key {reason!r}")
+        elif reason not in REASON_SEVERITY and not is_clinic_reason(reason):
+            problem(
+                f"unknown reason key {reason!r} (the contract's, or a clinic's own "
+                'such as "clinic_age_over_65")'
+            )
         if "evidence" not in raw:
             problem("missing key 'evidence' (write evidence = [] if there is none)")
     evidence, evidence_problem = _evidence(raw.get("evidence", []))
@@ -84,12 +88,38 @@ def _parse_rule(raw: Any, index: int, problems: list[str]) -> Rule | None:
     note = raw.get("note", "")
     if not isinstance(note, str):
         problem("'note' must be a string")
+    texts, text_problem = _texts(raw, reason)
+    if text_problem:
+        problem(text_problem)
     when, when_problems = compile_when(raw.get("when", {}))
     for text in when_problems:
         problem(text)
     if len(problems) > before:
         return None
-    return Rule(rule_id, outcome, reason, MappingProxyType(when), evidence, note, index)
+    return Rule(rule_id, outcome, reason, MappingProxyType(when), evidence, note, index, texts)
+
+
+def _texts(raw: dict[str, Any], reason: Any) -> tuple[MappingProxyType[str, str], str | None]:
+    """A clinic reason's patient text per language (`text = { en = "...", es = "..." }`).
+
+    Whether every shipped language has one is for the proof (rules.verify), which
+    knows the languages; here only the shape is checked.
+    """
+    empty: MappingProxyType[str, str] = MappingProxyType({})
+    if "text" not in raw:
+        return empty, None
+    if not is_clinic_reason(reason):
+        return empty, (
+            "'text' is only for a clinic's own reason (clinic_...): the contract's reasons "
+            "are worded in rules/reasons.py and the translations"
+        )
+    value = raw["text"]
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and _LANGUAGE.fullmatch(k) and isinstance(v, str) and v.strip()
+        for k, v in value.items()
+    ):
+        return empty, "'text' must be a table of languages and texts, such as { en = \"...\" }"
+    return MappingProxyType({k: v.strip() for k, v in value.items()}), None
 
 
 def parse_rulebase(data: bytes, path: Path | str = "<rules>") -> RuleBase:

@@ -34,6 +34,10 @@ class Finding:
     message: str
     witness: dict[str, object] | None = None
     outcome: str | None = None  # the witness's actual outcome (None: it gets none)
+    rule: str | None = None  # the rule at fault, where one is (the one giving the reason)
+    property: str | None = None  # a safety property that fails (check 4)
+    covers: str | None = None  # the contract reason that property protects
+    at_least: str | None = None  # that property's minimum outcome
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form, for `check --json` and for tools."""
@@ -41,6 +45,9 @@ class Finding:
         if self.witness is not None:
             out["witness"] = self.witness
             out["outcome"] = self.outcome
+        for name in ("rule", "property", "covers", "at_least"):
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
         return out
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import MappingProxyType
 
 __all__ = [
+    "CLINIC_REASON",
     "FIELDS",
     "INFO",
     "OUTCOMES",
@@ -22,6 +24,7 @@ __all__ = [
     "SEVERITIES",
     "FieldSpec",
     "domain",
+    "is_clinic_reason",
     "space_size",
     "stricter_or_equal",
 ]
@@ -130,6 +133,17 @@ REASON_SEVERITY: MappingProxyType[str, str] = MappingProxyType(
         "severe_scarring_combination": INFO,
     }
 )
+
+
+#: A reason key a clinic's rule version defines itself (contract section 3, "Stricter
+#: severities and the clinic's own reasons"): over the contract's questions, with its
+#: own severity, patient text in every shipped language and a source or clinician note.
+CLINIC_REASON = re.compile(r"clinic_[a-z0-9]+(?:_[a-z0-9]+)*")
+
+
+def is_clinic_reason(key: object) -> bool:
+    """Whether `key` names a clinic's own reason (``clinic_...``), not one of the table's."""
+    return isinstance(key, str) and CLINIC_REASON.fullmatch(key) is not None
 
 
 def stricter_or_equal(severity: str, than: str) -> bool:

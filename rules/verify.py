@@ -7,8 +7,10 @@ the questions the contract asks become box differences, counted exactly:
                  empty; the priority hit policy then gives exactly one outcome.
 2. static        the files name only the contract's fields, values, outcomes
                  and reason keys; every reason is given at its contract
-                 severity; every contract reason has a rule; every reason has
-                 patient text in every shipped language.
+                 severity or a stricter one, never below; every contract reason
+                 has a rule; every reason, a clinic's own (clinic_...) included,
+                 has patient text in every shipped language, and a clinic's
+                 reason cites a source or carries a clinician note.
 3. reachable     every rule's box is non-empty, and every outcome-setting
                  rule's box minus the boxes of stricter rules is non-empty.
 4. safety        for each property, its box minus the boxes of rules at least
@@ -32,7 +34,13 @@ from .engine import RULES_PATH
 from .parser import load_rulebase, parse_rulebase
 from .report import Finding, Report
 from .safety import SAFETY_PATH, Property, load_properties
-from .schema import OUTCOMES, REASON_SEVERITY, space_size, stricter_or_equal
+from .schema import (
+    OUTCOMES,
+    REASON_SEVERITY,
+    is_clinic_reason,
+    space_size,
+    stricter_or_equal,
+)
 from .text_checks import _text_findings, shipped_languages
 from .witness import PREFER
 
@@ -133,6 +141,10 @@ def _check_safety(base: RuleBase, boxes: dict[str, Box], report: Report) -> None
                 f"an outcome less strict than {prop.outcome_at_least}",
                 witness,
                 base.outcome_of(witness),
+                rule=next((r.id for r in base.rules if r.reason == prop.covers), None),
+                property=prop.id,
+                covers=prop.covers,
+                at_least=prop.outcome_at_least,
             )
         )
     # book_consultation only where no property's answers are.
@@ -158,6 +170,9 @@ def _check_safety(base: RuleBase, boxes: dict[str, Box], report: Report) -> None
                 + ", ".join(prop.id for prop, _ in overlaps),
                 witness,
                 base.outcome_of(witness),
+                property=overlaps[0][0].id,
+                covers=overlaps[0][0].covers,
+                at_least=overlaps[0][0].outcome_at_least,
             )
         )
     if not report.by_check(4):
@@ -165,6 +180,63 @@ def _check_safety(base: RuleBase, boxes: dict[str, Box], report: Report) -> None
             f"all {len(report.properties)} safety properties hold (every reason stricter than "
             "info is covered), and book_consultation is given only when none applies"
         )
+
+
+def _severity_findings(base: RuleBase) -> list[Finding]:
+    """Every contract reason is given, at its table severity or stricter (never below).
+
+    Contract section 3, "Stricter severities and the clinic's own reasons": the
+    table is the floor, so a stricter severity is the clinic's to choose.
+    """
+    findings = [
+        Finding(
+            2,
+            f"{rule.id}: reason {rule.reason!r} is given as {rule.outcome}, below the "
+            f"contract's severity {REASON_SEVERITY[rule.reason]} (a rule version may make "
+            "a reason stricter, never less strict)",
+            rule=rule.id,
+        )
+        for rule in base.rules
+        if rule.reason in REASON_SEVERITY
+        and not stricter_or_equal(rule.outcome, REASON_SEVERITY[rule.reason])
+    ]
+    given = {r.reason for r in base.rules}
+    findings.extend(
+        Finding(2, f"reason {key!r} ({severity}) is in the contract but no rule gives it")
+        for key, severity in REASON_SEVERITY.items()
+        if key not in given
+    )
+    return findings
+
+
+def _clinic_findings(base: RuleBase, languages: list[str]) -> list[Finding]:
+    """A clinic's own reason has patient text in every shipped language and a source
+    (evidence) or a clinician note, as the contract asks of it."""
+    findings = []
+    for rule in base.rules:
+        if not is_clinic_reason(rule.reason):
+            continue
+        missing = [lang for lang in languages if not rule.texts.get(lang, "").strip()]
+        example = ", ".join(f'{lang} = "..."' for lang in languages)
+        if missing:
+            findings.append(
+                Finding(
+                    2,
+                    f"{rule.id}: the clinic's reason {rule.reason!r} has no patient text in "
+                    f"{', '.join(missing)} (write text = {{ {example} }})",
+                    rule=rule.id,
+                )
+            )
+        if not rule.evidence and not rule.note.strip():
+            findings.append(
+                Finding(
+                    2,
+                    f"{rule.id}: the clinic's reason {rule.reason!r} cites no source and has no "
+                    "clinician note (give evidence = [...] or a note saying why)",
+                    rule=rule.id,
+                )
+            )
+    return findings
 
 
 def verify(
@@ -201,27 +273,21 @@ def verify(
         report.findings.append(Finding(2, f"cannot read the rule file: {exc}"))
     report.rulebase = base
     if base is not None:
-        for rule in base.rules:
-            if rule.reason is not None and rule.outcome != REASON_SEVERITY[rule.reason]:
-                report.findings.append(
-                    Finding(
-                        2,
-                        f"{rule.id}: reason {rule.reason!r} is given as {rule.outcome}, but the "
-                        f"contract's severity is {REASON_SEVERITY[rule.reason]}",
-                    )
-                )
-        given = {r.reason for r in base.rules}
-        report.findings.extend(
-            Finding(2, f"reason {key!r} ({severity}) is in the contract but no rule gives it")
-            for key, severity in REASON_SEVERITY.items()
-            if key not in given
-        )
+        report.findings.extend(_severity_findings(base))
+        report.findings.extend(_clinic_findings(base, report.languages))
     report.findings.extend(_text_findings(translations, report.languages))
     if not report.by_check(2):
+        clinic = [r.reason for r in base.rules if is_clinic_reason(r.reason)] if base else []
         report.proved[2] = (
             f"{len(base.rules) if base else 0} rules use only contract fields, values, outcomes "
             f"and reason keys; all {len(REASON_SEVERITY)} contract reasons are given at their "
-            f"contract severity; every reason has patient text in {', '.join(report.languages)}"
+            f"contract severity or stricter"
+            + (
+                f", and {len(clinic)} clinic reasons of its own ({', '.join(clinic)})"
+                if clinic
+                else ""
+            )
+            + f"; every reason has patient text in {', '.join(report.languages)}"
         )
 
     properties, problems = load_properties(Path(safety_path))

@@ -119,3 +119,43 @@ def test_check_options_for_safety_and_translations(safety_text, tmp_path):
     result = run("check", "--safety", str(safety), "--translations", str(tmp_path))
     assert result.returncode == 1
     assert "S-metal-allergy: covers unknown reason key 'metals'" in result.stdout
+
+
+def test_check_tells_each_person_a_finding_is_about_in_words(tmp_path):
+    shipped = (REPO_ROOT / "rules" / "microneedling.toml").read_text(encoding="utf-8")
+    old = "when = { pregnant_or_breastfeeding = true }"
+    assert old in shipped
+    path = tmp_path / "narrowed.toml"
+    path.write_text(shipped.replace(old, old[:-2] + ", age = { below = 18 } }"))
+    result = run("check", "--rules", str(path))
+    assert result.returncode == 1
+    words = result.stdout.split("\nIn words:\n", 1)[1]
+    assert words.splitlines()[0] == (
+        "  - A 30-year-old (boxcar scars; scars moderately visible; skin type II; no breakouts; "
+        "pregnant, trying to conceive or breastfeeding; nothing else to report) would be told "
+        "“book a free consultation”, less than the minimum for someone pregnant, trying to "
+        "conceive or breastfeeding: “not now”."
+    )
+    clean = run("check")
+    assert clean.returncode == 0 and "In words:" not in clean.stdout
+
+
+def test_check_json_names_the_broken_minimum_and_the_person(tmp_path):
+    shipped = (REPO_ROOT / "rules" / "microneedling.toml").read_text(encoding="utf-8")
+    old = 'reason = "keloid_history"\noutcome = "see_dermatologist"'
+    path = tmp_path / "softened.toml"
+    path.write_text(shipped.replace(old, 'reason = "keloid_history"\noutcome = "clinician_review"'))
+    result = run("check", "--rules", str(path), "--json")
+    assert result.returncode == 1
+    static, safety = json.loads(result.stdout)["findings"]
+    assert static["rule"] == "R-keloid" and "in_words" not in static
+    assert {k: safety[k] for k in ("rule", "property", "covers", "at_least", "outcome")} == {
+        "rule": "R-keloid",
+        "property": "S-keloid",
+        "covers": "keloid_history",
+        "at_least": "see_dermatologist",
+        "outcome": "clinician_review",
+    }
+    assert safety["in_words"].endswith(
+        "less than the minimum for someone who has had keloids: “see a dermatologist first”."
+    )

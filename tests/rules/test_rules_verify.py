@@ -130,20 +130,6 @@ def test_an_unknown_value_is_a_static_finding(rules_text, edited):
     assert message.startswith("R-acne-mild: unknown value 'slight' for field active_acne")
 
 
-def test_a_reason_at_the_wrong_severity_is_a_static_finding(rules_text, edited):
-    path = edited(
-        rules_text,
-        'reason = "pih_risk_darker_skin"\noutcome = "info"',
-        'reason = "pih_risk_darker_skin"\noutcome = "clinician_review"',
-    )
-    report = check(rules=path)
-    assert_only_check_fails(report, 2)
-    assert messages(report, 2) == [
-        "R-darker-skin: reason 'pih_risk_darker_skin' is given as clinician_review, but the "
-        "contract's severity is info"
-    ]
-
-
 def test_a_contract_reason_without_a_rule_is_a_finding(rules_text, tmp_path):
     start = rules_text.index('[[rule]]\nid = "R-ice-pick"')
     end = rules_text.index("[[rule]]", start + 1)
