@@ -446,7 +446,7 @@ def test_a_booking_for_a_merged_duplicate_reaches_the_lead_it_was_merged_into(cl
 )
 def test_the_hand_off_link_carries_the_reference_and_nothing_else(app_factory, address, carried):
     app = app_factory(ACUITY_LEAD_FIELD_ID="77")
-    lead_id, reference = _lead(app, outcome="clinician_review")
+    _, reference = _lead(app, outcome="clinician_review")
     with app.test_request_context():
         from core import clinic_settings
         from core.booking_tool import booking_tool_link
@@ -476,7 +476,7 @@ def test_a_calendly_booking_through_a_real_server_and_client(clinic, tool_api):
             headers={"Content-Type": "application/json", "Host": host, **headers},
         )
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status, json.loads(response.read())
         except urllib.error.HTTPError as refused:
             return refused.code, None
