@@ -28,7 +28,7 @@ def test_the_staff_list_has_a_two_factor_column(app_factory):
     enrol(app, "on@clinic.test")
     admin = staff_client(app, ADMIN, role="admin")
     html = unescape(admin.get("/staff/admin/staff").get_data(as_text=True))
-    assert "<th scope=\"col\">Two-factor sign-in</th>" in html
+    assert '<th scope="col">Two-factor sign-in</th>' in html
     cells = _two_factor_cells(html)
     assert cells["on@clinic.test"].startswith("On since")
     assert cells["off@clinic.test"] == "Off"
