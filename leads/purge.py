@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, update
 
 from core.dbtypes import utcnow
 from core.extensions import db
-from leads.models import Appointment, Lead, LeadNote, OutboxMessage
+from leads.models import Appointment, BookingEvent, Lead, LeadNote, OutboxMessage
 
 
 def _delete_leads(ids: list[int]) -> int:
@@ -22,6 +22,8 @@ def _delete_leads(ids: list[int]) -> int:
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.lead_id.in_(ids)))
     db.session.execute(delete(LeadNote).where(LeadNote.lead_id.in_(ids)))
     db.session.execute(delete(Appointment).where(Appointment.lead_id.in_(ids)))
+    # The booking tool's events for it (the name and email the person gave the tool).
+    db.session.execute(delete(BookingEvent).where(BookingEvent.lead_id.in_(ids)))
     # A duplicate merged into a deleted lead no longer points at it (ON DELETE SET NULL).
     db.session.execute(update(Lead).where(Lead.merged_into_id.in_(ids)).values(merged_into_id=None))
     db.session.execute(delete(Lead).where(Lead.id.in_(ids)))

@@ -51,3 +51,31 @@ def test_deleting_a_lead_deletes_its_appointments_and_unlinks_its_merged_duplica
             == 0
         )
         assert db.session.get(Lead, duplicate_id).merged_into_id is None
+
+
+def test_deleting_a_lead_deletes_the_booking_tools_events_for_it(db_app):
+    """They hold the name and email the person gave the booking tool."""
+    from leads import bookings
+    from leads.models import BookingEvent
+
+    public = db_app.test_client()
+    submit_contact(public, Walker(public), "book_consultation")
+    with db_app.app_context():
+        lead = db.session.scalars(select(Lead)).one()
+        lead_id, reference = lead.id, lead.booking_reference
+        received = bookings.receive(
+            bookings.BookingNotice(
+                tool="calcom",
+                event_id="BOOKING_CREATED:uid-purge:1",
+                change="booked",
+                booking_id="uid-purge",
+                starts_at=utcnow() + timedelta(days=2),
+                reference=reference,
+                booker_name="Ana Ruiz",
+                booker_email="ana@example.com",
+            )
+        )
+        assert received.outcome == "applied"
+        assert delete_lead(lead_id)
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(BookingEvent)) == 0
