@@ -73,6 +73,10 @@ def test_attaching_it_books_the_lead_with_the_history_and_an_audit_row(db_app, c
             select(AuditEvent).where(AuditEvent.action == "appointment")
         ).one()
         assert audit.staff_id == coordinator.staff_id and audit.lead_id == lead_id
+    with db_app.test_request_context():
+        from staff.console.audit import sentence
+
+        assert sentence(audit).endswith("(through Calendly)")
     lead_page = unescape(coordinator.get(f"/staff/leads/{lead_id}").get_data(as_text=True))
     assert "Booked through Calendly for" in lead_page
     assert "No booking is waiting" in unescape(coordinator.get(PAGE).get_data(as_text=True))
