@@ -3,7 +3,8 @@
 Each answers, in JSON: 404 when the tool's secret is not configured (the clinic does
 not use it); 401 for a missing or wrong signature, with nothing stored; 400 for a
 signed body that is not the tool's event; 503 when the tool's API could not give the
-appointment (the tool retries); otherwise 200 with what happened: "applied",
+appointment, or another event of the same booking was being stored at that moment (the
+tool retries); otherwise 200 with what happened: "applied",
 "unmatched" (kept for the front desk), "duplicate" (seen before: nothing changed) or
 "ignored" (an event of another kind).
 """
@@ -68,6 +69,8 @@ def receive(tool: str):
     if notice is None:
         return _answer(200, result="ignored")
     received = bookings.receive(notice)
+    if received.outcome == "retry":
+        return _answer(503, error="another event of this booking was stored meanwhile; try again")
     response = jsonify(result=received.outcome)
     if received.message_ids:
         deliver_after_response(response, received.message_ids)

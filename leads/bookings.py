@@ -65,7 +65,7 @@ class BookingNotice:
 
 @dataclass(frozen=True)
 class Received:
-    outcome: str  # "applied", "unmatched", "duplicate"
+    outcome: str  # "applied", "unmatched", "duplicate"; "retry" (a concurrent event won)
     lead_id: int | None = None
     message_ids: tuple[int, ...] = ()  # the status webhooks to deliver now
 
@@ -87,6 +87,8 @@ def _kept_lead(lead: Lead | None) -> Lead | None:
 
 def _appointment_of(event: BookingEvent) -> Appointment | None:
     ids = [i for i in (event.booking_id, event.previous_booking_id) if i]
+    if not ids:
+        return None
     return db.session.scalar(
         select(Appointment)
         .where(
@@ -98,12 +100,12 @@ def _appointment_of(event: BookingEvent) -> Appointment | None:
 
 
 def _lead_for(event: BookingEvent) -> Lead | None:
-    lead = None
-    if event.reference:
+    """The lead whose appointment this booking already is (it stays with it, even one
+    attached by hand), else the lead whose reference the event carries."""
+    appointment = _appointment_of(event)
+    lead = appointment.lead if appointment is not None else None
+    if lead is None and event.reference:
         lead = db.session.scalar(select(Lead).where(Lead.booking_reference == event.reference))
-    if lead is None:
-        appointment = _appointment_of(event)
-        lead = appointment.lead if appointment is not None else None
     return _kept_lead(lead)
 
 
@@ -123,7 +125,7 @@ def _apply(lead: Lead, event: BookingEvent, **audit_as: Any) -> tuple[int, ...]:
     """
     appointment = _appointment_of(event)
     if appointment is not None and appointment.lead_id != lead.id:
-        appointment = None  # attached by hand to another lead: this lead gets its own
+        appointment.lead_id = lead.id  # attached by hand: the front desk's choice of lead
     change = event.change
     if change in ("booked", "moved") and event.starts_at is not None:
         if appointment is None:
@@ -218,17 +220,24 @@ def receive(notice: BookingNotice) -> Received:
         return Received("duplicate")
     lead = _lead_for(event)
     message_ids: tuple[int, ...] = ()
-    if lead is None and notice.change == "none":
-        event.state = "noted"  # half of a reschedule, for no known lead: nothing to match
-    elif lead is not None:
-        event.state = "applied"
-        event.lead_id = lead.id
-        message_ids = _apply(lead, event, actor=None)
     try:
+        if lead is None and notice.change == "none":
+            event.state = "noted"  # half of a reschedule, for no known lead: nothing to match
+        elif lead is not None:
+            event.state = "applied"
+            event.lead_id = lead.id
+            message_ids = _apply(lead, event, actor=None)
         db.session.commit()
-    except IntegrityError:  # the same event committed by a concurrent request first
+    except IntegrityError:
         db.session.rollback()
-        return Received("duplicate")
+        seen = db.session.scalar(
+            select(BookingEvent.id).where(
+                BookingEvent.tool == notice.tool, BookingEvent.event_id == event.event_id
+            )
+        )
+        # The same event committed by a concurrent request first; or another event of the
+        # same booking stored its appointment first: "retry" (the tool sends it again).
+        return Received("duplicate" if seen is not None else "retry")
     if lead is None:
         return Received("unmatched" if event.state == "unmatched" else "applied")
     return Received("applied", lead.id, message_ids)

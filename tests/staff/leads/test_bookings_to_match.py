@@ -114,3 +114,23 @@ def test_the_page_is_in_spanish_for_a_spanish_console(db_app, coordinator):
     _receive(db_app)
     page = unescape(coordinator.get(PAGE, headers={"Accept-Language": "es"}).get_data(as_text=True))
     assert "Reservas por asociar" in page and "Asociar a este contacto" in page
+
+
+def test_a_booking_attached_by_hand_stays_with_that_lead(db_app, coordinator):
+    """A later event of the same booking that carries another lead's reference (a link
+    forwarded to someone else) moves the appointment where the front desk put it."""
+    chosen = make_lead(db_app)
+    other = make_lead(db_app, direct=True)
+    with db_app.app_context():
+        other_reference = db.session.get(Lead, other).booking_reference
+    _receive(db_app)
+    event_id = _event_id(db_app)
+    post_form(coordinator, PAGE, f"{PAGE}/{event_id}/attach", **{
+        f"booking-{event_id}-lead": str(chosen)})  # fmt: skip
+    later = START + timedelta(days=1)
+    _receive(db_app, event_id="invitee.created:X1-again", change="moved", starts_at=later,
+             reference=other_reference)  # fmt: skip
+    with db_app.app_context():
+        (appointment,) = db.session.scalars(select(Appointment)).all()
+        assert (appointment.lead_id, appointment.starts_at) == (chosen, later)
+        assert db.session.get(Lead, other).status == "new"
