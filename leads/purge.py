@@ -34,6 +34,12 @@ def purge_older_than(days: int) -> int:
     """Delete every lead created more than ``days`` days ago; returns how many (uncommitted)."""
     cutoff = utcnow() - timedelta(days=days)
     ids = list(db.session.scalars(select(Lead.id).where(Lead.created_at < cutoff)))
+    # Bookings that came back for no lead hold a name and email too: kept no longer.
+    db.session.execute(
+        delete(BookingEvent).where(
+            BookingEvent.lead_id.is_(None), BookingEvent.received_at < cutoff
+        )
+    )
     return _delete_leads(ids)
 
 

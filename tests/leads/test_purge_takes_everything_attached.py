@@ -79,3 +79,31 @@ def test_deleting_a_lead_deletes_the_booking_tools_events_for_it(db_app):
         assert delete_lead(lead_id)
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(BookingEvent)) == 0
+
+
+def test_the_retention_purge_takes_bookings_that_never_found_a_lead(db_app):
+    """An unmatched booking holds the name and email given to the tool: after the
+    retention period it goes, like a lead; a recent one stays for the front desk."""
+    from leads import bookings
+    from leads.models import BookingEvent
+    from leads.purge import purge_older_than
+
+    with db_app.app_context():
+        for event_id in ("old", "recent"):
+            bookings.receive(
+                bookings.BookingNotice(
+                    tool="calendly",
+                    event_id=event_id,
+                    change="booked",
+                    booking_id=f"uri-{event_id}",
+                    starts_at=utcnow() + timedelta(days=2),
+                    booker_name="Sam Nolink",
+                    booker_email="sam@example.com",
+                )
+            )
+        old = db.session.scalars(select(BookingEvent).where(BookingEvent.event_id == "old")).one()
+        old.received_at = utcnow() - timedelta(days=400)
+        db.session.commit()
+        purge_older_than(365)
+        db.session.commit()
+        assert db.session.scalars(select(BookingEvent.event_id)).all() == ["recent"]
