@@ -15,6 +15,7 @@ from flask import Flask
 import api
 import core
 import embed
+import integrations
 import leads
 import ops
 import questionnaire
@@ -67,4 +68,5 @@ def create_app(
     app.register_blueprint(contact_views.bp, url_prefix="/embed", name=EMBED_LEADS_BLUEPRINT)
     app.register_blueprint(privacy.bp)  # the privacy notice, on the site only
     app.register_blueprint(api.bp)
+    app.register_blueprint(integrations.bp)  # bookings coming back from the booking tools
     return app

@@ -39,6 +39,8 @@ def lead_item(lead: Lead) -> dict[str, Any]:
         "follow_up_at": _at_or_none(lead.follow_up_at),
         "first_contacted_at": _at_or_none(lead.first_contacted_at),
         "merged_into": lead.merged_into_id,
+        # Carried in the booking tool's link; the tool's booking events name the lead by it.
+        "booking_reference": lead.booking_reference,
     }
 
 
@@ -101,6 +103,7 @@ def lead_detail(lead: Lead) -> dict[str, Any]:
                 "duration_minutes": appointment.duration_minutes,
                 "kind": appointment.kind,
                 "cancelled_at": _at_or_none(appointment.cancelled_at),
+                "booked_through": appointment.booking_tool or None,
             }
             for appointment in lead.appointments
         ],

@@ -13,6 +13,7 @@ from api import cursor
 from api.leads import DEFAULT_LIMIT, MAX_LIMIT
 from leads.appointments import KIND_LABELS
 from leads.models import CALL_OUTCOMES, CONTACT_TIMES, SOURCES, STATUSES
+from leads.service import bookings
 from web.converters import MAX_ROW_ID
 
 SCHEME = "bearerToken"
@@ -71,6 +72,15 @@ def _item_properties() -> dict[str, Any]:
         "merged_into": {
             "type": ["integer", "null"],
             "description": "The lead this duplicate was merged into; null otherwise.",
+        },
+        "booking_reference": {
+            "type": "string",
+            "pattern": "^bk[a-z2-7]{26}$",
+            "description": (
+                "Opaque, random and unique: carried in the clinic's booking tool link "
+                "(Cal.com metadata[lead], Calendly utm_content, an Acuity intake field), "
+                "so the tool's booking events find this lead."
+            ),
         },
     }
 
@@ -164,6 +174,12 @@ def schemas() -> dict[str, Any]:
                             "duration_minutes": {"type": "integer", "minimum": 1},
                             "kind": {"type": "string", "enum": list(KIND_LABELS)},
                             "cancelled_at": {**WHEN_OR_NULL, "description": "Null if it stands."},
+                            "booked_through": {
+                                "type": ["string", "null"],
+                                "enum": [*bookings.TOOL_NAMES, None],
+                                "description": "The booking tool it came from; null if "
+                                "booked in the console.",
+                            },
                         }
                     ),
                 },

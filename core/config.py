@@ -177,6 +177,7 @@ def from_environment() -> dict[str, Any]:
         **storage_settings(),
         **staff_settings(),
         **notification_settings(),
+        **booking_tool_settings(),
         **operations_settings(),
     }
 
@@ -286,6 +287,26 @@ def notification_settings() -> dict[str, Any]:
     }
 
 
+def booking_tool_settings() -> dict[str, Any]:
+    """The booking tools whose events come back (integrations/); a tool without its secret
+    is not listened to (its receiver answers 404)."""
+    env = os.environ.get
+    return {
+        "CALCOM_WEBHOOK_SECRET": env("CALCOM_WEBHOOK_SECRET", ""),
+        "CALENDLY_WEBHOOK_SIGNING_KEY": env("CALENDLY_WEBHOOK_SIGNING_KEY", ""),
+        # Acuity signs with the API key and sends ids only: the appointment is read back
+        # from its API as this user (HTTP Basic, user id and API key).
+        "ACUITY_API_KEY": env("ACUITY_API_KEY", ""),
+        "ACUITY_USER_ID": env("ACUITY_USER_ID", ""),
+        "ACUITY_API_BASE_URL": env("ACUITY_API_BASE_URL", "https://acuityscheduling.com/api/v1"),
+        # The intake form field (its numeric id) the hand-off link fills with the reference.
+        "ACUITY_LEAD_FIELD_ID": env("ACUITY_LEAD_FIELD_ID", ""),
+        "JANE_WEBHOOK_SECRET": env("JANE_WEBHOOK_SECRET", ""),
+        "JANE_API_TOKEN": env("JANE_API_TOKEN", ""),
+        "JANE_API_BASE_URL": env("JANE_API_BASE_URL", ""),
+    }
+
+
 LOG_FORMATS = ("json", "text")
 
 
@@ -354,6 +375,7 @@ def check_safe(config: dict[str, Any]) -> None:
         raise ConfigError("WEBHOOK_URL must be an http:// or https:// address")
     if config.get("WEBHOOK_URL") and not config.get("WEBHOOK_SECRET"):
         raise ConfigError("WEBHOOK_SECRET must be set when WEBHOOK_URL is set")
+    _check_booking_tools(config)
     _check_webhook_transport(config)
     floor = config.get("CONTACT_MIN_SECONDS", CONTACT_MIN_SECONDS)
     if not isinstance(floor, int) or isinstance(floor, bool) or floor < 0:
@@ -366,6 +388,28 @@ def check_safe(config: dict[str, Any]) -> None:
         raise ConfigError(
             "OUTBOX_LEASE_SECONDS must be more than twice SMTP_TIMEOUT and WEBHOOK_TIMEOUT"
         )
+
+
+def _check_booking_tools(config: dict[str, Any]) -> None:
+    """A tool that sends ids only needs its API's address and credentials with its secret."""
+    needs = {
+        "ACUITY_API_KEY": ("ACUITY_USER_ID", "ACUITY_API_BASE_URL"),
+        "JANE_WEBHOOK_SECRET": ("JANE_API_TOKEN", "JANE_API_BASE_URL"),
+    }
+    for secret, required in needs.items():
+        if not config.get(secret):
+            continue
+        for name in required:
+            if not config.get(name):
+                raise ConfigError(f"{name} must be set when {secret} is set")
+        base = config[required[-1]]
+        if not base.startswith(("https://", "http://")):
+            raise ConfigError(f"{required[-1]} must be an http:// or https:// address")
+        if config.get("APP_ENV") == "production" and not base.startswith("https://"):
+            raise ConfigError(f"{required[-1]} must be an https:// address in production")
+    field = config.get("ACUITY_LEAD_FIELD_ID", "")
+    if field and not field.isdigit():
+        raise ConfigError("ACUITY_LEAD_FIELD_ID must be the intake form field's number")
 
 
 def _check_registration_pattern(config: dict[str, Any]) -> None:

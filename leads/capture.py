@@ -27,6 +27,7 @@ from core import counters
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads import audit_sample, outbox
+from leads.booking_reference import new_booking_reference
 from leads.consent import CONSENT_VERSION
 from leads.models import Contact, Lead, OutboxMessage
 
@@ -93,6 +94,7 @@ def capture_lead(
         "first_contacted_at": None if status == "new" else now,
         "merged_into_id": None,
         "audit_sample": audit_sample.draw(decision.outcome),
+        "booking_reference": new_booking_reference(),
     }
     kinds = outbox.kinds_for(contact.email)
     # The web funnel counts the website's requests ("lead"); the calls staff take count apart.

@@ -12,11 +12,24 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, false, func, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.dbtypes import UTCDateTime, utcnow
 from core.extensions import db
+from leads.booking_reference import new_booking_reference
 
 STATUSES = ("new", "contacted", "booked", "not_a_fit", "closed")
 STATUS_NOTE_ARROW = " → "  # a status note reads "<before> → <after>"
@@ -100,6 +113,12 @@ class Lead(db.Model):
         Boolean, nullable=False, default=False, server_default=false()
     )
 
+    # Opaque and unguessable: carried in the booking tool's link, so a booking made there
+    # comes back to this lead (leads/bookings.py). Never a health answer, never the id.
+    booking_reference: Mapped[str] = mapped_column(
+        String(32), nullable=False, unique=True, index=True, default=new_booking_reference
+    )
+
     notes: Mapped[list[LeadNote]] = relationship(
         back_populates="lead",
         cascade="all, delete-orphan",
@@ -150,6 +169,7 @@ class Appointment(db.Model):
     """A booked visit: when, how long and what kind; cancelled ones are kept, marked."""
 
     __tablename__ = "appointments"
+    __table_args__ = (UniqueConstraint("booking_tool", "booking_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     lead_id: Mapped[int] = mapped_column(
@@ -163,9 +183,53 @@ class Appointment(db.Model):
         ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True
     )
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Booked in the clinic's booking tool ("calcom", "calendly", "acuity", "jane") and that
+    # tool's id of the booking: stored once per tool booking id. "" and None when booked here.
+    booking_tool: Mapped[str] = mapped_column(
+        String(16), nullable=False, default="", server_default=""
+    )
+    booking_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
     lead: Mapped[Lead] = relationship(back_populates="appointments")
     created_by = relationship("StaffUser")
+
+
+class BookingEvent(db.Model):
+    """One signed event from a booking tool, kept once per tool and event id.
+
+    The unique (tool, event_id) pair makes a replayed or duplicated event change nothing.
+    An event whose reference matches no lead stays "unmatched" for the front desk to
+    attach by hand; it is never dropped. It holds the booker's name and email as the tool
+    sent them (to match by hand), the booking's time, never a health answer.
+    """
+
+    __tablename__ = "booking_events"
+    __table_args__ = (UniqueConstraint("tool", "event_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tool: Mapped[str] = mapped_column(String(16), nullable=False)
+    event_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    change: Mapped[str] = mapped_column(String(16), nullable=False)  # booked, moved, cancelled
+    booking_id: Mapped[str] = mapped_column(String(200), nullable=False)
+    # The booking this one replaces (a reschedule that the tool sends as a new booking).
+    previous_booking_id: Mapped[str] = mapped_column(
+        String(200), nullable=False, default="", server_default=""
+    )
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    duration_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reference: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    booker_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    booker_email: Mapped[str] = mapped_column(String(254), nullable=False, default="")
+    # "applied" (to lead_id), "unmatched" (waiting for the front desk), "attached" (by hand),
+    # "noted" (changes nothing and names no lead: the first half of a Calendly reschedule).
+    state: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    lead_id: Mapped[int | None] = mapped_column(
+        ForeignKey("leads.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    attached_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True
+    )
 
 
 class OutboxMessage(db.Model):

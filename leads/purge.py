@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, update
 
 from core.dbtypes import utcnow
 from core.extensions import db
-from leads.models import Appointment, Lead, LeadNote, OutboxMessage
+from leads.models import Appointment, BookingEvent, Lead, LeadNote, OutboxMessage
 from leads.verdict_models import SafetyIncident, Verdict
 
 
@@ -31,6 +31,8 @@ def _delete_leads(ids: list[int]) -> int:
         .values(lead_id=None, verdict_id=None)
     )
     db.session.execute(delete(Verdict).where(Verdict.lead_id.in_(ids)))
+    # The booking tool's events for it (the name and email the person gave the tool).
+    db.session.execute(delete(BookingEvent).where(BookingEvent.lead_id.in_(ids)))
     # A duplicate merged into a deleted lead no longer points at it (ON DELETE SET NULL).
     db.session.execute(update(Lead).where(Lead.merged_into_id.in_(ids)).values(merged_into_id=None))
     db.session.execute(delete(Lead).where(Lead.id.in_(ids)))
@@ -41,6 +43,12 @@ def purge_older_than(days: int) -> int:
     """Delete every lead created more than ``days`` days ago; returns how many (uncommitted)."""
     cutoff = utcnow() - timedelta(days=days)
     ids = list(db.session.scalars(select(Lead.id).where(Lead.created_at < cutoff)))
+    # Bookings that came back for no lead hold a name and email too: kept no longer.
+    db.session.execute(
+        delete(BookingEvent).where(
+            BookingEvent.lead_id.is_(None), BookingEvent.received_at < cutoff
+        )
+    )
     return _delete_leads(ids)
 
 

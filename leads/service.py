@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from flask import Response, current_app
 from flask.signals import Namespace
 
-from leads import outbox
+from leads import bookings, outbox
 from leads.after_response import run_after_body
 from leads.capture import Captured, CaptureError, capture_lead, find_by_flow
 from leads.consent import consent_text
@@ -59,6 +59,7 @@ __all__ = [
     "LeadQuery",
     "Match",
     "Person",
+    "bookings",
     "change_status",
     "consent_text",
     "decisions_by_version",

@@ -43,6 +43,7 @@ def init_app(app: Flask) -> None:
     from staff.dashboard import views as dashboard_views  # noqa: F401 - routes
     from staff.leads import (  # noqa: F401 - routes
         appointment_views,
+        booking_views,
         contact_views,
         export_views,
         intake_views,

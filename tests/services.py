@@ -186,3 +186,53 @@ class WebhookReceiver:
 
     def payloads(self) -> list[dict]:
         return [json.loads(r["body"]) for r in self.requests]
+
+
+class ToolApiServer:
+    """A booking tool's API on loopback (Acuity's, Jane's): ``GET /appointments/<id>``.
+
+    Answers each appointment put in ``appointments`` as JSON (404 for another id),
+    and records every request with its headers, so a test sees what the app asked.
+    """
+
+    def __init__(self):
+        self.port = free_port()
+        self.appointments: dict[str, dict] = {}
+        self.requests: list[dict] = []
+        self.server: ThreadingHTTPServer | None = None
+        self.thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v1"
+
+    def start(self) -> None:
+        tool = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                tool.requests.append({"path": self.path, "headers": dict(self.headers)})
+                prefix = "/api/v1/appointments/"
+                found = self.path.startswith(prefix) and tool.appointments.get(
+                    self.path.removeprefix(prefix)
+                )
+                body = json.dumps(found or {"error": "not_found"}).encode()
+                self.send_response(200 if found else 404)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+            self.thread.join(timeout=5)
+            self.server = None

@@ -27,7 +27,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, has_request_context, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
@@ -57,13 +57,28 @@ def fingerprint(person: StaffUser) -> str:
     return hmac.new(key, state, hashlib.sha256).hexdigest()[:32]
 
 
-def link_for(person: StaffUser) -> str:
+def shown_base_url() -> str:
+    """Where a link shown to an admin points.
+
+    In production, ``PUBLIC_BASE_URL``: the address people use. Outside production, the
+    address this request came to (its host and port, already checked against
+    TRUSTED_HOSTS), so a run on another port (``./scripts/run --port 8000``) shows a
+    link that works; emails, sent later without a request, keep ``PUBLIC_BASE_URL``.
+    """
+    config = current_app.config
+    if config["APP_ENV"] != "production" and has_request_context():
+        return request.host_url.rstrip("/")
+    return config["PUBLIC_BASE_URL"]
+
+
+def link_for(person: StaffUser, base_url: str | None = None) -> str:
     """A new link for this account, to give to its owner (it works once); every earlier
-    link stops working once the caller commits."""
+    link stops working once the caller commits. ``base_url``: PUBLIC_BASE_URL unless given."""
     person.password_link_serial = (person.password_link_serial or 0) + 1
     db.session.flush()
     token = _serializer().dumps({"id": person.id, "fp": fingerprint(person)})
-    return f"{current_app.config['PUBLIC_BASE_URL']}/staff/set-password?token={token}"
+    base = base_url or current_app.config["PUBLIC_BASE_URL"]
+    return f"{base}/staff/set-password?token={token}"
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,7 @@ def password_link(person_id: int):
         flash(_("A set-password link is on its way to %(email)s.", email=person.email))
         response = redirect(url_for(".edit_staff", person_id=person.id), code=303)
         return deliver_after_response(response, [message_id])
-    link = password_links.link_for(person)
+    link = password_links.link_for(person, password_links.shown_base_url())
     record("password_link", detail=f"showed a set-password link for {person.email}")
     db.session.commit()
     return _render_edit(person, _edit_form(person), link=link)

@@ -31,6 +31,7 @@ from core.audit import ACTIONS, AuditEvent, record
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.appointments import KIND_LABELS
+from leads.service import bookings
 from staff.console.labels import (
     CALL_OUTCOME_LABELS,
     FLAG_AUDIT_WORDS,
@@ -175,12 +176,18 @@ def _appointment(event: AuditEvent, data: Mapping[str, Any]) -> str | None:
     when = _moment(data["at"])
     change = data["change"]
     if change == "booked":
-        return _("Booked an appointment (%(kind)s) for %(when)s", kind=kind, when=when)
-    if change == "moved":
-        return _("Moved the appointment (%(kind)s) to %(when)s", kind=kind, when=when)
-    if change == "cancelled":
-        return _("Cancelled the appointment (%(kind)s) on %(when)s", kind=kind, when=when)
-    return None
+        said = _("Booked an appointment (%(kind)s) for %(when)s", kind=kind, when=when)
+    elif change == "moved":
+        said = _("Moved the appointment (%(kind)s) to %(when)s", kind=kind, when=when)
+    elif change == "cancelled":
+        said = _("Cancelled the appointment (%(kind)s) on %(when)s", kind=kind, when=when)
+    else:
+        return None
+    tool = data.get("through")
+    if tool:  # it came back from the clinic's booking tool (leads/bookings.py)
+        name = bookings.TOOL_NAMES.get(str(tool), str(tool))
+        said += " " + _("(through %(tool)s)", tool=name)
+    return said
 
 
 _FORMATS = {"csv": "CSV", "xlsx": "Excel"}

@@ -17,6 +17,7 @@ from signoff.service import signoff_of
 from staff.console.answers import readable_answers, reason_lines
 from staff.console.forms import ConfirmForm
 from staff.console.labels import CALL_OUTCOME_LABELS, OUTCOME_LABELS, SOURCE_LABELS, STATUS_LABELS
+from staff.leads.booking_words import booking_words
 from staff.leads.forms import NoteForm, StatusForm
 from staff.leads.navigation import lead_navigation, list_args
 from staff.leads.panels import appointment_panel, contact_tools
@@ -105,6 +106,7 @@ def render_lead_page(
             consent=consent_text(lead.consent_version, lang=lead.lang),
             consent_lang=_shown_language(lead.lang),
             earlier_versions=earlier_versions,
+            booking_words=booking_words,
             signoff=signoff_of(lead.rulebase_sha256),
             contact_time=CONTACT_TIME_LABELS.get(lead.contact_time, lead.contact_time),
             labels={

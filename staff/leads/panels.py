@@ -48,7 +48,7 @@ def emails_told(lead: Lead) -> str:
 
 def _booking_tool(lead: Lead) -> dict[str, str] | None:
     """The clinic's own booking page with this person's details in, to open, if it has one."""
-    link = booking_tool_link(lead.name, lead.email, lead.phone)
+    link = booking_tool_link(lead.name, lead.email, lead.phone, lead.booking_reference)
     if link is None:
         return None
     host = urlsplit(link).hostname or ""

@@ -126,7 +126,17 @@ def test_the_list_filters_by_status_outcome_source_and_time(db_app):
         "follow_up_at": None,
         "first_contacted_at": None,
         "merged_into": None,
+        "booking_reference": stored_reference(db_app, review),
     }
+
+
+def stored_reference(app, lead_id: int) -> str:
+    """The lead's booking reference as stored (random: read back, not predicted)."""
+    from core.extensions import db
+    from leads.models import Lead
+
+    with app.app_context():
+        return db.session.get(Lead, lead_id).booking_reference
 
 
 def test_bad_filters_are_named_each_with_its_field(db_app):
@@ -246,10 +256,13 @@ def test_the_front_desks_work_on_a_lead_reaches_the_api(db_app):
     assert appointment["starts_at"].startswith(booked["appointment_at"])  # UTC clinic
     assert (appointment["duration_minutes"], appointment["kind"]) == (45, "consultation")
     assert appointment["cancelled_at"] is None
+    assert appointment["booked_through"] is None  # booked in the console, not a booking tool
     listed = api.get("/api/v1/leads", headers=bearer(secret)).get_json()["leads"]
     by_id = {item["id"]: item for item in listed}
     assert by_id[lead_id]["assigned_to"] == "Cora Coordinator"
     assert by_id[duplicate]["merged_into"] == lead_id and by_id[duplicate]["assigned_to"] is None
+    # Each lead its own opaque reference, as the booking tool's link carries it.
+    assert by_id[lead_id]["booking_reference"] != by_id[duplicate]["booking_reference"]
 
 
 def test_unknown_lead_and_bad_bodies_answer_json(db_app):

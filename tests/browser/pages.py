@@ -340,6 +340,7 @@ PAGES: list[PageState] = [
 from tests.browser.pages_accounts import PAGES as _ACCOUNTS  # noqa: E402
 from tests.browser.pages_api_tokens import PAGES as _API_TOKENS  # noqa: E402
 from tests.browser.pages_appointments import PAGES as _APPOINTMENTS  # noqa: E402
+from tests.browser.pages_bookings import PAGES as _BOOKINGS  # noqa: E402
 from tests.browser.pages_dashboard import PAGES as _DASHBOARD  # noqa: E402
 from tests.browser.pages_data_rights import PAGES as _DATA_RIGHTS  # noqa: E402
 from tests.browser.pages_embed_limits import PAGES as _EMBED_LIMITS  # noqa: E402
@@ -365,6 +366,7 @@ PAGES += [
     *_ACCOUNTS,
     *_API_TOKENS,
     *_APPOINTMENTS,
+    *_BOOKINGS,
     *_DATA_RIGHTS,
     *_INTAKE_CONTACT,
     *_DASHBOARD,

@@ -115,6 +115,11 @@ def test_the_states_are_what_they_claim(observe):
     assert "Awaiting sign-off" in observe(by_name["staff-rule-book"], "phone").html
     assert 'name="sha256"' in observe(by_name["staff-rule-book-clinician"], "phone").html
     assert observe(by_name["staff-rule-book-sign-errors"], "phone").status == 422
+    assert observe(by_name["staff-bookings-to-match-error"], "phone").status == 422
+    assert "Someone Withoutlink" in observe(by_name["staff-bookings-to-match"], "phone").html
+    assert (
+        "Moved through Cal.com" in observe(by_name["staff-lead-booked-through-tool"], "phone").html
+    )
     # The live server decides with the unsigned shipped rules: every patient page says so.
     assert "not for patients" in observe(by_name["intro"], "phone").html
     for state in PAGES:

@@ -51,3 +51,59 @@ def test_deleting_a_lead_deletes_its_appointments_and_unlinks_its_merged_duplica
             == 0
         )
         assert db.session.get(Lead, duplicate_id).merged_into_id is None
+
+
+def test_deleting_a_lead_deletes_the_booking_tools_events_for_it(db_app):
+    """They hold the name and email the person gave the booking tool."""
+    from leads import bookings
+    from leads.models import BookingEvent
+
+    public = db_app.test_client()
+    submit_contact(public, Walker(public), "book_consultation")
+    with db_app.app_context():
+        lead = db.session.scalars(select(Lead)).one()
+        lead_id, reference = lead.id, lead.booking_reference
+        received = bookings.receive(
+            bookings.BookingNotice(
+                tool="calcom",
+                event_id="BOOKING_CREATED:uid-purge:1",
+                change="booked",
+                booking_id="uid-purge",
+                starts_at=utcnow() + timedelta(days=2),
+                reference=reference,
+                booker_name="Ana Ruiz",
+                booker_email="ana@example.com",
+            )
+        )
+        assert received.outcome == "applied"
+        assert delete_lead(lead_id)
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(BookingEvent)) == 0
+
+
+def test_the_retention_purge_takes_bookings_that_never_found_a_lead(db_app):
+    """An unmatched booking holds the name and email given to the tool: after the
+    retention period it goes, like a lead; a recent one stays for the front desk."""
+    from leads import bookings
+    from leads.models import BookingEvent
+    from leads.purge import purge_older_than
+
+    with db_app.app_context():
+        for event_id in ("old", "recent"):
+            bookings.receive(
+                bookings.BookingNotice(
+                    tool="calendly",
+                    event_id=event_id,
+                    change="booked",
+                    booking_id=f"uri-{event_id}",
+                    starts_at=utcnow() + timedelta(days=2),
+                    booker_name="Sam Nolink",
+                    booker_email="sam@example.com",
+                )
+            )
+        old = db.session.scalars(select(BookingEvent).where(BookingEvent.event_id == "old")).one()
+        old.received_at = utcnow() - timedelta(days=400)
+        db.session.commit()
+        purge_older_than(365)
+        db.session.commit()
+        assert db.session.scalars(select(BookingEvent.event_id)).all() == ["recent"]

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from leads.models import OutboxMessage
-from tests.factories import PASSWORD, make_staff, post_form, sign_in, staff_client
+from tests.factories import PASSWORD, csrf_token, make_staff, post_form, sign_in, staff_client
 from tests.staff.accounts_support import (
     ADMIN,
     NEW_PASSWORD,
@@ -217,3 +217,22 @@ def test_the_link_s_token_leaves_the_address_on_arrival(app_factory):
     assert _post_set(colleague).status_code == 303
     assert sign_in(app.test_client(), DESK, NEW_PASSWORD).status_code == 302
     assert colleague.get("/staff/set-password").status_code == 410  # spent, and forgotten
+
+
+def test_the_shown_link_points_where_the_admin_is_outside_production(app_factory):
+    """The README's own `./scripts/run --port 8000`: the link shown uses the address the
+    admin's browser used (host and port), not PUBLIC_BASE_URL's default port; the
+    emailed and printed links keep PUBLIC_BASE_URL (tests above)."""
+    app = app_factory()
+    person_id = make_staff(app, DESK, name="Dee Desk")
+    admin = staff_client(app, ADMIN, role="admin")
+    edit = f"/staff/admin/staff/{person_id}/edit"
+    page = admin.get(edit, base_url="http://localhost:8000").get_data(as_text=True)
+    shown = admin.post(
+        f"/staff/admin/staff/{person_id}/password-link",
+        data={"send": "show", "csrf_token": csrf_token(page)},
+        base_url="http://localhost:8000",
+    )
+    html = shown.get_data(as_text=True)
+    assert 'value="http://localhost:8000/staff/set-password?token=' in html
+    assert _set(app.test_client(), link_on(html)).status_code == 303

@@ -392,8 +392,13 @@ def test_the_clinics_booking_tool_opens_with_the_persons_details_filled_in(clini
         page,
     )
     assert link, "no booking tool link"
+    with clinic.app_context():
+        reference = db.session.get(Lead, lead_id).booking_reference
+    # The person's details, then the lead's opaque reference (Calendly gives utm_content back
+    # in its booking event, so the booking comes back to this lead: tests/integrations/).
     assert unescape(link.group(1)) == (
         "https://calendly.com/skin-clinic/consultation"
         "?name=Zo%C3%AB%20O%27Brien%20%26%20Co&email=zoe%2Bscars%40example.com&a1=%2B442079460958"
+        f"&utm_content={reference}"
     )
     assert "Record the appointment here" in page and "Record the appointment</button>" in page
