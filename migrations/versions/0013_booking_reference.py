@@ -6,7 +6,7 @@ one here); appointments remember which tool booked them and that tool's booking 
 id, matched to a lead or waiting for the front desk.
 
 Revision ID: 0013_booking_reference
-Revises: 0011_api_token_expiry
+Revises: 0012_verdicts
 Create Date: 2026-12-07 12:50:00
 
 """
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0013_booking_reference"
-down_revision = "0011_api_token_expiry"
+down_revision = "0012_verdicts"
 branch_labels = None
 depends_on = None
 
