@@ -86,7 +86,14 @@ def _schemas(flow: Flow) -> dict[str, Any]:
             "required": ["key", "severity", "rule", "text"],
             "additionalProperties": False,
             "properties": {
-                "key": {"type": "string", "enum": list(rules.REASON_SEVERITY)},
+                # The contract's table, or a clinic's own reason (section 3: ``clinic_…``).
+                "key": {
+                    "type": "string",
+                    "anyOf": [
+                        {"enum": list(rules.REASON_SEVERITY)},
+                        {"pattern": "^clinic_[a-z0-9]+(_[a-z0-9]+)*$"},
+                    ],
+                },
                 "severity": {"type": "string", "enum": list(SEVERITIES)},
                 "rule": text,
                 "text": text,

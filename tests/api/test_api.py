@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -171,7 +172,10 @@ def test_openapi_answer_schema_is_generated_from_the_rules_and_the_catalogue(cli
         else:
             assert (prop["minimum"], prop["maximum"]) == (spec.minimum, spec.maximum)
     reason = document["components"]["schemas"]["Reason"]["properties"]
-    assert reason["key"]["enum"] == list(rules.REASON_SEVERITY)
+    table, clinic = reason["key"]["anyOf"]  # the table's keys, or a clinic's own (section 3)
+    assert table["enum"] == list(rules.REASON_SEVERITY)
+    assert re.fullmatch(clinic["pattern"].strip("^$"), "clinic_age_over_65")
+    assert not re.fullmatch(clinic["pattern"].strip("^$"), "age_over_65")
     assert set(document["paths"]) == {
         "/api/v1/questionnaire",
         "/api/v1/assessments",
