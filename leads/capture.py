@@ -29,6 +29,7 @@ from core.extensions import db
 from leads import outbox
 from leads.consent import CONSENT_VERSION
 from leads.models import Contact, Lead, OutboxMessage
+from questionnaire.reference import result_reference
 
 
 class CaptureError(RuntimeError):
@@ -65,6 +66,7 @@ def capture_lead(
     now = utcnow()
     row = {
         "flow_id": flow_id,
+        "result_reference": result_reference(flow_id),
         "created_at": now,
         "updated_at": now,
         "name": contact.name,
