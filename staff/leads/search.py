@@ -8,11 +8,12 @@ status filter asks for them ("Merged into another lead") or the search is their
 lead number. Everything is SQL, the same on SQLite and PostgreSQL; the list, its
 export and the lead page's previous/next all read the same conditions from here.
 
-The search box: a coordinator types what is in front of them: "#12" from an email subject, the
-result reference a person reads out ("7KQ2-M9XD"), a name, an address in capitals, or a phone number as the caller said it
-("020 7946 0958", "(555) 010-0199", "+44 20 7946 0958"). Phones are stored in
-E.164 ("+442079460958"), so a number is read with ``phonenumbers`` in the
-clinic's own region (the country of its ``CLINIC_PHONE``) and matched both
+The search box: a coordinator types what is in front of them: "#12" from an email subject,
+the result reference a person reads out ("7KQ2-M9XD"), a name, an address in capitals, or
+a phone number as the caller said it ("020 7946 0958", "(555) 010-0199",
+"+44 20 7946 0958"). Phones are stored in E.164 ("+442079460958"), so a number is
+read with ``phonenumbers`` in the clinic's own region (the country of its
+``CLINIC_PHONE``) and matched both
 exactly and by its national significant number's digits; when it does not read
 as a number there, its digits are matched as they are and without a trunk "0",
 which still finds a UK number typed nationally by a clinic elsewhere.

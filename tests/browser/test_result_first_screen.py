@@ -25,6 +25,8 @@ def signed_server(tmp_path_factory):
     sign_as_clinician(app)
     with LiveServer(app) as server:
         yield server
+
+
 CASES = {
     **BY_OUTCOME,
     "book_consultation-ice-pick-only": {**HEALTHY, "scar_types": ["ice_pick"]},

@@ -14,8 +14,9 @@ from tests.browser.pages import answers_before, sealed
 PHONE = {"width": 390, "height": 844}
 FOCUSED_BOX = """() => { const b = document.activeElement.getBoundingClientRect();
   const bar = document.querySelector('.step-actions').getBoundingClientRect();
-  return {top: b.top, bottom: b.bottom, barTop: bar.top, inBar: !!document.activeElement.closest('.step-actions'),
-          inForm: !!document.activeElement.closest('#step-form'), tag: document.activeElement.tagName}; }"""
+  const el = document.activeElement;
+  return {top: b.top, bottom: b.bottom, barTop: bar.top, tag: el.tagName,
+          inBar: !!el.closest('.step-actions'), inForm: !!el.closest('#step-form')}; }"""
 
 
 @pytest.fixture
