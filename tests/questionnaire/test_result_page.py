@@ -12,6 +12,8 @@ import pytest
 
 from app import create_app
 from questionnaire.catalogue import QUESTIONS, Condition
+from questionnaire.reference import result_reference
+from questionnaire.state import FlowState
 from tests.support import BY_OUTCOME, HEALTHY, completed_token, form_fields, hidden_token, token_of
 
 LIKELY = "Microneedling is likely to suit you"
@@ -269,3 +271,17 @@ def test_a_change_that_makes_a_question_necessary_goes_through_it_first(tmp_path
     assert location.startswith("/check/result?"), location  # then back, not on through the steps
     after = client.get(location).get_data(as_text=True)
     assert headline(after) == "Please see a dermatologist first"
+
+
+def test_each_check_reads_its_own_reference_even_from_a_kept_page(client, app):
+    """Two people with the same answers share one kept page (web/render_cache.py) but not
+    their reference: each sees the one made from their own check, every time they look."""
+    codec = app.extensions["state_codec"]
+    seen = {}
+    for flow_id in ("first-person", "second-person", "first-person"):
+        token = codec.dumps(FlowState(flow_id, dict(HEALTHY)))
+        page = client.get(f"/check/result?s={token}").get_data(as_text=True)
+        shown = re.search(r'<strong class="reference-code">([^<]+)</strong>', page).group(1)
+        assert shown == result_reference(flow_id)
+        seen.setdefault(flow_id, shown)
+    assert seen["first-person"] != seen["second-person"]
