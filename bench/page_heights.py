@@ -9,8 +9,8 @@ instead of translations/, to measure Spanish not yet compiled), opens each resul
 outcome and the confirmation after a real contact request in Debian's Chromium,
 at 390x844 (phone) and 1280x800 (laptop), in English and Spanish, and prints each
 page's height in px and in screens, and on the phone where the bottom of the
-next-step action (the booking link, or the way to ask for a call) is: within the
-first screen when it is at most 844. The figures go in docs/patient-pages.md.
+next-step action (the booking link, or the way to ask for a call) and of the first
+reason shown are: within the first screen when at most 844. The figures go in docs/patient-pages.md.
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ CASES = {
 
 # The next-step action: marked on today's page; before, the booking button or the contact form.
 ACTION = "[data-next-action], .next-step a.button, #contact form button[type=submit]"
+# The first reason shown: marked since issue 30; before, the first item of the "Why" lists.
+FIRST_REASON = "[data-reason-key], .why li"
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -64,13 +66,18 @@ def confirmation_token(app, codec) -> str:
     return token
 
 
-def measure(page, url: str) -> tuple[int, int | None]:
-    """(page height, bottom of the first next-step action or None) in CSS px."""
+def bottom_of(page, selector: str) -> int | None:
+    """Where the first match of ``selector`` ends, in CSS px from the top; None if absent."""
+    element = page.locator(selector).first
+    box = element.bounding_box() if element.count() else None
+    return round(box["y"] + box["height"]) if box else None
+
+
+def measure(page, url: str) -> tuple[int, int | None, int | None]:
+    """(page height, bottom of the next-step action, bottom of the first reason) in CSS px."""
     page.goto(url)
     height = page.evaluate("document.documentElement.scrollHeight")
-    action = page.locator(ACTION).first
-    box = action.bounding_box() if action.count() else None
-    return height, round(box["y"] + box["height"]) if box else None
+    return height, bottom_of(page, ACTION), bottom_of(page, FIRST_REASON)
 
 
 def main() -> int:
@@ -104,7 +111,7 @@ def main() -> int:
         f"JavaScript {'off' if options.no_js else 'on'}, rules {rules}; screens = height / viewport"
     )
     header = "".join(f"{f'{v} {lang}':>22}" for v in VIEWPORTS for lang in LANGUAGES)
-    print(f"{'page':42}{header}{'action y (phone en/es)':>26}")
+    print(f"{'page':42}{header}{'action y (phone en/es)':>26}{'1st reason y':>16}")
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         contexts = {
@@ -119,13 +126,18 @@ def main() -> int:
         }
         pages = {key: context.new_page() for key, context in contexts.items()}
         for name, url in urls.items():
-            cells, actions = [], []
+            cells, actions, reasons = [], [], []
             for (view, _lang), page in pages.items():
-                height, action = measure(page, url)
+                height, action, reason = measure(page, url)
                 cells.append(f"{height:>7} px {height / VIEWPORTS[view][1]:4.1f} scr")
                 if view == "phone":
                     actions.append("-" if action is None else str(action))
-            print(f"{name:42}" + "".join(f"{c:>22}" for c in cells) + f"{'/'.join(actions):>26}")
+                    reasons.append("-" if reason is None else str(reason))
+            print(
+                f"{name:42}"
+                + "".join(f"{c:>22}" for c in cells)
+                + f"{'/'.join(actions):>26}{'/'.join(reasons):>16}"
+            )
         browser.close()
     server.shutdown()
     return 0

@@ -1,12 +1,13 @@
 """Page heights of the intro and every step, on a phone and a laptop, in English and Spanish.
 
-Usage: .venv/bin/python bench/step_heights.py [--translations DIR] [--unsigned]
+Usage: .venv/bin/python bench/step_heights.py [--translations DIR] [--unsigned] [--no-js]
 (uses Debian's chromium through Playwright; DIR: a compiled catalogue to use instead of
 translations/, to measure Spanish texts written but not yet compiled)
 
 For each page it prints the document height in CSS pixels, where the page's main
-button ends (the intro's start button, a step's Continue), whether that button is
-within the first screen, and a reading-time estimate: the words a person reads in
+button ends as the page opens (the intro's start button, a step's Continue; a sticky
+Continue ends at the screen's foot), whether that button is within the first screen,
+and a reading-time estimate: the words a person reads in
 <main> at READING_WPM words a minute, plus SECONDS_PER_ANSWER for each question to
 decide and tap (docs/patient-pages.md, "Intro and steps", says why these figures).
 The rules are signed off first by a throwaway clinician, so the pages are the ones
@@ -81,6 +82,7 @@ def main() -> int:
     parser.add_argument(
         "--unsigned", action="store_true", help="leave the rules unsigned (the test banner shows)"
     )
+    parser.add_argument("--no-js", action="store_true", help="with JavaScript switched off")
     arguments = parser.parse_args()
     settings = {"SECRET_KEY": "step-heights-bench", "RATELIMIT_ENABLED": False}
     if arguments.translations is not None:
@@ -103,6 +105,7 @@ def main() -> int:
                         viewport={"width": width, "height": height},
                         locale=lang,
                         extra_http_headers={"Accept-Language": lang},
+                        java_script_enabled=not arguments.no_js,
                     )
                     page = context.new_page()
                     for name, url in pages(app, base).items():

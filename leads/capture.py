@@ -30,6 +30,7 @@ from leads import audit_sample, outbox
 from leads.booking_reference import new_booking_reference
 from leads.consent import CONSENT_VERSION
 from leads.models import Contact, Lead, OutboxMessage
+from questionnaire.reference import result_reference
 
 
 class CaptureError(RuntimeError):
@@ -66,6 +67,7 @@ def capture_lead(
     now = utcnow()
     row = {
         "flow_id": flow_id,
+        "result_reference": result_reference(flow_id),
         "created_at": now,
         "updated_at": now,
         "name": contact.name,

@@ -65,6 +65,11 @@ class Lead(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     flow_id: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    # The short reference the result page and the confirmation show the person
+    # (questionnaire.reference), so the console's search finds what they quote.
+    result_reference: Mapped[str] = mapped_column(
+        String(9), nullable=False, default="", server_default="", index=True
+    )
     created_at: Mapped[datetime] = mapped_column(
         UTCDateTime, nullable=False, default=utcnow, index=True
     )

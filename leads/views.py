@@ -24,6 +24,7 @@ from leads.forms import ContactForm
 from leads.models import Contact
 from leads.reply_time import reply_time_words
 from leads.service import CaptureError, deliver_after_response, find_by_flow, request_contact
+from questionnaire.reference import result_reference
 from questionnaire.result import build_result
 from questionnaire.service import (
     Decided,
@@ -74,10 +75,10 @@ def contact():
     if not form.validate():
         if find_by_flow(state.flow_id) is not None:  # a replay of a stored request
             return redirect(url_for(".done", s=token), code=303)
-        return _render_result(decided, token, form), 422
+        return _render_result(decided, state, token, form), 422
     if spam.too_quick(state):  # stores and sends nothing; a person sends it again
         form.too_quick()
-        return _render_result(decided, token, form), 422
+        return _render_result(decided, state, token, form), 422
     try:
         captured = request_contact(
             state, decided, form.contact(), lang=state.lang or str(get_locale())
@@ -104,12 +105,13 @@ def _kept_other_details(flow_id: str, sent: Contact) -> int | None:
     return 1 if before != astuple(sent) else None
 
 
-def _render_result(decided: Decided, token: str, form: ContactForm) -> str:
+def _render_result(decided: Decided, state: FlowState, token: str, form: ContactForm) -> str:
     return render_template(
         "questionnaire/result.html",
         result=build_result(decided),
         token=token,
         contact_form=form,
+        reference=result_reference(state.flow_id),
     )
 
 
@@ -130,8 +132,9 @@ def _not_stored(token: str | None) -> tuple[str, int, dict[str, str]]:
 
 @bp.get("/check/contact/done")
 def done():
-    """Tell the person the clinic has their request, when it will reply, and the way
-    back to their result."""
+    """Tell the person the clinic has their request, the reference to quote, what happens
+    next and when (with the booking link itself where they may book), and the way back
+    to their result."""
     try:
         state = _state(request.args.get("s"))
     except StateError as error:
@@ -147,4 +150,5 @@ def done():
         settled_url=url_for(".done", s=request.args.get("s")),
         reply_time=reply_time_words(),
         result_url=embed_mode.flow_url("result", s=request.args.get("s")),
+        reference=lead.result_reference or result_reference(lead.flow_id),
     )

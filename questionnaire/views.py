@@ -37,6 +37,7 @@ from core.extensions import config_limit, limiter
 from questionnaire import forms, language_switch
 from questionnaire.catalogue import MINUTES_TO_ANSWER, Question
 from questionnaire.localized import localized_questions, localized_step
+from questionnaire.reference import REFERENCE_SLOT, result_reference
 from questionnaire.result import build_result
 from questionnaire.service import FlowState, NotDecided, StateError, codec, decide, flow, open_state
 from signoff.service import live, require_live
@@ -259,11 +260,15 @@ def result() -> str | Response:
 
     def render(token: str) -> str:
         return render_template(
-            "questionnaire/result.html", token=token, result=build_result(decided)
+            "questionnaire/result.html",
+            token=token,
+            result=build_result(decided),
+            reference=REFERENCE_SLOT,
         )
 
     # The page shows the decision, its sign-off and the answers in words (and the token):
     # drawn once per decision and answers.
     answers = tuple(sorted((k, repr(v)) for k, v in decided.answers.items()))
     key = render_cache.request_key("result", decided.decision, decided.signoff, answers)
-    return render_cache.page(key, codec().dumps(state), render)
+    page = render_cache.page(key, codec().dumps(state), render)
+    return page.replace(REFERENCE_SLOT, result_reference(state.flow_id))

@@ -20,6 +20,7 @@ from core.extensions import db
 from leads.capture import capture_lead
 from leads.consent import CONSENT_VERSION
 from leads.models import Contact, Lead, LeadNote, OutboxMessage
+from questionnaire.reference import result_reference
 from questionnaire.service import evaluate
 from staff.accounts.passwords import hash_password
 from staff.models import StaffUser
@@ -79,9 +80,11 @@ def make_lead(
     )
     answers = BY_OUTCOME[outcome]
     with app.app_context():
+        flow_id = f"test-{uuid.uuid4()}"
         if direct:
             lead = Lead(
-                flow_id=f"test-{uuid.uuid4()}",
+                flow_id=flow_id,
+                result_reference=result_reference(flow_id),
                 name=person.name,
                 email=person.email,
                 phone=person.phone,
@@ -103,7 +106,7 @@ def make_lead(
             lead_id = lead.id
         else:
             lead_id = capture_lead(
-                flow_id=f"test-{uuid.uuid4()}",
+                flow_id=flow_id,
                 answers=answers,
                 decision=evaluate(answers, lang=lang),
                 contact=person,

@@ -27,7 +27,8 @@ class LeadFilterForm(LocalizedForm):
         csrf = False
 
     q = StringField(
-        _l("Lead number, name, email or phone"), validators=[Optional(), Length(max=100)]
+        _l("Lead number, result reference, name, email or phone"),
+        validators=[Optional(), Length(max=100)],
     )
     status = SelectField(
         _l("Status"),

@@ -8,11 +8,12 @@ status filter asks for them ("Merged into another lead") or the search is their
 lead number. Everything is SQL, the same on SQLite and PostgreSQL; the list, its
 export and the lead page's previous/next all read the same conditions from here.
 
-The search box: a coordinator types what is in front of them: "#12" from an email subject, a
-name, an address in capitals, or a phone number as the caller said it
-("020 7946 0958", "(555) 010-0199", "+44 20 7946 0958"). Phones are stored in
-E.164 ("+442079460958"), so a number is read with ``phonenumbers`` in the
-clinic's own region (the country of its ``CLINIC_PHONE``) and matched both
+The search box: a coordinator types what is in front of them: "#12" from an email subject,
+the result reference a person reads out ("7KQ2-M9XD"), a name, an address in capitals, or
+a phone number as the caller said it ("020 7946 0958", "(555) 010-0199",
+"+44 20 7946 0958"). Phones are stored in E.164 ("+442079460958"), so a number is
+read with ``phonenumbers`` in the clinic's own region (the country of its
+``CLINIC_PHONE``) and matched both
 exactly and by its national significant number's digits; when it does not read
 as a number there, its digits are matched as they are and without a trunk "0",
 which still finds a UK number typed nationally by a clinic elsewhere.
@@ -34,6 +35,7 @@ from core.clinic_time import clinic_now, end_of_day, start_of_day
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import STATUSES, Lead
+from questionnaire.reference import typed_reference
 from staff.console.filters import escape_like, on_days
 from staff.console.forms import LARGEST_ID
 from staff.console.labels import OUTCOME_LABELS
@@ -165,7 +167,9 @@ def lead_number(text: str) -> int | None:
 
 
 def search_condition(text: str) -> ColumnElement[bool]:
-    """Leads the search text finds: by number, name, email (any case, partial) or phone."""
+    """Leads the search text finds: by number, name, email (any case, partial), phone, or the
+    result reference the person quotes ("7KQ2-M9XD", typed in any case, with or without
+    the dash)."""
     text = text.strip()
     like = f"%{escape_like(text.lower())}%"
     conditions: list[ColumnElement[bool]] = [
@@ -175,7 +179,11 @@ def search_condition(text: str) -> ColumnElement[bool]:
     number = lead_number(text)
     if number is not None:
         conditions.append(Lead.id == number)
-    conditions.extend(_phone_conditions(text))
+    reference = typed_reference(text)
+    if reference is not None:
+        conditions.append(Lead.result_reference == reference)
+    if reference is None or not re.search(r"[A-Za-z]", text):  # "7KQ2-M9XD" is no phone
+        conditions.extend(_phone_conditions(text))
     return or_(false(), *conditions)
 
 

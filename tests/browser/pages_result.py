@@ -10,7 +10,7 @@ confirmation to the result.
 
 from __future__ import annotations
 
-from tests.browser.pages import PageState, confirmation, result, sealed
+from tests.browser.pages import PageState, confirmation, result, sealed, visit
 from tests.support import BY_OUTCOME, HEALTHY
 
 ICE_PICK_ONLY = {**HEALTHY, "scar_types": ["ice_pick"]}
@@ -74,4 +74,10 @@ PAGES: list[PageState] = [
     PageState("step-from-change-link", change_link("cold_sores_history")),
     PageState("result-after-change", after_change),
     PageState("result-back-from-confirmation", back_from_confirmation),
+    # Issue 30: the confirmation where the person may book (its booking link), in both
+    # languages, and the intro's "please start again" notices under the test-copy banner.
+    PageState("contact-confirmation-book", confirmation("book_consultation")),
+    PageState("es-contact-confirmation-book", confirmation("book_consultation"), lang="es"),
+    PageState("es-intro-expired-notice", visit("/?notice=expired"), lang="es"),
+    PageState("es-intro-unreadable-answers", visit("/check/result?s=not-a-token"), lang="es"),
 ]

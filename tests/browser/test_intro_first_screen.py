@@ -46,3 +46,29 @@ def test_the_start_button_is_on_the_first_phone_screen(browser, signed_server, l
     start.click()
     page.wait_for_url(f"**/check/{STEPS[0].id}?s=*")
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("address", ["/", "/?notice=expired", "/check/result?s=not-a-token"])
+def test_every_banner_leaves_the_start_button_on_the_first_phone_screen(
+    browser, live_server, lang, javascript, address
+):
+    """The "not for patients" banner of an unsigned copy, alone or with "please start again"
+    (answers expired or unreadable): the start button stays within the first screen."""
+    context = browser.new_context(
+        viewport=PHONE,
+        locale=lang,
+        extra_http_headers={"Accept-Language": lang},
+        java_script_enabled=javascript,
+    )
+    page = context.new_page()
+    page.goto(live_server.url + address)
+    page.wait_for_load_state()
+    assert page.locator(".rules-notice").is_visible()  # live_server's rules are not signed
+    if address != "/":
+        assert page.locator(".notice").first.is_visible()
+    box = page.locator("a.button-start").bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], box
+    context.close()

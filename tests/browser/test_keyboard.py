@@ -144,11 +144,11 @@ def test_complete_the_check_with_the_keyboard_only(browser, live_server, outcome
     assert page.get_by_role("heading", level=1).inner_text() == HEADLINES[outcome]
     # Every control on the result page takes a visible focus too.
     user.tab_until(
-        lambda info: info["tag"] == "summary" and info["text"].startswith("For the clinic"), 200
+        lambda info: info["tag"] == "summary" and info["text"].startswith("Show your"), 200
     )
-    assert page.locator("details.trace").get_attribute("open") is None
+    assert page.locator("details.answers-details").get_attribute("open") is None
     user.press("Enter")
-    assert page.locator("details.trace").get_attribute("open") is not None
+    assert page.locator("details.answers-details").get_attribute("open") is not None
     context.close()
 
 

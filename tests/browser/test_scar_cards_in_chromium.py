@@ -53,6 +53,8 @@ def test_cards_in_a_row_are_equally_tall_on_a_laptop(browser, live_server, lang)
         assert len(heights) == 1, f"cards of one row differ in height: {heights}"
         widths = {round(card["width"]) for card in row}
         assert len(widths) == 1
+    # Equal cards: every card, in every row, as tall as the tallest.
+    assert len({round(card["height"]) for card in cards}) == 1
     for card in cards:
         # The picture on top, the words below it.
         assert card["picture"]["bottom"] <= card["words"]["y"]
@@ -69,4 +71,6 @@ def test_on_a_phone_each_card_fills_the_width_its_picture_beside_its_words(
     for card in cards:
         assert card["x"] >= 0 and card["x"] + card["width"] <= 390
         assert card["picture"]["right"] <= card["words"]["x"]
-        assert card["picture"]["width"] >= 96  # big enough to tell the kinds of scar apart
+        assert card["picture"]["width"] >= 112  # big enough to read the cross-sections
+    # Every picture the same size, so the scars compare at one scale.
+    assert len({round(card["picture"]["width"]) for card in cards}) == 1

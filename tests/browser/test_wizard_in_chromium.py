@@ -134,7 +134,8 @@ def test_a_printed_result_keeps_the_reasons_and_leaves_out_the_form(browser, liv
     assert page.get_by_role("heading", level=1).is_visible()
     assert page.locator(".reasons li").first.is_visible()
     assert page.locator(".sources").is_visible()
-    for left_out in (".contact", ".language-switch", ".actions", ".trace"):
+    assert page.locator(".reference-code").is_visible()  # the reference to quote is printed
+    for left_out in (".contact", ".language-switch", ".actions"):
         assert page.locator(left_out).first.is_hidden(), left_out
     page.emulate_media(media="screen")
     assert page.locator(".contact").is_visible()  # only the printout leaves it out

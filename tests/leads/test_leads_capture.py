@@ -254,3 +254,35 @@ def test_a_flow_started_in_an_allowed_embed_is_stored_as_embedded(app_factory):
         rows = db.session.execute(select(Lead.source, Lead.embed_origin).order_by(Lead.id)).all()
     # An origin that is not allowed (a token sealed before the setting changed) is not trusted.
     assert [tuple(r) for r in rows] == [("embed", "https://clinic.example"), ("site", "")]
+
+
+@pytest.mark.parametrize("outcome", list(BY_OUTCOME))
+def test_the_confirmation_gives_the_reference_what_happens_next_and_the_booking_link(
+    db_app, db_client, db_walker, outcome
+):
+    """The reference shown is the one the lead keeps (the console's search finds it) and the
+    one the result page showed; a person who may book gets the booking link itself."""
+    result_url = db_walker.complete(BY_OUTCOME[outcome])
+    result_page = db_client.get(result_url).get_data(as_text=True)
+    response = db_client.post(
+        "/check/contact", data={"s": token_of(result_url), **CONTACT}, follow_redirects=True
+    )
+    page = response.get_data(as_text=True)
+    with db_app.app_context():
+        reference = db.session.scalars(select(Lead.result_reference)).one()
+    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}", reference)
+    assert f'<strong class="reference-code">{reference}</strong>' in page
+    assert f'<strong class="reference-code">{reference}</strong>' in result_page
+    assert "What happens next" in page and "within" in page  # and when
+    booking = re.search(r'<a class="button" data-booking-link[^>]* href="([^"]+)"', page)
+    if outcome == "book_consultation":
+        assert (
+            booking
+            and booking.group(1) == "https://www.trilogymedicalcenter.com/free-consultation/"
+        )
+    elif outcome == "clinician_review":
+        assert (
+            booking and booking.group(1) == "https://www.trilogymedicalcenter.com/medical-review/"
+        )
+    else:
+        assert booking is None  # not a treatment booking

@@ -12,6 +12,8 @@ import pytest
 
 from app import create_app
 from questionnaire.catalogue import QUESTIONS, Condition
+from questionnaire.reference import result_reference
+from questionnaire.state import FlowState
 from tests.support import BY_OUTCOME, HEALTHY, completed_token, form_fields, hidden_token, token_of
 
 LIKELY = "Microneedling is likely to suit you"
@@ -40,15 +42,17 @@ def test_the_page_reads_in_the_order_a_person_acts(client, app, outcome):
     marks = [
         'class="result-headline"',
         "data-next-action",
+        # Issue 30: the reasons straight after the action (the first one on the first screen).
+        'id="why-title"',
         'class="result-panel',
         'class="purpose"',
         'id="next-title"',
-        'id="why-title"',
         'id="answers-title"',
         *(['id="expect-title"'] if outcome in ("book_consultation", "clinician_review") else []),
         'id="contact-title"',
         'id="sources-title"',
         'class="disclaimer"',
+        'class="reference"',
     ]
     positions = [page.index(mark) for mark in marks]
     assert positions == sorted(positions), list(zip(marks, positions, strict=True))
@@ -76,7 +80,9 @@ def test_sources_are_numbered_in_the_order_first_cited_and_every_citation_links_
 def test_a_source_is_the_citation_the_reason_names(client, app):
     """Pregnancy's reason cites evidence.md's 41, 42, 43: they are this page's 1, 2, 3."""
     page = main_of(result_page(client, app, BY_OUTCOME["not_suitable_now"]))
-    reason = re.search(r'<li class="reason reason-not-suitable-now">(.*?)</li>', page, re.S)
+    reason = re.search(
+        r'<li data-reason-key="pregnancy_or_breastfeeding"[^>]*>(.*?)</li>', page, re.S
+    )
     assert re.findall(r'href="#source-(\d+)"', reason.group(1)) == ["1", "2", "3"]
     assert re.search(r'<li id="source-1">Trivedi MK', page)
 
@@ -265,3 +271,17 @@ def test_a_change_that_makes_a_question_necessary_goes_through_it_first(tmp_path
     assert location.startswith("/check/result?"), location  # then back, not on through the steps
     after = client.get(location).get_data(as_text=True)
     assert headline(after) == "Please see a dermatologist first"
+
+
+def test_each_check_reads_its_own_reference_even_from_a_kept_page(client, app):
+    """Two people with the same answers share one kept page (web/render_cache.py) but not
+    their reference: each sees the one made from their own check, every time they look."""
+    codec = app.extensions["state_codec"]
+    seen = {}
+    for flow_id in ("first-person", "second-person", "first-person"):
+        token = codec.dumps(FlowState(flow_id, dict(HEALTHY)))
+        page = client.get(f"/check/result?s={token}").get_data(as_text=True)
+        shown = re.search(r'<strong class="reference-code">([^<]+)</strong>', page).group(1)
+        assert shown == result_reference(flow_id)
+        seen.setdefault(flow_id, shown)
+    assert seen["first-person"] != seen["second-person"]

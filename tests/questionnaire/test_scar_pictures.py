@@ -1,6 +1,6 @@
-"""The scar-type pictures: each type drawn as it looks on the skin, a picture of its own,
-small, drawn here (nothing fetched), and hidden from screen readers inside its labelled
-card, whose text says what the picture shows."""
+"""The scar-type pictures: each type drawn in cross-section on three skin tones across the
+Fitzpatrick range, a picture of its own, small, drawn here (nothing fetched), and hidden
+from screen readers inside its labelled card, whose text describes the shape."""
 
 from __future__ import annotations
 
@@ -41,8 +41,12 @@ def test_a_picture_is_small_self_contained_and_decorative(picture):
     # Nothing from another host, no script, no raster image.
     for forbidden in ("http://", "https://", "<script", "<image", "<foreignObject"):
         assert forbidden not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
-    # The skin's surface seen from the front: a patch of skin, not a bare cross-section.
-    assert re.search(r'<rect x="1" y="1" width="118" height="78" rx="8" fill="#e6b898"', svg)
+    # One drawing of the skin in cross-section, shown on a light, a medium and a dark tone
+    # (the skin is the <use>'s colour: app.css's .tone-*), not three copies of its shapes.
+    assert svg.count("<symbol ") == 1
+    for tone in ("tone-light", "tone-medium", "tone-dark"):
+        assert svg.count(f'class="{tone}"') == 1, tone
+    assert 'fill="currentColor"' in svg
     # Ids are the picture's own, so five pictures on one page never clash.
     for id_ in re.findall(r'id="([^"]+)"', svg):
         assert id_.startswith(f"scar-{picture.replace('_', '-')}-")
@@ -62,3 +66,21 @@ def test_the_scars_step_shows_each_picture_once_inside_its_labelled_card(client)
         assert f'<span class="option-name">{choice.label}</span>' in card
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids)), "an id appears twice on the page"
+
+
+def test_ice_pick_is_a_narrow_deep_v_the_others_are_not():
+    """Ice pick scars are narrow tracts that go deep: in cross-section a V far deeper than
+    its opening is wide (a boxcar's dent is wider than deep, a rolling one shallow)."""
+
+    def cut(picture: str) -> tuple[float, float]:
+        svg = (ILLUSTRATIONS / f"{picture}.svg").read_text()
+        shape = re.search(r'<path d="([^"]+)" fill="#fff"', svg).group(1)
+        numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", shape)]
+        xs, ys = numbers[0::2], numbers[1::2]
+        return max(xs) - min(xs), max(ys) - min(ys)
+
+    width, depth = cut("ice_pick")
+    assert depth >= 5 * width  # narrow and deep
+    for other in ("boxcar", "rolling"):
+        other_width, other_depth = cut(other)
+        assert other_depth < other_width and other_depth < depth / 2, other

@@ -326,3 +326,21 @@ def test_an_empty_search_says_so_and_offers_every_lead(db_app):
     page = client.get("/staff/leads?q=nobody-like-this").get_data(as_text=True)
     assert "No leads match these filters." in page and "Show all leads" in page
     assert "0 leads: matching “nobody-like-this”" in page
+
+
+def test_search_finds_a_lead_by_the_result_reference_the_person_quotes(db_app):
+    """The result page and the confirmation show the person a reference ("7KQ2-M9XD"); read
+    out on the phone or copied from a message, in any case and with or without its dash."""
+    client, _cora, _bo = cora_and_bo(db_app)
+    quoted = make_lead(db_app, name="Quoting Person", phone="", email="quote@example.com")
+    make_lead(db_app, name="Other Person", phone="+442079460958", email="other@example.com")
+    with db_app.app_context():
+        reference = db.session.get(Lead, quoted).result_reference
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", reference)
+    assert listed(client, q=reference) == {"Quoting Person"}
+    assert listed(client, q=f" {reference.lower()} ") == {"Quoting Person"}
+    assert listed(client, q=reference.replace("-", "")) == {"Quoting Person"}
+    assert listed(client, q=reference.replace("-", " ")) == {"Quoting Person"}
+    # Another reference finds nobody (its digits are not read as a phone number).
+    other = "ZZZZ-ZZZZ" if reference != "ZZZZ-ZZZZ" else "0000-0000"
+    assert listed(client, q=other) == set()
