@@ -14,10 +14,11 @@ import contextlib
 import logging
 from dataclasses import astuple
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from core.booking_tool import with_reference
 from core.extensions import db, login_manager
 from leads import limits, spam
 from leads.forms import ContactForm
@@ -151,4 +152,8 @@ def done():
         reply_time=reply_time_words(),
         result_url=embed_mode.flow_url("result", s=request.args.get("s")),
         reference=lead.result_reference or result_reference(lead.flow_id),
+        # A booking made there comes back to this lead (integrations/): Cal.com, Calendly
+        # and Acuity return the opaque booking reference; never a health answer.
+        booking_url=with_reference(current_app.config["BOOKING_URL"], lead.booking_reference),
+        review_url=with_reference(current_app.config["MEDICAL_REVIEW_URL"], lead.booking_reference),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -286,3 +287,22 @@ def test_the_confirmation_gives_the_reference_what_happens_next_and_the_booking_
         )
     else:
         assert booking is None  # not a treatment booking
+
+
+def test_the_confirmations_booking_link_carries_the_leads_booking_reference(app_factory):
+    """A booking the person makes from the confirmation in the clinic's booking tool comes
+    back to their lead (integrations/): the link carries the opaque reference, as the
+    tool returns it (Cal.com: metadata[lead]), and nothing of their answers."""
+    app = app_factory(BOOKING_URL="https://cal.com/trilogy/free-consultation")
+    client = app.test_client()
+    result_url = Walker(client).complete(BY_OUTCOME["book_consultation"])
+    page = client.post(
+        "/check/contact", data={"s": token_of(result_url), **CONTACT}, follow_redirects=True
+    ).get_data(as_text=True)
+    with app.app_context():
+        reference = db.session.scalars(select(Lead.booking_reference)).one()
+    booking = re.search(r'<a class="button" data-booking-link[^>]* href="([^"]+)"', page)
+    assert booking, page
+    link = urlsplit(html.unescape(booking.group(1)))
+    assert link._replace(query="").geturl() == "https://cal.com/trilogy/free-consultation"
+    assert parse_qs(link.query) == {"metadata[lead]": [reference]}
