@@ -48,6 +48,10 @@ class Lead(db.Model):
     __table_args__ = (
         Index("ix_leads_email_normalised", func.lower(text("email"))),
         Index("ix_leads_phone", "phone"),
+        # The list's order, newest first, and its keyset (previous/next, the API's cursor).
+        Index("ix_leads_created_at_id", "created_at", "id"),
+        # The API's updated_since filter.
+        Index("ix_leads_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

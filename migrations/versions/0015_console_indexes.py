@@ -1,0 +1,40 @@
+"""The console at 100,000 leads: indexes for the list's order and filters, stored figures
+
+``ix_leads_created_at_id`` serves the leads list's order (newest first) and its keyset
+walks (a lead page's previous/next, the API's cursor); ``ix_leads_updated_at`` the
+API's ``updated_since``. ``computed_figures`` keeps what is too costly for every view
+(the rule book's replay), once per version of its inputs, for every instance.
+
+Revision ID: 0015_console_indexes
+Revises: 0011_api_token_expiry
+Create Date: 2026-12-07 13:00:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "0015_console_indexes"
+down_revision = "0011_api_token_expiry"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_index("ix_leads_created_at_id", "leads", ["created_at", "id"])
+    op.create_index("ix_leads_updated_at", "leads", ["updated_at"])
+    op.create_table(
+        "computed_figures",
+        sa.Column("name", sa.String(length=128), nullable=False),
+        sa.Column("version", sa.String(length=255), nullable=False),
+        sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("value", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("name"),
+    )
+
+
+def downgrade():
+    op.drop_table("computed_figures")
+    op.drop_index("ix_leads_updated_at", table_name="leads")
+    op.drop_index("ix_leads_created_at_id", table_name="leads")
