@@ -230,7 +230,7 @@ def measure(client, url, counter, repeats, headers=None) -> dict:
     }
 
 
-def pages(app, staff_ids: list[int]) -> list[tuple[str, str]]:
+def pages(app) -> list[tuple[str, str]]:
     with app.app_context():
         some_lead = db.session.scalar(
             select(Lead.id).where(Lead.email != "").order_by(Lead.id.desc()).offset(10).limit(1)
@@ -258,10 +258,11 @@ def run(database: str, options) -> None:
     folder = tempfile.mkdtemp(prefix="console-bench-")
     schema = engine = None
     if database == "postgresql":
-        schema = f"console_bench_{os.getpid()}"
+        schema = options.schema or f"console_bench_{os.getpid()}"
         engine = sqlalchemy.create_engine(PG_URL)
-        with engine.begin() as connection:
-            connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        if not options.schema:
+            with engine.begin() as connection:
+                connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
         url = (
             sqlalchemy.engine.make_url(PG_URL)
             .update_query_dict({"options": f"-csearch_path={schema}"})
@@ -278,23 +279,28 @@ def run(database: str, options) -> None:
         )  # fmt: skip
         logging.getLogger("screening").setLevel(logging.WARNING)  # no access log per fetch
         began = time.perf_counter()
-        staff_ids = store_leads(app, options.leads)
-        if database == "postgresql":
+        if options.schema:
             with app.app_context():
-                db.session.execute(sqlalchemy.text("ANALYZE"))
-                db.session.commit()
-        print(
-            f"\nstored {options.leads:,} leads on {database} "
-            f"in {time.perf_counter() - began:.0f} s",
-            flush=True,
-        )
+                options.leads = db.session.scalar(select(sqlalchemy.func.count(Lead.id)))
+            print(f"\n{options.leads:,} leads stored earlier in {schema}", flush=True)
+        else:
+            store_leads(app, options.leads)
+            if database == "postgresql":
+                with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as done:
+                    done.exec_driver_sql(f'VACUUM ANALYZE "{schema}".leads')
+                    done.exec_driver_sql(f'VACUUM ANALYZE "{schema}".lead_notes')
+            print(
+                f"\nstored {options.leads:,} leads on {database} "
+                f"in {time.perf_counter() - began:.0f} s",
+                flush=True,
+            )
         client = staff_client(app, ADMIN)
         token = bearer(make_token(app))
         with app.app_context():
             counter = QueryCounter(db.engine)
             print("| page | leads | median | p95 | queries | peak memory |")
             print("|---|---|---|---|---|---|")
-            for name, path in pages(app, staff_ids):
+            for name, path in pages(app):
                 headers = token if path.startswith("/api/") else None
                 got = measure(client, path, counter, options.repeats, headers)
                 print(
@@ -325,7 +331,9 @@ def run(database: str, options) -> None:
             db.session.remove()
             db.engine.dispose()
     finally:
-        if schema is not None:
+        if schema is not None and (options.keep or options.schema):
+            print(f"kept schema {schema}")
+        elif schema is not None:
             with engine.begin() as connection:
                 connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
             engine.dispose()
@@ -340,6 +348,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--export-repeats", type=int, default=1)
     parser.add_argument("--skip-exports", action="store_true")
+    parser.add_argument(
+        "--keep", action="store_true", help="PostgreSQL: keep the schema (its name is printed)"
+    )
+    parser.add_argument(
+        "--schema", help="PostgreSQL: measure the leads a --keep run stored in this schema"
+    )
     options = parser.parse_args()
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs (shared)")
     for database in ("postgresql", "sqlite") if options.database == "both" else (options.database,):
