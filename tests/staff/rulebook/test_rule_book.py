@@ -211,3 +211,13 @@ def test_the_replay_is_computed_once_for_every_instance_and_again_when_leads_cha
     page = other.get("/staff/rules").get_data(as_text=True)
     assert "2 stored leads decided again by this version" in page
     assert "2 would be told something different" in page
+
+    # A lead deleted (a person's request, a purge): the next view replays without it.
+    from leads.service import delete_lead
+
+    with first.app_context():
+        newest = db.session.scalar(select(func.max(Lead.id)))
+        assert delete_lead(newest)
+        db.session.commit()
+    page = other.get("/staff/rules").get_data(as_text=True)
+    assert "1 stored lead decided again by this version" in page
