@@ -25,6 +25,7 @@ import web
 from api.models import ApiToken  # noqa: F401
 from core import config
 from core.clinic_settings import ClinicSetting  # noqa: F401
+from core.computed_figures import ComputedFigure  # noqa: F401
 from leads import privacy
 from leads import views as contact_views
 from leads.models import Lead  # noqa: F401 - every table is known before the migrations run

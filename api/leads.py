@@ -148,7 +148,10 @@ def list_leads() -> tuple[Response, int] | Response:
         return _errors(errors)
     page = lead_page(query, after=after, limit=limit)
     last = page.leads[-1] if page.more else None
+    next_cursor = cursor.encode(last.created_at, last.id) if last else None
     filters = {k: v for k, v in args.items() if k not in ("cursor", "lang")}
+    # Read before the commit: a commit expires every lead, and each would be read again.
+    items = [lead_item(lead) for lead in page.leads]
     record(
         "api_read",
         detail=f"list of {len(page.leads)} leads; {filters}",
@@ -159,8 +162,8 @@ def list_leads() -> tuple[Response, int] | Response:
     db.session.commit()
     return jsonify(
         {
-            "leads": [lead_item(lead) for lead in page.leads],
-            "next_cursor": cursor.encode(last.created_at, last.id) if last else None,
+            "leads": items,
+            "next_cursor": next_cursor,
         }
     )
 

@@ -54,6 +54,17 @@ class Contact:
     message: str
 
 
+_UNMERGED = {
+    "postgresql_where": text("merged_into_id IS NULL"),
+    "sqlite_where": text("merged_into_id IS NULL"),
+}
+_UNTOUCHED_SQL = text(
+    "status = 'new' AND status_changed_at IS NULL AND first_contacted_at IS NULL "
+    "AND merged_into_id IS NULL"
+)
+_UNTOUCHED = {"postgresql_where": _UNTOUCHED_SQL, "sqlite_where": _UNTOUCHED_SQL}
+
+
 class Lead(db.Model):
     __tablename__ = "leads"
     # Finding the same person again (duplicates, data requests) compares trimmed,
@@ -61,6 +72,17 @@ class Lead(db.Model):
     __table_args__ = (
         Index("ix_leads_email_normalised", func.lower(text("email"))),
         Index("ix_leads_phone", "phone"),
+        # The list's order, newest first, and its keyset (previous/next, the API's cursor).
+        Index("ix_leads_created_at_id", "created_at", "id"),
+        # The console shows unmerged leads: its counts ("N leads", the views' counts, a lead's
+        # place in the list) each read one of these partial indexes, never the leads.
+        Index("ix_leads_open_newest", "created_at", "id", **_UNMERGED),
+        Index("ix_leads_open_assignee", "assigned_to_id", **_UNMERGED),
+        Index("ix_leads_open_follow_up", "follow_up_at", **_UNMERGED),
+        Index("ix_leads_open_untouched", "created_at", "id", **_UNTOUCHED),
+        Index("ix_leads_open_status_assignee", "status", "assigned_to_id", **_UNMERGED),
+        # The API's updated_since filter.
+        Index("ix_leads_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -8,11 +8,13 @@ them. The answers are read in batches, so a clinic's whole history fits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 
 import rules
+from core.computed_figures import stored_figure
 from core.extensions import db
 from leads.models import Lead
 
@@ -102,3 +104,60 @@ def decisions_by_version() -> list[VersionUse]:
         .order_by(func.max(Lead.created_at).desc())
     )
     return [VersionUse(*row) for row in rows]
+
+
+def data_version() -> str:
+    """What the replay reads, in three indexed figures: how many leads, the newest id and
+    the newest creation time. Storing or deleting a lead changes it (an id SQLite reuses
+    comes with a later creation time); a lead's answers and decision never change."""
+    count, newest_id, newest = db.session.execute(
+        select(func.count(Lead.id), func.max(Lead.id), func.max(Lead.created_at))
+    ).one()
+    return f"{count}:{newest_id}:{newest.isoformat() if newest else ''}"
+
+
+def stored_replay(candidate: rules.RuleBase) -> tuple[Replay, datetime]:
+    """The replay by ``candidate`` of the leads stored now, computed once for this rule
+    version and these leads (``core.computed_figures``), and when it was computed."""
+
+    def compute() -> dict:
+        return asdict(replay(candidate))
+
+    value, computed_at = stored_figure(f"replay:{candidate.sha256}", data_version(), compute)
+    return (
+        Replay(
+            version=value["version"],
+            sha256=value["sha256"],
+            leads=value["leads"],
+            changed=tuple(
+                ReplayChange(
+                    change["lead_id"],
+                    change["old_outcome"],
+                    change["new_outcome"],
+                    tuple(change["reasons_gained"]),
+                    tuple(change["reasons_lost"]),
+                )
+                for change in value["changed"]
+            ),
+            not_decidable=tuple(value["not_decidable"]),
+        ),
+        computed_at,
+    )
+
+
+def stored_decisions_by_version() -> list[VersionUse]:
+    """``decisions_by_version``, counted once for the leads stored now."""
+
+    def compute() -> list[list]:
+        return [
+            [use.version, use.sha256, use.leads, use.first.isoformat(), use.last.isoformat()]
+            for use in decisions_by_version()
+        ]
+
+    rows, _at = stored_figure("decisions_by_version", data_version(), compute)
+    return [
+        VersionUse(
+            version, sha256, leads, datetime.fromisoformat(first), datetime.fromisoformat(last)
+        )
+        for version, sha256, leads, first, last in rows
+    ]

@@ -45,7 +45,12 @@ from leads.forms import ContactForm
 from leads.listing import LeadQuery, find_lead, lead_page
 from leads.models import Contact
 from leads.purge import delete_lead, purge_older_than
-from leads.replay import decisions_by_version, replay
+from leads.replay import (
+    decisions_by_version,
+    replay,
+    stored_decisions_by_version,
+    stored_replay,
+)
 from leads.status import change_status, status_history
 from questionnaire.service import Decided, FlowState
 from web.embed_mode import embed_of
@@ -80,6 +85,8 @@ __all__ = [
     "request_contact",
     "search_phone",
     "status_history",
+    "stored_decisions_by_version",
+    "stored_replay",
 ]
 
 log = logging.getLogger(__name__)

@@ -245,9 +245,15 @@ SIGNED_STARTS = ("+", "-")
 PHONE_WRITTEN = re.compile(r"\+[0-9][0-9 ]*")
 
 
+#: Every first character that may need the apostrophe (most cells start with none of them).
+_RISKY_FIRST = frozenset("".join(FORMULA_STARTS + SIGNED_STARTS))
+
+
 def safe_cell(value: object) -> str:
     """The CSV cell, with an apostrophe before anything a spreadsheet would run (see above)."""
     text = "" if value is None else str(value)
+    if not text or text[0] not in _RISKY_FIRST:  # the common case, tested once per cell
+        return text
     if text.startswith(FORMULA_STARTS) or (
         text.startswith(SIGNED_STARTS) and not PHONE_WRITTEN.fullmatch(text)
     ):

@@ -132,23 +132,32 @@ def lead_batches(conditions: list[ColumnElement[bool]]) -> Iterator[list[SimpleN
 def _with_notes_and_appointments(rows, staff: dict[int, SimpleNamespace]) -> list[SimpleNamespace]:
     """One batch of lead rows as namespaces, with their notes and appointments."""
     leads = {}
+    # Each row zipped with its columns' names, read once a batch: ``row._mapping`` built
+    # a mapping per row and was an eighth of the CSV's time.
+    fields = rows[0]._fields if rows else ()
     for row in rows:
-        lead = SimpleNamespace(**row._mapping, notes=[], appointments=[])
+        lead = SimpleNamespace(**dict(zip(fields, row, strict=True)), notes=[], appointments=[])
         lead.entered_by = staff.get(lead.entered_by_id)
         lead.assigned_to = staff.get(lead.assigned_to_id)
         leads[lead.id] = lead
     ids = list(leads)
-    for row in db.session.execute(
+    notes = db.session.execute(
         select(LeadNote.__table__)
         .where(LeadNote.lead_id.in_(ids))
         .order_by(LeadNote.created_at, LeadNote.id)
-    ):
-        note = SimpleNamespace(**row._mapping, author=staff.get(row.author_id))
-        leads[row.lead_id].notes.append(note)
-    for row in db.session.execute(
+    )
+    fields = tuple(notes.keys())
+    for row in notes:
+        note = SimpleNamespace(**dict(zip(fields, row, strict=True)))
+        note.author = staff.get(note.author_id)
+        leads[note.lead_id].notes.append(note)
+    appointments = db.session.execute(
         select(Appointment.__table__)
         .where(Appointment.lead_id.in_(ids))
         .order_by(Appointment.starts_at, Appointment.id)
-    ):
-        leads[row.lead_id].appointments.append(SimpleNamespace(**row._mapping))
+    )
+    fields = tuple(appointments.keys())
+    for row in appointments:
+        appointment = SimpleNamespace(**dict(zip(fields, row, strict=True)))
+        leads[appointment.lead_id].appointments.append(appointment)
     return list(leads.values())

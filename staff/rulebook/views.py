@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from leads.service import decisions_by_version, replay
+from leads.service import stored_decisions_by_version, stored_replay
 from rules.diff import diff_rulebases
 from signoff.deployed import deployed
 from signoff.registration import expected as registration_expected
@@ -54,6 +54,9 @@ def _page(form: SignOffForm | None = None, error: str | None = None, status: int
     earlier = signed_by.get(shipped.base.sha256)
     pending = None
     if choice.awaiting_signoff:
+        # Replayed once per rule version and stored leads, kept in the database for every
+        # instance (leads.replay.stored_replay): not on every view.
+        replayed, replayed_at = stored_replay(shipped.base)
         pending = {
             "base": shipped.base,
             "proof": shipped.proof,
@@ -61,7 +64,8 @@ def _page(form: SignOffForm | None = None, error: str | None = None, status: int
             "changes": diff_rows(diff_rulebases(compared[1], shipped.base), lang)
             if compared
             else None,
-            "replay": replay(shipped.base),
+            "replay": replayed,
+            "replayed_at": replayed_at,
             "book": rule_rows(shipped.base, lang),
             # Its sign-off was withdrawn: that exact text cannot be signed again.
             "withdrawn": earlier if earlier and earlier.withdrawn else None,
@@ -77,7 +81,7 @@ def _page(form: SignOffForm | None = None, error: str | None = None, status: int
             book=rule_rows(choice.base, lang) if choice.base else None,
             live_proof=shipped.proof if choice.base is choice.deployed else None,
             pending=pending,
-            versions=decisions_by_version(),
+            versions=stored_decisions_by_version(),
             signoffs=every_signoff,
             signed_by=signed_by,
             outcome_label=outcome_label,

@@ -166,3 +166,58 @@ def test_phone_intake_says_when_its_rules_are_not_signed_off(db_app):
     assert notice in client.get("/staff/intake").get_data(as_text=True)
     sign_as_clinician(db_app)
     assert notice not in client.get("/staff/intake").get_data(as_text=True)
+
+
+def test_the_replay_is_computed_once_for_every_instance_and_again_when_leads_change(
+    app_factory, tmp_path, monkeypatch
+):
+    """At 100,000 leads a replay takes seconds: it is stored in the database for every
+    instance, with the time it was computed, until a lead is stored or deleted."""
+    import leads.replay
+
+    first = app_factory(**PRODUCTION)
+    sign_as_clinician(first)
+    client = first.test_client()
+
+    def store(age: int) -> None:
+        token = completed_token(first, {**HEALTHY, "age": age})
+        response = client.post(
+            "/check/contact", data={"s": token, **CONTACT, "email": f"p{age}@example.com"}
+        )
+        assert response.status_code == 303
+
+    store(19)
+    widened = widened_rules(tmp_path)
+    one = staff_client(
+        app_factory(**PRODUCTION, RULES_FILE=str(widened)), "admin@clinic.test", "admin"
+    )
+    page = one.get("/staff/rules").get_data(as_text=True)
+    assert "1 stored lead decided again by this version" in page
+    assert "Replayed at" in page
+
+    # Another instance (another worker or server) reads the stored replay: it replays nothing.
+    def no_replay(_candidate):
+        raise AssertionError("replayed again although no lead changed")
+
+    monkeypatch.setattr(leads.replay, "replay", no_replay)
+    other = staff_client(
+        app_factory(**PRODUCTION, RULES_FILE=str(widened)), "admin@clinic.test", "admin"
+    )
+    assert "1 stored lead decided again" in other.get("/staff/rules").get_data(as_text=True)
+
+    # A lead stored since: the next view, on any instance, replays it too.
+    monkeypatch.undo()
+    store(20)
+    page = other.get("/staff/rules").get_data(as_text=True)
+    assert "2 stored leads decided again by this version" in page
+    assert "2 would be told something different" in page
+
+    # A lead deleted (a person's request, a purge): the next view replays without it.
+    from leads.service import delete_lead
+
+    with first.app_context():
+        newest = db.session.scalar(select(func.max(Lead.id)))
+        assert delete_lead(newest)
+        db.session.commit()
+    page = other.get("/staff/rules").get_data(as_text=True)
+    assert "1 stored lead decided again by this version" in page

@@ -1,0 +1,51 @@
+"""Figures too costly to compute on every view, stored once per version of their inputs.
+
+The rule book's replay of every stored lead takes seconds at 100,000 leads. It is
+computed when first asked for a given input version (the rule version and the
+stored leads' ``data_version``), stored here in the database so every instance
+(gunicorn worker, server) reads the same figures, and computed again as soon as
+the version differs: a lead stored or deleted makes a new version, so no
+clinician is shown figures that miss it. The page says when they were computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, String
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.dbtypes import UTCDateTime, utcnow
+from core.extensions import db
+
+
+class ComputedFigure(db.Model):
+    __tablename__ = "computed_figures"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    #: What the figures were computed from; other inputs mean computing again.
+    version: Mapped[str] = mapped_column(String(255), nullable=False)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    value: Mapped[Any] = mapped_column(JSON, nullable=False)
+
+
+def stored_figure(name: str, version: str, compute: Callable[[], Any]) -> tuple[Any, datetime]:
+    """The JSON value stored for ``name`` at ``version``, computed (and stored) if missing,
+    and when it was computed. Commits: the figures are there for every instance at once."""
+    row = db.session.get(ComputedFigure, name)
+    if row is not None and row.version == version:
+        return row.value, row.computed_at
+    value = compute()
+    now = utcnow()
+    if row is None:
+        db.session.add(ComputedFigure(name=name, version=version, computed_at=now, value=value))
+    else:
+        row.version, row.computed_at, row.value = version, now, value
+    try:
+        db.session.commit()
+    except IntegrityError:  # another instance stored it at the same moment: theirs is as good
+        db.session.rollback()
+    return value, now
