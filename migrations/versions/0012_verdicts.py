@@ -94,3 +94,11 @@ def downgrade():
     op.drop_table("verdicts")
     with op.batch_alter_table("leads", schema=None) as batch_op:
         batch_op.drop_column("audit_sample")
+    _restore_email_index()
+
+
+def _restore_email_index() -> None:
+    """SQLite rebuilt ``leads`` without its expression index (0007's ``lower(email)``, which
+    batch mode cannot reflect): put it back, or the duplicate search reads every lead."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("CREATE INDEX IF NOT EXISTS ix_leads_email_normalised ON leads (lower(email))")

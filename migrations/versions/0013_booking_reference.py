@@ -90,6 +90,7 @@ def upgrade():
     with op.batch_alter_table("booking_events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_booking_events_state"), ["state"])
         batch_op.create_index(batch_op.f("ix_booking_events_lead_id"), ["lead_id"])
+    _restore_email_index()
 
 
 def downgrade():
@@ -101,3 +102,11 @@ def downgrade():
     with op.batch_alter_table("leads", schema=None) as batch_op:
         batch_op.drop_index("ix_leads_booking_reference")
         batch_op.drop_column("booking_reference")
+    _restore_email_index()
+
+
+def _restore_email_index() -> None:
+    """SQLite rebuilt ``leads`` without its expression index (0007's ``lower(email)``, which
+    batch mode cannot reflect): put it back, or the duplicate search reads every lead."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("CREATE INDEX IF NOT EXISTS ix_leads_email_normalised ON leads (lower(email))")
