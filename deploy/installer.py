@@ -64,8 +64,8 @@ SHIPPED_HOST = "check.example-clinic.com"
 NOT_RELEASE = {".git", ".venv", "node_modules", "instance", "__pycache__", ".pytest_cache",
                ".ruff_cache", ".hypothesis", "test-artifacts", ".ci", "tests", "bench"}  # fmt: skip
 KEPT_IN_RELEASE = {".venv", "instance"}  # the target's own, left alone by the copy
-ROLE_QUERY = f"SELECT 1 FROM pg_roles WHERE rolname = '{USER}'"  # noqa: S608 - constants
-DATABASE_QUERY = f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"  # noqa: S608
+ROLE_QUERY = f"SELECT 1 FROM pg_roles WHERE rolname = '{USER}'"  # nosec B608  # noqa: S608 - constants
+DATABASE_QUERY = f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"  # nosec B608  # noqa: S608 - constants
 ADMIN_QUERY = "SELECT 1 FROM staff_users WHERE role = 'admin' LIMIT 1"
 _HOST_NAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
