@@ -206,6 +206,11 @@ def storage_settings() -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": url or None,
         # SQLite is migrated on start-up; PostgreSQL only when AUTO_MIGRATE=1.
         "AUTO_MIGRATE": _bool("AUTO_MIGRATE", not url),
+        # Build a big workbook right after the asking request's answer, in that process:
+        # the embedded default (SQLite), where no timer runs ``flask exports build``.
+        "EXPORT_BUILD_AFTER_RESPONSE": _bool(
+            "EXPORT_BUILD_AFTER_RESPONSE", not url or url.startswith("sqlite")
+        ),
         "RETENTION_DAYS": _int("RETENTION_DAYS", 365),
         # How soon the clinic answers a contact request: the confirmation page and email say it.
         "CLINIC_REPLY_TIME": _reply_time("CLINIC_REPLY_TIME", (1, "working_days")),
@@ -284,6 +289,15 @@ def notification_settings() -> dict[str, Any]:
         "OUTBOX_BACKOFF_SECONDS": _int("OUTBOX_BACKOFF_SECONDS", 60),
         # How long a claimed message is left to its sender before another may try it.
         "OUTBOX_LEASE_SECONDS": _int("OUTBOX_LEASE_SECONDS", 300),
+        # Workbooks of more rows are built in the background (staff/leads/export_jobs.py):
+        # at a loaded machine's 350 rows a second, 5,000 rows take 14 s, well within
+        # gunicorn's 30 s worker timeout.
+        "EXPORT_BACKGROUND_ROWS": _int("EXPORT_BACKGROUND_ROWS", 5000),
+        # Where finished workbooks wait; several machines must share it. Empty: instance/exports.
+        "EXPORT_DIR": env("EXPORT_DIR", ""),
+        "EXPORT_KEEP_HOURS": _int("EXPORT_KEEP_HOURS", 24),
+        # How long a builder holds a job before another may take it over.
+        "EXPORT_LEASE_SECONDS": _int("EXPORT_LEASE_SECONDS", 1800),
     }
 
 

@@ -58,7 +58,7 @@ DEBIAN_SITE = Path("/etc/nginx/sites-enabled/default")
 WEBROOT = Path("/var/www/letsencrypt")
 LETSENCRYPT = Path("/etc/letsencrypt")
 INSTANCES = (8001, 8002)  # deploy/nginx/screening.conf's upstream lists the same ports
-TIMERS = ("screening-outbox.timer", "screening-purge.timer")
+TIMERS = ("screening-outbox.timer", "screening-purge.timer", "screening-exports.timer")
 SHIPPED_HOST = "check.example-clinic.com"
 #: What a release folder holds that is not the release: never copied, never removed.
 NOT_RELEASE = {".git", ".venv", "node_modules", "instance", "__pycache__", ".pytest_cache",

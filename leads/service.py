@@ -83,6 +83,7 @@ __all__ = [
     "purge_older_than",
     "replay",
     "request_contact",
+    "run_after_body",
     "search_phone",
     "status_history",
     "stored_decisions_by_version",

@@ -45,12 +45,14 @@ def init_app(app: Flask) -> None:
         appointment_views,
         booking_views,
         contact_views,
+        export_job_views,
         export_views,
         intake_views,
         lead_views,
         list_views,
         work_views,
     )
+    from staff.leads.export_cli import exports_cli
     from staff.rulebook import views as rulebook_views  # noqa: F401 - routes
     from staff.rulebook.cli import rules_cli
     from staff.verdicts import (  # noqa: F401 - routes, and the missed-concern email
@@ -68,5 +70,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(staff_cli)
     app.cli.add_command(leads_cli)
+    app.cli.add_command(exports_cli)
     app.cli.add_command(rules_cli)
     app.cli.add_command(verdicts_cli)

@@ -22,7 +22,7 @@ from core.dbtypes import utcnow
 from questionnaire.service import flow as questionnaire_flow
 from staff.console.blueprint import bp
 from staff.console.labels import OUTCOME_LABELS, SOURCE_LABELS, STATUS_LABELS
-from staff.dashboard import pipeline
+from staff.dashboard import pipeline, stored
 from staff.dashboard.charts import Column, daily_columns, horizontal_bars, percent_columns
 from staff.leads import service as leads_service
 from web.formatting import local_date, local_number
@@ -77,26 +77,24 @@ def _assignee_row(load: pipeline.AssigneeLoad) -> tuple[str, tuple[int, str], tu
 
 def _pipeline(period: pipeline.Period) -> dict:
     """The leads received in the period: by status and source, first contact, conversion."""
-    leads = pipeline.period_leads(period)
+    figures, computed_at = stored.stored_pipeline(period)
     days = {"date_from": period.first.isoformat(), "date_to": period.last.isoformat()}
     statuses = [
         (STATUS_LABELS[status], count, _list_url(status=status, **days))
-        for status, count in pipeline.count_by_status(leads).items()
+        for status, count in figures["statuses"].items()
     ]
-    weeks = pipeline.weekly_conversion(leads, period)
+    weeks = figures["weeks"]
     week_rows = [(_week_words(week.first, week.last), week) for week in weeks]
     return {
-        "received": len(leads),
+        "pipeline_computed_at": computed_at,
+        "received": figures["received"],
         "received_url": _list_url(**days),
         "statuses": statuses,
         "status_chart": horizontal_bars(
             _("Leads received by status now"), [(str(label), n) for label, n, _url in statuses]
         ),
-        "sources": [
-            (SOURCE_LABELS[source], count)
-            for source, count in pipeline.count_by_source(leads).items()
-        ],
-        "first_contact": pipeline.first_contact(leads),
+        "sources": [(SOURCE_LABELS[source], count) for source, count in figures["sources"].items()],
+        "first_contact": figures["first_contact"],
         "wait_words": wait_words,
         "weeks": week_rows,
         "percent": format_percent,

@@ -37,16 +37,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from types import SimpleNamespace
 
-from flask import Response, stream_with_context
+from flask import Response, current_app, redirect, stream_with_context, url_for
+from flask_babel import get_locale
+from flask_login import current_user
 from sqlalchemy import ColumnElement, func, select
 
 from core.extensions import db
 from leads.models import Appointment, Lead, LeadNote
+from leads.service import run_after_body
 from staff.console.audit import record
 from staff.console.blueprint import bp
 from staff.console.filters import filter_args, filters_from_query
 from staff.console.lead_filters import LeadFilterForm
-from staff.leads import export, search
+from staff.leads import export, export_jobs, search
+from staff.leads.export_build import build_all
 from staff.leads.list_views import export_allowed
 from staff.models import StaffUser
 
@@ -77,6 +81,9 @@ def _export(file_format: str) -> Response:
     name = export.file_name(filters, file_format)
     columns = export.lead_columns()
     rows = (columns.row(lead) for batch in lead_batches(conditions) for lead in batch)
+    count = db.session.scalar(select(func.count()).select_from(Lead).where(*conditions))
+    if file_format == "xlsx" and export_jobs.in_background(count):
+        return _workbook_job(form, filters, name, count)
     if file_format == "xlsx":
         file, count = export.xlsx_file(columns.header, rows)
         try:
@@ -87,16 +94,49 @@ def _export(file_format: str) -> Response:
             file.close()
             raise
         return export.download(export.file_chunks(file), file_format, name, length)
-    count = db.session.scalar(select(func.count()).select_from(Lead).where(*conditions))
     _audit(file_format, filters, count)
     return export.download(
         stream_with_context(export.csv_chunks(columns.header, rows)), file_format, name
     )
 
 
+def _workbook_job(form: LeadFilterForm, filters: dict[str, str], name: str, count: int) -> Response:
+    """Too many rows to build the workbook within the request: a job any builder takes, and
+    the page that says so (export_job_views). "Assigned to me" is kept as the person's
+    id: the builder has no signed-in person. Audited when the file is downloaded."""
+    kept = dict(filters)
+    if kept.get("assigned") == "me":
+        kept["assigned"] = str(current_user.id)
+    job = export_jobs.create_job(
+        staff_id=current_user.id,
+        filters=kept,
+        audited_filters=_audited(filters),
+        lang=str(get_locale()),
+        file_name=name,
+        expected_rows=count,
+    )
+    response = redirect(url_for(".export_job", job_id=job.id), code=303)
+    if current_app.config["EXPORT_BUILD_AFTER_RESPONSE"]:
+        app = current_app._get_current_object()  # the work runs after this request's context
+
+        def build_in_this_process() -> None:
+            with app.app_context():
+                build_all(lead_batches)
+
+        return run_after_body(response, build_in_this_process)
+    return response
+
+
+def _audited(filters: dict[str, str]) -> dict[str, str]:
+    return {name: SEARCH_NOT_KEPT if name == "q" else value for name, value in filters.items()}
+
+
 def _audit(file_format: str, filters: dict[str, str], count: int) -> None:
     """The export's audit row, committed before the file's first byte (see above)."""
-    audited = {name: SEARCH_NOT_KEPT if name == "q" else value for name, value in filters.items()}
+    record_export(file_format, _audited(filters), count)
+
+
+def record_export(file_format: str, audited: dict[str, str], count: int) -> None:
     record(
         "export",
         detail=f"{count} leads as {file_format}; filters {audited}",

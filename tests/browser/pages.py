@@ -344,6 +344,7 @@ from tests.browser.pages_bookings import PAGES as _BOOKINGS  # noqa: E402
 from tests.browser.pages_dashboard import PAGES as _DASHBOARD  # noqa: E402
 from tests.browser.pages_data_rights import PAGES as _DATA_RIGHTS  # noqa: E402
 from tests.browser.pages_embed_limits import PAGES as _EMBED_LIMITS  # noqa: E402
+from tests.browser.pages_exports import PAGES as _EXPORTS  # noqa: E402
 from tests.browser.pages_intake_contact import PAGES as _INTAKE_CONTACT  # noqa: E402
 from tests.browser.pages_lead_page import PAGES as _LEAD_PAGE  # noqa: E402
 from tests.browser.pages_leads_list import PAGES as _LEADS_LIST  # noqa: E402
@@ -371,6 +372,7 @@ PAGES += [
     *_INTAKE_CONTACT,
     *_DASHBOARD,
     *_LEADS_LIST,
+    *_EXPORTS,
     *_LEAD_PAGE,
     *_SETTINGS_AUDIT,
     *_SIGNOFF_WITHDRAWAL,

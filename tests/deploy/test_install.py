@@ -204,6 +204,8 @@ def test_systemd_verifies_the_written_units(installed, tmp_path):
         "screening-outbox.timer",
         "screening-purge.service",
         "screening-purge.timer",
+        "screening-exports.service",
+        "screening-exports.timer",
     ]
     result = subprocess.run(
         [analyze, "verify", f"--root={verify_root}", *(f"/etc/systemd/system/{u}" for u in units)],

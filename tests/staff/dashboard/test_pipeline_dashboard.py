@@ -243,3 +243,44 @@ def test_the_web_funnel_leaves_phone_intake_out(app_factory):
     assert cell_after(page, "Phone intake") == "2"  # the pipeline counts them
     with app.app_context():
         assert db.session.query(Lead).count() == 4
+
+
+def test_the_pipeline_is_computed_once_and_again_when_a_lead_or_appointment_changes(clinic):
+    """Stored for every instance (computed_figures), with the time it was computed; a view
+    with no change reads it, a status change or a new appointment computes it again."""
+    app, client, _ids = clinic
+    from core.computed_figures import ComputedFigure
+
+    def computed_at():
+        with app.app_context():
+            (row,) = db.session.scalars(
+                select(ComputedFigure).where(ComputedFigure.name.like("dashboard:%"))
+            ).all()
+            return row.computed_at
+
+    page = client.get("/staff/dashboard?days=30").get_data(as_text=True)
+    assert 'id="pipeline-computed">Figures computed at' in page
+    first = computed_at()
+    client.get("/staff/dashboard?days=30")
+    assert computed_at() == first  # read, not computed again
+    with app.app_context():
+        new_one = db.session.scalars(
+            select(Lead.id).where(Lead.status == "new", Lead.merged_into_id.is_(None))
+        ).first()
+    with app.test_request_context():  # an ORM change, as the console makes it
+        lead = db.session.get(Lead, new_one)
+        lead.status = "not_a_fit"
+        db.session.commit()
+    page = client.get("/staff/dashboard?days=30").get_data(as_text=True)
+    assert cell_after(page, "New") == "1" and cell_after(page, "Not a fit") == "2"
+    second = computed_at()
+    assert second > first
+    with app.app_context():  # a booking of a lead still new: booked by its appointment
+        db.session.add(
+            Appointment(
+                lead_id=new_one, starts_at=utcnow() + timedelta(days=1), kind="consultation"
+            )
+        )
+        db.session.commit()
+    client.get("/staff/dashboard?days=30")
+    assert computed_at() > second
