@@ -30,7 +30,7 @@ def leads():
     page = db.paginate(
         search.filtered_leads(form).options(selectinload(Lead.assigned_to)),
         page=page_number(),
-        per_page=_per_page(),
+        per_page=per_page(),
         error_out=False,
     )
     last = past_the_last_page(page)
@@ -52,5 +52,5 @@ def leads():
     )
 
 
-def _per_page() -> int:
+def per_page() -> int:
     return current_app.config["LEADS_PER_PAGE"]

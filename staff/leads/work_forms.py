@@ -93,6 +93,9 @@ class CallForm(WorkForm):
         validators=[Optional(), AnyOf(("tomorrow",), message=_l("Choose a follow-up time."))]
     )
 
+    # "Save and next call" (a lead opened from the call list): open the next call after.
+    call_next = StringField(validators=[Optional(), AnyOf(("1",), message=_l("Choose a button."))])
+
     def follow_up(self) -> datetime | None:
         if self.call_then.data == "tomorrow":
             return tomorrow_morning()
