@@ -39,7 +39,7 @@ def _my_morning(app, me: int, colleague: int) -> dict[str, int]:
             assigned_to_id=me,
             follow_up_at=hours_ago(26),
             outcome="clinician_review",
-        ),  # fmt: skip
+        ),
         "hour": make_lead(app, name="An Hour Ago", assigned_to_id=me, follow_up_at=hours_ago(1)),
         "tomorrow": make_lead(app, name="Tomorrow Only", assigned_to_id=me, follow_up_at=tomorrow),
         "theirs": make_lead(
@@ -110,7 +110,7 @@ def test_save_and_next_goes_straight_to_the_next_call(db_app):
     )  # fmt: skip
     assert sent.status_code == 303
     assert sent.headers["Location"] == f"/staff/leads/{leads['hour']}?calls=mine#call"
-    # The last call of the list leads back to the (now empty) list.
+    # After the list's last call, the call skipped above it comes next.
     last = f"/staff/leads/{leads['later']}?calls=mine"
     sent = post_form(
         client, last, f"/staff/leads/{leads['later']}/call?calls=mine",
