@@ -22,7 +22,7 @@ from staff.console.blueprint import bp
 from staff.console.labels import CALL_OUTCOME_LABELS, STATUS_LABELS
 from staff.console.lookups import get_or_404
 from staff.leads.calls import CALLS_ARG, EVERYONE, next_call, opened_from
-from staff.leads.lead_page import back_to_lead, render_lead_page
+from staff.leads.lead_page import back_to_lead, coming_follow_up, render_lead_page
 from staff.leads.work_forms import AssignForm, CallForm, FollowUpForm, NoteEditForm
 from web.formatting import local_datetime
 
@@ -39,6 +39,7 @@ def record_call(lead_id: int):
     """The call's outcome, note, status and next follow-up, together: one ``call`` row."""
     lead = get_or_404(Lead, lead_id)
     form = CallForm()
+    form.offered = coming_follow_up(lead)
     if not form.validate():
         return render_lead_page(lead, status=422, call_form=form)
     outcome = form.call_outcome.data
@@ -85,9 +86,7 @@ def _after_the_call(lead_id: int, was_due, then_next: bool):
     if following is None:
         flash(_("That was the last call due."))
         return redirect(url_for(".calls", who=who if who == EVERYONE else None), code=303)
-    return redirect(
-        url_for(".lead_detail", lead_id=following, _anchor="call", **{CALLS_ARG: who}), code=303
-    )
+    return redirect(url_for(".lead_detail", lead_id=following, **{CALLS_ARG: who}), code=303)
 
 
 @bp.post("/leads/<id:lead_id>/assign")

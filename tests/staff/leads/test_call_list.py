@@ -16,7 +16,7 @@ from tests.staff.leads.leads_support import hours_ago
 def _names_in_order(html: str) -> list[str]:
     """The leads' names as the call list's rows show them, top to bottom."""
     table = html.split('class="data calls-list"', 1)[1].split("</table>", 1)[0]
-    return re.findall(r'<a href="/staff/leads/\d+\?calls=\w+#call">([^<]+)</a>', table)
+    return re.findall(r'<a href="/staff/leads/\d+\?calls=\w+">([^<]+)</a>', table)
 
 
 def _later_today(minutes: int) -> datetime:
@@ -102,14 +102,14 @@ def test_save_and_next_goes_straight_to_the_next_call(db_app):
     leads = _my_morning(db_app, client.staff_id, make_staff(db_app, "bo@clinic.test"))
     first = f"/staff/leads/{leads['yesterday']}?calls=mine"
     page = client.get(first).get_data(as_text=True)
-    assert "Save and next call" in page and "Back to my calls" in page
+    assert 'name="call_next" value="1" checked' in page and "Back to my calls" in page
     sent = post_form(
         client, first, f"/staff/leads/{leads['yesterday']}/call?calls=mine",
         {"call_outcome": "no_answer", "call_status": "new", "call_then": "tomorrow",
          "call_next": "1"},
     )  # fmt: skip
     assert sent.status_code == 303
-    assert sent.headers["Location"] == f"/staff/leads/{leads['hour']}?calls=mine#call"
+    assert sent.headers["Location"] == f"/staff/leads/{leads['hour']}?calls=mine"
     # After the list's last call, the call skipped above it comes next.
     last = f"/staff/leads/{leads['later']}?calls=mine"
     sent = post_form(
@@ -117,7 +117,7 @@ def test_save_and_next_goes_straight_to_the_next_call(db_app):
         {"call_outcome": "reached", "call_status": "contacted", "call_then": "tomorrow",
          "call_next": "1"},
     )  # fmt: skip
-    assert sent.headers["Location"] == f"/staff/leads/{leads['hour']}?calls=mine#call"
+    assert sent.headers["Location"] == f"/staff/leads/{leads['hour']}?calls=mine"
 
 
 def test_without_save_and_next_the_call_returns_to_its_lead(db_app):
