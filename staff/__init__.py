@@ -44,6 +44,7 @@ def init_app(app: Flask) -> None:
     from staff.leads import (  # noqa: F401 - routes
         appointment_views,
         booking_views,
+        call_views,
         contact_views,
         export_job_views,
         export_views,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, redirect, render_template, url_for
-from flask_babel import format_time
+from flask_babel import format_datetime, format_time
 
 from core.clinic_time import in_clinic_time
 from core.dbtypes import utcnow
@@ -22,6 +22,8 @@ from staff.leads.forms import NoteForm, StatusForm
 from staff.leads.navigation import lead_navigation, list_args
 from staff.leads.panels import appointment_panel, contact_tools
 from staff.leads.work_forms import (
+    SHORTCUT_LABELS,
+    SHORTCUTS,
     UNASSIGNED,
     AssignForm,
     CallForm,
@@ -36,6 +38,21 @@ from web.language import LocalizedForm
 def _clinic_clock(moment: datetime | None) -> datetime | None:
     """A stored UTC time as the clinic's wall clock, for a datetime-local field."""
     return in_clinic_time(moment).replace(tzinfo=None) if moment else None
+
+
+def coming_follow_up(lead: Lead) -> datetime | None:
+    """The lead's follow-up when it is still ahead, to the minute (as the call form shows it)."""
+    if lead.follow_up_at is None or lead.follow_up_at <= utcnow():
+        return None
+    return lead.follow_up_at.replace(second=0, microsecond=0)
+
+
+def follow_up_choices() -> list[tuple[str, str, str]]:
+    """The call form's quick follow-ups: value, words and (briefly) the moment each means now."""
+    return [
+        (value, str(SHORTCUT_LABELS[value]), format_datetime(make(), "EEE d MMM, HH:mm"))
+        for value, make in SHORTCUTS.items()
+    ]
 
 
 def _shown_language(lang: str) -> str:
@@ -71,10 +88,14 @@ def render_lead_page(
     so a call form sent with errors does not fill the note form with its words.
     """
     now = utcnow()
-    coming = lead.follow_up_at if lead.follow_up_at and lead.follow_up_at > now else None
+    coming = coming_follow_up(lead)
     forms = {
         "call_form": CallForm(
-            formdata=None, call_status=lead.status, call_follow_up=_clinic_clock(coming)
+            formdata=None,
+            call_status=lead.status,
+            call_follow_up=_clinic_clock(coming),
+            # No follow-up ahead: tomorrow morning is chosen, so a call is one click.
+            call_then="" if coming else "tomorrow",
         ),
         "assign_form": AssignForm(formdata=None, assignee=str(lead.assigned_to_id or UNASSIGNED)),
         "follow_up_form": FollowUpForm(
@@ -102,6 +123,7 @@ def render_lead_page(
             staff_choices=active_staff(),
             overdue=bool(lead.follow_up_at and lead.follow_up_at <= now),
             tomorrow_at=format_time(tomorrow_morning(), "short"),
+            follow_up_choices=follow_up_choices(),
             delete_form=ConfirmForm(),
             consent=consent_text(lead.consent_version, lang=lead.lang),
             consent_lang=_shown_language(lead.lang),

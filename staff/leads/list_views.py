@@ -13,7 +13,7 @@ from staff.console.blueprint import allowed_if, bp
 from staff.console.filters import filter_args, filters_from_query, page_number, past_the_last_page
 from staff.console.labels import OUTCOME_LABELS, SOURCE_LABELS, STATUS_LABELS
 from staff.console.lead_filters import LeadFilterForm
-from staff.leads import search
+from staff.leads import calls, search
 from staff.leads.navigation import filters_in_words
 
 #: Exporting is a permission an admin gives (admins have it).
@@ -30,7 +30,7 @@ def leads():
     page = db.paginate(
         search.filtered_leads(form).options(selectinload(Lead.assigned_to)),
         page=page_number(),
-        per_page=_per_page(),
+        per_page=per_page(),
         error_out=False,
     )
     last = past_the_last_page(page)
@@ -46,11 +46,12 @@ def leads():
         lead_args={**args, "page": page.page} if page.page > 1 else args,
         in_words=filters_in_words(form),
         counts=search.view_counts(),
+        my_calls=calls.count_due(calls.MINE),
         untouched=search.untouched_for_hours(page.items),
         now=utcnow(),
         labels={"outcome": OUTCOME_LABELS, "status": STATUS_LABELS, "source": SOURCE_LABELS},
     )
 
 
-def _per_page() -> int:
+def per_page() -> int:
     return current_app.config["LEADS_PER_PAGE"]

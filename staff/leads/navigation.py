@@ -25,6 +25,7 @@ from leads.models import Lead
 from staff.console.filters import MAX_PAGE, filter_args, filters_from_query
 from staff.console.labels import OUTCOME_LABELS
 from staff.console.lead_filters import LeadFilterForm
+from staff.leads.calls import CALLS_ARG, EVERYONE, next_call, opened_from, previous_call
 from staff.leads.search import filter_conditions
 from web.formatting import local_date
 
@@ -49,6 +50,9 @@ def list_filters() -> LeadFilterForm:
 def list_args() -> dict[str, str]:
     """The list's filters this request carries, to keep on every link and redirect."""
     args = filter_args(list_filters())
+    calls = opened_from()
+    if calls:
+        args[CALLS_ARG] = calls
     page = request.args.get("page", type=int)
     if page is not None and 1 < page <= MAX_PAGE:
         args["page"] = str(page)
@@ -57,6 +61,8 @@ def list_args() -> dict[str, str]:
 
 def lead_navigation(lead_id: int) -> LeadNavigation:
     """Back to the list this lead was opened from, and its neighbours in that list."""
+    if opened_from():
+        return call_navigation(lead_id, opened_from())
     form = list_filters()
     filters = filter_args(form)
     conditions = filter_conditions(form)
@@ -105,6 +111,22 @@ def lead_navigation(lead_id: int) -> LeadNavigation:
         else _("Back to leads"),
         position=above + 1 if listed else None,
         total=total,
+    )
+
+
+def call_navigation(lead_id: int, who: str) -> LeadNavigation:
+    """Back to the call list, and the calls above and below this lead in its due order."""
+    due = db.session.scalar(select(Lead.follow_up_at).where(Lead.id == lead_id))
+    keep = {CALLS_ARG: who}
+
+    def lead_url(neighbour: int | None) -> str | None:
+        return url_for("staff.lead_detail", lead_id=neighbour, **keep) if neighbour else None
+
+    return LeadNavigation(
+        back_url=url_for("staff.calls", who=EVERYONE if who == EVERYONE else None),
+        previous_url=lead_url(previous_call(who, lead_id, due)),
+        next_url=lead_url(next_call(who, lead_id, due)),
+        back_label=_("Back to everyone’s calls") if who == EVERYONE else _("Back to my calls"),
     )
 
 

@@ -10,6 +10,7 @@ buttons' values, so they work without JavaScript.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
 from flask_babel import LazyString
@@ -19,6 +20,7 @@ from wtforms import DateTimeLocalField, Field, RadioField, SelectChoice, StringF
 from wtforms.validators import AnyOf, InputRequired, Optional, ValidationError
 
 from core.clinic_time import clinic_now, from_clinic_clock
+from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import CALL_OUTCOMES
 from staff.console.forms import LARGEST_ID, note_text_field, status_field
@@ -36,7 +38,35 @@ THIS_MINUTE = timedelta(minutes=1)
 
 def tomorrow_morning() -> datetime:
     """The quick follow-up's moment (UTC): 9:00 on the clinic's next day."""
-    return from_clinic_clock(datetime.combine(clinic_now().date() + timedelta(days=1), TOMORROW_AT))
+    return morning_in(1)
+
+
+def morning_in(days: int) -> datetime:
+    """9:00 on the clinic's day this many days from today, as the UTC moment it is."""
+    return from_clinic_clock(
+        datetime.combine(clinic_now().date() + timedelta(days=days), TOMORROW_AT)
+    )
+
+
+def in_two_hours() -> datetime:
+    """Two hours from now, to the next whole minute (a follow-up has minutes, no seconds)."""
+    later = utcnow() + timedelta(hours=2)
+    return later.replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+
+#: The call form's quick follow-ups, each computed in the clinic's time zone when sent.
+SHORTCUTS: dict[str, Callable[[], datetime]] = {
+    "2h": in_two_hours,
+    "tomorrow": tomorrow_morning,
+    "3d": lambda: morning_in(3),
+    "week": lambda: morning_in(7),
+}
+SHORTCUT_LABELS = {
+    "2h": _l("In 2 hours"),
+    "tomorrow": _l("Tomorrow morning"),
+    "3d": _l("In 3 days"),
+    "week": _l("Next week"),
+}
 
 
 class ComingClinicTime:
@@ -87,15 +117,33 @@ class CallForm(WorkForm):
     )
     call_note = note_text_field(_l("Note (optional)"), required=False)
     call_status = status_field(_l("Status after the call"))
-    call_follow_up = follow_up_field(_l("Next follow-up (optional)"))
-    # The second submit button: "Save, follow up tomorrow at 9:00".
+    call_follow_up = follow_up_field(_l("At this time (clinic time)"))
+    # The next follow-up: a shortcut ("2h", "tomorrow", "3d", "week"), or "" for the
+    # time typed in call_follow_up (none when it is empty).
     call_then = StringField(
-        validators=[Optional(), AnyOf(("tomorrow",), message=_l("Choose a follow-up time."))]
+        validators=[Optional(), AnyOf(tuple(SHORTCUTS), message=_l("Choose a follow-up time."))]
     )
 
+    # "Save and next call" (a lead opened from the call list): open the next call after.
+    call_next = StringField(validators=[Optional(), AnyOf(("1",), message=_l("Choose a button."))])
+
+    #: The lead's coming follow-up the page offered in call_follow_up (set by the view).
+    offered: datetime | None = None
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        typed = follow_up_moment(self.call_follow_up) if valid else None
+        if valid and self.call_then.data and typed is not None and typed != self.offered:
+            # Without JavaScript a typed time does not choose its option: ask, never guess.
+            self.call_then.errors.append(
+                _l("You typed a time and chose a quick follow-up: choose one of the two.")
+            )
+            return False
+        return valid
+
     def follow_up(self) -> datetime | None:
-        if self.call_then.data == "tomorrow":
-            return tomorrow_morning()
+        if self.call_then.data in SHORTCUTS:
+            return SHORTCUTS[self.call_then.data]()
         return follow_up_moment(self.call_follow_up)
 
 

@@ -8,7 +8,7 @@ re-renders the page (422) naming each error; nothing is written.
 
 from __future__ import annotations
 
-from flask import abort, flash
+from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,7 +21,8 @@ from staff.console.audit import record, record_view
 from staff.console.blueprint import bp
 from staff.console.labels import CALL_OUTCOME_LABELS, STATUS_LABELS
 from staff.console.lookups import get_or_404
-from staff.leads.lead_page import back_to_lead, render_lead_page
+from staff.leads.calls import CALLS_ARG, EVERYONE, next_call, opened_from
+from staff.leads.lead_page import back_to_lead, coming_follow_up, render_lead_page
 from staff.leads.work_forms import AssignForm, CallForm, FollowUpForm, NoteEditForm
 from web.formatting import local_datetime
 
@@ -38,10 +39,12 @@ def record_call(lead_id: int):
     """The call's outcome, note, status and next follow-up, together: one ``call`` row."""
     lead = get_or_404(Lead, lead_id)
     form = CallForm()
+    form.offered = coming_follow_up(lead)
     if not form.validate():
         return render_lead_page(lead, status=422, call_form=form)
     outcome = form.call_outcome.data
     follow_up = form.follow_up()
+    was_due = lead.follow_up_at
     db.session.add(
         LeadNote(
             lead_id=lead.id,
@@ -68,7 +71,22 @@ def record_call(lead_id: int):
     if follow_up:
         said.append(_("Next follow-up %(when)s.", when=local_datetime(follow_up)))
     flash(" ".join(said))
-    return deliver_after_response(back_to_lead(lead.id), change.message_ids if change else ())
+    return deliver_after_response(
+        _after_the_call(lead.id, was_due, form.call_next.data == "1"),
+        change.message_ids if change else (),
+    )
+
+
+def _after_the_call(lead_id: int, was_due, then_next: bool):
+    """Back to the lead, or ("save and next", from the call list) on to the next call."""
+    who = opened_from()
+    if not (then_next and who):
+        return back_to_lead(lead_id)
+    following = next_call(who, lead_id, was_due)
+    if following is None:
+        flash(_("That was the last call due."))
+        return redirect(url_for(".calls", who=who if who == EVERYONE else None), code=303)
+    return redirect(url_for(".lead_detail", lead_id=following, **{CALLS_ARG: who}), code=303)
 
 
 @bp.post("/leads/<id:lead_id>/assign")

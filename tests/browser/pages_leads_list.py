@@ -3,8 +3,9 @@
 The list with its assignee and follow-up columns, the day's counts at the top
 and an untouched lead's tag; the "assigned to me" view; a search that finds
 nobody; and a lead page reached through the list's own link (so the filters are
-in its address), showing the way back and the previous and next lead. The
-working list in Spanish too. The morning's leads are written once, directly.
+in its address), showing the way back and the previous and next lead. The call
+list ("My calls", everyone's) and a lead opened from it ("Save and next call").
+The working list and the call list in Spanish too. The morning's leads are written once, directly.
 """
 
 from __future__ import annotations
@@ -68,7 +69,30 @@ def lead_with_navigation(page, server) -> None:
     page.wait_for_selector("nav.lead-nav")
 
 
+def _calls(path: str):
+    """The call list ("My calls", or everyone's for the admin) over the same morning."""
+
+    def reach(page, server) -> None:
+        _a_morning(page, server)
+        staff(path)(page, server)
+        page.wait_for_selector("table.calls-list")
+
+    return reach
+
+
+def lead_from_calls(page, server) -> None:
+    """The first call opened from "My calls": its way back, and "Save and next call"."""
+    _calls("/staff/calls")(page, server)
+    page.locator("table.calls-list tbody a").first.click()
+    page.wait_for_selector("button[name=call_next]")
+
+
 PAGES: list[PageState] = [
+    PageState("staff-my-calls", _calls("/staff/calls")),
+    PageState("staff-everyones-calls", _calls("/staff/calls?who=everyone")),
+    PageState("staff-lead-from-calls", lead_from_calls),
+    PageState("es-staff-my-calls", _calls("/staff/calls"), lang="es"),
+    PageState("es-staff-lead-from-calls", lead_from_calls, lang="es"),
     PageState("staff-leads-workday", _list("/staff/leads")),
     PageState("staff-leads-assigned-to-me", _list("/staff/leads?assigned=me")),
     PageState("staff-leads-search-no-match", _list("/staff/leads?q=%2B1%20415%20555%200000")),

@@ -71,10 +71,12 @@ def test_a_coordinator_runs_the_morning_from_the_console(browser, morning, artif
     assert f"#{again}" in page.locator("#contact-title").locator("..").inner_text()  # duplicate
 
     # The call, in one action: reached, a note, now contacted.
-    page.get_by_role("group", name="How did the call go?").get_by_text("Reached").click()
     page.get_by_label("Note (optional)").fill("Wants a Saturday if possible.")
     page.locator("#call_status").select_option("contacted")
-    page.get_by_role("button", name="Save the call").click()
+    page.get_by_role("group", name="How did the call go?").get_by_role(
+        "button", name="Reached"
+    ).click()
+    page.wait_for_load_state()
     page.wait_for_selector("[role=status]")
 
     # The consultation, tomorrow at 10:00 on the clinic's clock.

@@ -179,7 +179,6 @@ def test_the_rest_of_a_call_form_sent_with_errors_is_kept(db_app, coordinator):
     response = call(coordinator, the_id, call_outcome="reached", call_note="Spoke to her mum.",
                     call_status="contacted", call_follow_up="not a time")  # fmt: skip
     page = response.get_data(as_text=True)
-    assert 'value="reached" checked' in page
     assert ">Spoke to her mum.</textarea>" in page
     assert '<option value="contacted" selected>' in page.split('id="call_status"', 1)[1]
     assert 'value="not a time" aria-invalid="true"' in page
