@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from core.audit import record
@@ -241,6 +241,13 @@ def receive(notice: BookingNotice) -> Received:
     if lead is None:
         return Received("unmatched" if event.state == "unmatched" else "applied")
     return Received("applied", lead.id, message_ids)
+
+
+def unmatched_count() -> int:
+    """How many events wait for the front desk (an index on the state answers it)."""
+    return db.session.scalar(
+        select(func.count()).select_from(BookingEvent).where(BookingEvent.state == "unmatched")
+    )
 
 
 def unmatched() -> list[BookingEvent]:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Lead
+from leads.service import bookings
 from staff.console.blueprint import allowed_if, bp
 from staff.console.filters import filter_args, filters_from_query, page_number, past_the_last_page
 from staff.console.labels import OUTCOME_LABELS, SOURCE_LABELS, STATUS_LABELS
@@ -47,6 +48,7 @@ def leads():
         in_words=filters_in_words(form),
         counts=search.view_counts(),
         my_calls=calls.count_due(calls.MINE),
+        to_match=bookings.unmatched_count(),
         untouched=search.untouched_for_hours(page.items),
         now=utcnow(),
         labels={"outcome": OUTCOME_LABELS, "status": STATUS_LABELS, "source": SOURCE_LABELS},
