@@ -76,7 +76,7 @@ def unmatched_bookings():
     return _page()
 
 
-@bp.post("/leads/bookings/<int:event_id>/attach")
+@bp.post("/leads/bookings/<id:event_id>/attach")
 def attach_booking(event_id: int):
     """Attach one to the lead the front desk names; the page again with the error if not."""
     event = get_or_404(BookingEvent, event_id, state="unmatched")

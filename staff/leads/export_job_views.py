@@ -30,7 +30,7 @@ def _own_job(job_id: int) -> ExportJob:
     return job
 
 
-@bp.get("/exports/<int:job_id>")
+@bp.get("/exports/<id:job_id>")
 @export_allowed
 def export_job(job_id: int) -> str:
     job = _own_job(job_id)
@@ -44,7 +44,7 @@ def export_job(job_id: int) -> str:
     )
 
 
-@bp.get("/exports/<int:job_id>/file")
+@bp.get("/exports/<id:job_id>/file")
 @export_allowed
 def export_job_file(job_id: int) -> Response:
     job = _own_job(job_id)

@@ -25,7 +25,7 @@ from api.models import ApiToken
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads import appointments
-from leads.models import Lead, LeadNote
+from leads.models import BookingEvent, Lead, LeadNote
 from tests.api_token_support import make_token
 from tests.factories import csrf_token, make_lead, make_staff, sign_in
 from tests.support import sqlite_app
@@ -123,8 +123,14 @@ def console(tmp_path):
             "consultation",
             by=None,
         )
+        # A booking tool's event for no known lead, waiting for the front desk to match.
+        waiting = BookingEvent(
+            tool="calcom", event_id="evt-1", change="booked", booking_id="bk-1", state="unmatched"
+        )
+        db.session.add(waiting)
         db.session.commit()
         ids = {
+            "event_id": waiting.id,
             "lead_id": lead,
             "duplicate_id": duplicate,
             "person_id": colleague,

@@ -17,7 +17,7 @@ from tests.factories import csrf_token, make_staff, sign_in
 from tests.support import HEALTHY, sqlite_app
 
 HOST = "https://www.clinic.example"
-SAMPLE_VALUES = {"step_id": "skin", "filename": "app.css", "person_id": 999}
+SAMPLE_VALUES = {"step_id": "skin", "filename": "app.css", "person_id": 999, "tool": "calcom"}
 CONSOLE_COOKIE = "session"
 
 
