@@ -80,9 +80,11 @@ def lead_page(page, server) -> None:
 
 
 def call_errors(page, server) -> None:
-    """The call form sent with nothing chosen: its error summary names the outcome."""
+    """The call sent with a shortcut and another time typed: the summary names the clash."""
     lead_page(page, server)
-    page.locator("#call form button[type=submit]").first.click()
+    page.locator("#call .follow-up-choices label").first.click()
+    page.fill("#call_follow_up", "2031-03-04T10:30")
+    page.locator("#call button[name=call_outcome]").first.click()
     page.wait_for_selector(".error-summary")
 
 

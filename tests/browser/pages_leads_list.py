@@ -84,7 +84,7 @@ def lead_from_calls(page, server) -> None:
     """The first call opened from "My calls": its way back, and "Save and next call"."""
     _calls("/staff/calls")(page, server)
     page.locator("table.calls-list tbody a").first.click()
-    page.wait_for_selector("button[name=call_next]")
+    page.wait_for_selector("#call_next", state="attached")
 
 
 PAGES: list[PageState] = [
