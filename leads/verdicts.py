@@ -62,6 +62,8 @@ def is_missed_concern(check_outcome: str, verdict_outcome: str) -> bool:
 
 def find_clinician(email: str) -> Clinician | None:
     """The active clinician account with this email (any case), if there is one."""
+    if "\x00" in email or len(email) > 254:  # no account has it; PostgreSQL refuses a NUL
+        return None
     staff = db.metadata.tables["staff_users"]
     row = db.session.execute(
         select(staff.c.id, staff.c.email).where(

@@ -97,4 +97,11 @@ def test_every_problem_is_named_and_nothing_is_stored(db_app):
         "examined_on": today,
     })  # fmt: skip
     assert nobody.status_code == 404
+    # An address no account can have (a NUL, as a fuzzer sends it): named, never a 500.
+    for odd in ("doctor\x00@clinic.test", "d" * 300 + "@clinic.test"):
+        refused = _put(client, lead_id, writer, {
+            "verdict": "book_consultation", "clinician_email": odd, "examined_on": today,
+        })  # fmt: skip
+        assert refused.status_code == 422
+        assert [e["field"] for e in refused.get_json()["errors"]] == ["clinician_email"]
     assert _count(db_app, Verdict) == 0
