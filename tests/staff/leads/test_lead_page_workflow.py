@@ -45,7 +45,8 @@ def test_the_page_starts_with_contact_status_assignee_and_follow_up_then_the_cal
         < page.index('id="answers-title"')
         < page.index('id="notes-title"')
     )
-    assert '<legend class="question-label">How did the call go?</legend>' in page
+    # The call's outcomes are its save buttons, under the question they answer.
+    assert '<legend class="question-label">How did the call go? <span class="legend-hint">' in page
     assert 'type="datetime-local"' in page
 
 
