@@ -142,38 +142,30 @@ class HangingServer:
             connection.close()
 
 
-class WebhookReceiver:
-    """A real HTTP server that records every POST; it can be stopped and started again."""
+class LoopbackServer:
+    """A real HTTP server on loopback, in a thread: started, stopped and started again.
 
-    def __init__(self, status: int = 200):
+    A subclass gives ``handler()``, the request handler class that answers for it.
+    """
+
+    path = "/"
+
+    def __init__(self):
         self.port = free_port()
-        self.status = status
         self.requests: list[dict] = []
         self.server: ThreadingHTTPServer | None = None
         self.thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hook"
+        return f"http://127.0.0.1:{self.port}{self.path}"
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        raise NotImplementedError
 
     def start(self) -> None:
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                receiver.requests.append(
-                    {"path": self.path, "headers": dict(self.headers), "body": body}
-                )
-                self.send_response(receiver.status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
         ThreadingHTTPServer.allow_reuse_address = True
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), self.handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -184,32 +176,57 @@ class WebhookReceiver:
             self.thread.join(timeout=5)
             self.server = None
 
+
+class QuietHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class WebhookReceiver(LoopbackServer):
+    """Records every POST and answers ``status``."""
+
+    path = "/hook"
+
+    def __init__(self, status: int = 200):
+        super().__init__()
+        self.status = status
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        receiver = self
+
+        class Handler(QuietHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.requests.append(
+                    {"path": self.path, "headers": dict(self.headers), "body": body}
+                )
+                self.send_response(receiver.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        return Handler
+
     def payloads(self) -> list[dict]:
         return [json.loads(r["body"]) for r in self.requests]
 
 
-class ToolApiServer:
+class ToolApiServer(LoopbackServer):
     """A booking tool's API on loopback (Acuity's, Jane's): ``GET /appointments/<id>``.
 
     Answers each appointment put in ``appointments`` as JSON (404 for another id),
     and records every request with its headers, so a test sees what the app asked.
     """
 
+    path = "/api/v1"
+
     def __init__(self):
-        self.port = free_port()
+        super().__init__()
         self.appointments: dict[str, dict] = {}
-        self.requests: list[dict] = []
-        self.server: ThreadingHTTPServer | None = None
-        self.thread: threading.Thread | None = None
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api/v1"
-
-    def start(self) -> None:
+    def handler(self) -> type[BaseHTTPRequestHandler]:
         tool = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self):
                 tool.requests.append({"path": self.path, "headers": dict(self.headers)})
                 prefix = "/api/v1/appointments/"
@@ -223,16 +240,4 @@ class ToolApiServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        if self.server:
-            self.server.shutdown()
-            self.server.server_close()
-            self.thread.join(timeout=5)
-            self.server = None
+        return Handler
