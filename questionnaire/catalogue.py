@@ -74,36 +74,13 @@ MINUTES_TO_ANSWER = 5
 # Short, themed steps: at most four questions each, so every step is about one
 # to two screens on a phone (docs/patient-pages.md, "Intro and steps").
 STEPS: tuple[Step, ...] = (
-    Step(
-        "scars",
-        _l("Your scars"),
-        _l("Tell us what your acne scars look like. There are no wrong answers."),
-    ),
-    Step(
-        "skin",
-        _l("Your skin now"),
-        _l("Some skin conditions need to settle before microneedling is safe."),
-    ),
-    Step(
-        "area",
-        _l("Treatments and checks on the area"),
-        _l("“The area” means the skin where your scars are."),
-    ),
-    Step(
-        "medicines",
-        _l("Medicines and pregnancy"),
-        _l(
-            "These questions help us spot anything a clinician should check first. "
-            "Your answers are not stored unless you later ask us to contact you."
-        ),
-    ),
-    Step("health", _l("Your health"), _l("Some conditions change how the skin heals.")),
-    Step(
-        "healing",
-        _l("Scarring and allergies"),
-        _l("These help a clinician plan a safe treatment for you."),
-    ),
-    Step("about", _l("About you"), _l("Two last questions.")),
+    Step("scars", _l("Your scars"), _l("There are no wrong answers.")),
+    Step("skin", _l("Your skin now")),
+    Step("area", _l("The area of your scars")),
+    Step("medicines", _l("Medicines and pregnancy")),
+    Step("health", _l("Your health")),
+    Step("healing", _l("Scarring and allergies")),
+    Step("about", _l("About you")),
 )
 
 
@@ -118,37 +95,37 @@ QUESTIONS: tuple[Question, ...] = (
         step="scars",
         kind="multi",
         label=_l("Which of these look like your scars?"),
-        hint=_l("Choose all that apply. If you can't tell, choose “Not sure”."),
+        hint=_l("Choose all that apply."),
         required_message=_l("Choose at least one scar type, or “Not sure”."),
         choices=(
             Choice(
                 "boxcar",
                 _l("Boxcar"),
-                _l("Round or oval dents with steep, sharp edges and a flat bottom."),
+                _l("Round dents with steep edges and a flat bottom."),
                 picture="boxcar",
             ),
             Choice(
                 "ice_pick",
                 _l("Ice pick"),
-                _l("Small, narrow, deep holes, as if the skin was pricked."),
+                _l("Narrow, deep holes, as if pricked."),
                 picture="ice_pick",
             ),
             Choice(
                 "rolling",
                 _l("Rolling"),
-                _l("Wide, shallow dips with soft edges that make the skin look wavy."),
+                _l("Wide, shallow dips that make the skin wavy."),
                 picture="rolling",
             ),
             Choice(
                 "hypertrophic",
                 _l("Raised"),
-                _l("Firm scars that stand up above the skin around them."),
+                _l("Firm bumps above the skin."),
                 picture="raised",
             ),
             Choice(
                 "unsure",
                 _l("Not sure"),
-                _l("That's fine: the clinician will look at them with you."),
+                _l("That's fine: the clinician will look with you."),
                 picture="unsure",
             ),
         ),
@@ -163,20 +140,17 @@ QUESTIONS: tuple[Question, ...] = (
             Choice(
                 "mild",
                 _l("Mild"),
-                _l(
-                    "Hard to notice when talking face to face, and easy to hide "
-                    "with make-up or a beard."
-                ),
+                _l("Hard to see face to face; make-up or a beard hides them."),
             ),
             Choice(
                 "moderate",
                 _l("Moderate"),
-                _l("Easy to see when talking face to face, and hard to hide."),
+                _l("Easy to see face to face; hard to hide."),
             ),
             Choice(
                 "severe",
                 _l("Severe"),
-                _l("Easy to see from further away, across a room."),
+                _l("Easy to see across a room."),
             ),
         ),
     ),
@@ -189,11 +163,11 @@ QUESTIONS: tuple[Question, ...] = (
         required_message=_l("Choose whether you have breakouts at the moment."),
         choices=(
             Choice("none", _l("No breakouts")),
-            Choice("mild", _l("A few"), _l("A few small spots or blackheads.")),
+            Choice("mild", _l("A few"), _l("Small spots or blackheads.")),
             Choice(
                 "moderate_severe",
                 _l("Many, or painful ones"),
-                _l("Many red, inflamed spots, or painful deep lumps or cysts."),
+                _l("Inflamed spots, or painful deep lumps or cysts."),
             ),
         ),
     ),
@@ -214,7 +188,7 @@ QUESTIONS: tuple[Question, ...] = (
         step="skin",
         kind="bool",
         label=_l("Right now, is there an infection where your scars are?"),
-        hint=_l("For example a cold sore, warts, impetigo or a fungal rash."),
+        hint=_l("Such as a cold sore, warts, impetigo or fungal rash."),
         required_message=_l("Answer yes or no: an infection where your scars are."),
         choices=_yes_no(),
     ),
@@ -223,7 +197,7 @@ QUESTIONS: tuple[Question, ...] = (
         step="skin",
         kind="bool",
         label=_l("Is the skin sunburnt or freshly tanned right now?"),
-        hint=_l("From the sun or a sunbed."),
+        hint=_l("Sun or sunbed."),
         required_message=_l("Answer yes or no: sunburn or a fresh tan."),
         choices=_yes_no(),
     ),
@@ -233,7 +207,7 @@ QUESTIONS: tuple[Question, ...] = (
         step="area",
         kind="bool",
         label=_l("Have you had a procedure on the area in the last 4 weeks?"),
-        hint=_l("For example a chemical peel, laser, filler or surgery."),
+        hint=_l("Such as a peel, laser, filler or surgery."),
         required_message=_l("Answer yes or no: a procedure in the last 4 weeks."),
         choices=_yes_no(),
     ),
@@ -259,7 +233,7 @@ QUESTIONS: tuple[Question, ...] = (
         step="medicines",
         kind="choice",
         label=_l("Have you ever taken isotretinoin tablets for acne?"),
-        hint=_l("Brand names include Accutane, Roaccutane, Absorica and Claravis."),
+        hint=_l("Such as Accutane, Roaccutane, Absorica or Claravis."),
         required_message=_l("Choose whether you have taken isotretinoin."),
         choices=(
             Choice("never", _l("Never")),
@@ -267,7 +241,7 @@ QUESTIONS: tuple[Question, ...] = (
             Choice(
                 "within_6_months",
                 _l("Yes, and I stopped 6 months ago or less"),
-                _l("Choose this too if you are not sure when you stopped."),
+                _l("Also if you are not sure when."),
             ),
             Choice("currently", _l("Yes, I am taking it now")),
         ),
@@ -285,7 +259,7 @@ QUESTIONS: tuple[Question, ...] = (
         step="medicines",
         kind="bool",
         label=_l("Do you have a bleeding disorder, or take blood thinners?"),
-        hint=_l("For example warfarin, apixaban, rivaroxaban, or daily aspirin."),
+        hint=_l("Such as warfarin, apixaban, rivaroxaban or daily aspirin."),
         required_message=_l("Answer yes or no: a bleeding disorder or blood thinners."),
         choices=_yes_no(),
     ),
@@ -302,7 +276,7 @@ QUESTIONS: tuple[Question, ...] = (
             Choice(
                 "uncontrolled",
                 _l("Yes, and it is not well controlled"),
-                _l("For example your blood sugar is often high, or you are not sure."),
+                _l("Blood sugar often high, or not sure."),
             ),
         ),
     ),
@@ -311,7 +285,7 @@ QUESTIONS: tuple[Question, ...] = (
         step="health",
         kind="bool",
         label=_l("Is your immune system weakened by an illness or a medicine?"),
-        hint=_l("For example after a transplant, during chemotherapy, on steroid tablets, or HIV."),
+        hint=_l("Such as a transplant, chemotherapy, steroid tablets or HIV."),
         required_message=_l("Answer yes or no: a weakened immune system."),
         choices=_yes_no(),
     ),
@@ -337,10 +311,7 @@ QUESTIONS: tuple[Question, ...] = (
         step="healing",
         kind="bool",
         label=_l("Have you ever had a keloid?"),
-        hint=_l(
-            "A keloid is a raised, thick scar that keeps growing beyond the edges "
-            "of the original wound."
-        ),
+        hint=_l("A thick, raised scar that grows beyond the wound."),
         required_message=_l("Answer yes or no: keloid scars."),
         choices=_yes_no(),
     ),
@@ -349,7 +320,7 @@ QUESTIONS: tuple[Question, ...] = (
         step="healing",
         kind="bool",
         label=_l("Are you allergic to nickel or other metals?"),
-        hint=_l("For example, cheap jewellery or a jeans button gives you a rash."),
+        hint=_l("Such as a rash from cheap jewellery."),
         required_message=_l("Answer yes or no: a metal allergy."),
         choices=_yes_no(),
     ),
@@ -368,10 +339,7 @@ QUESTIONS: tuple[Question, ...] = (
         step="about",
         kind="choice",
         label=_l("Which best describes your skin in the sun?"),
-        hint=_l(
-            "This helps us tell you about the risk of temporary dark marks. "
-            "Choose the closest: the colours are only a guide."
-        ),
+        hint=_l("It helps us advise on dark marks. The colours are a guide."),
         required_message=_l("Choose the description closest to your skin."),
         choices=(
             Choice("I", _l("Always burns, never tans"), _l("Very fair skin."), swatch="#f6e0d2"),
@@ -387,7 +355,7 @@ QUESTIONS: tuple[Question, ...] = (
             Choice(
                 "IV",
                 _l("Rarely burns, tans easily"),
-                _l("Medium to olive or light brown skin."),
+                _l("Olive or light brown skin."),
                 swatch="#b67c52",
             ),
             Choice(
@@ -399,7 +367,7 @@ QUESTIONS: tuple[Question, ...] = (
             Choice(
                 "VI",
                 _l("Never burns"),
-                _l("Deeply pigmented dark brown or black skin."),
+                _l("Dark brown or black skin."),
                 swatch="#4e2f1d",
             ),
         ),
@@ -409,7 +377,7 @@ QUESTIONS: tuple[Question, ...] = (
         step="about",
         kind="int",
         label=_l("How old are you?"),
-        hint=_l("In years. This check is for people aged 12 and over."),
+        hint=_l("In years, 12 or over."),
         required_message=_l("Enter your age in years, for example 34."),
         input_attributes=(("inputmode", "numeric"), ("autocomplete", "off")),
     ),

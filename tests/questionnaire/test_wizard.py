@@ -90,7 +90,7 @@ def test_not_now_with_a_reason_time_does_not_cure_also_sends_to_a_dermatologist(
 
 
 def test_the_isotretinoin_reason_fits_the_not_sure_choice(client, walker):
-    """The choice says "choose this too if you are not sure": the reason must not say you know."""
+    """The choice says "also if you are not sure when": the reason must not say you know."""
     page = client.get(walker.complete({**HEALTHY, "isotretinoin": "within_6_months"}))
     assert "or you are not sure when you stopped" in page.get_data(as_text=True)
 
