@@ -67,9 +67,9 @@ class Step:
 
 
 # How long answering every step takes, to the nearest minute: measured with
-# bench/step_heights.py as 5.2 minutes in English and 5.6 in Spanish (docs/patient-pages.md,
-# "Intro and steps"). Measure again after adding or rewording questions; the intro states it.
-MINUTES_TO_ANSWER = 5
+# bench/step_heights.py as 4.2 minutes in English and 4.4 in Spanish (docs/patient-pages.md,
+# "Taps and time"). Measure again after adding or rewording questions; the intro states it.
+MINUTES_TO_ANSWER = 4
 
 # Short, themed steps: at most four questions each, so every step is about one
 # to two screens on a phone (docs/patient-pages.md, "Intro and steps").
