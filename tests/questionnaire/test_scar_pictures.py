@@ -83,8 +83,10 @@ def test_ice_pick_is_a_narrow_deep_v_the_others_are_not():
                 x = values[-1]
             elif command == "V":
                 y = values[-1]
-            pairs = list(zip(values[0::2], values[1::2])) if command in "MLC" else [(x, y)]
-            points += pairs
+            if command in "MLC":
+                points += list(zip(values[0::2], values[1::2], strict=True))
+            else:
+                points.append((x, y))
             x, y = points[-1]
         surface = points[0][1]
         below = [i for i, (_, py) in enumerate(points) if py > surface]
