@@ -27,7 +27,6 @@ from staff.console.labels import (
 from staff.console.lookups import get_or_404
 from staff.models import StaffUser
 
-
 #: Where a page opened after "Add" lands: the console's main region, whose first line is
 #: the confirmation (templates/staff/console/base.html), so the message is in view and
 #: keyboard focus starts there, not at the form the person left at the bottom.

@@ -143,7 +143,7 @@ def test_the_csv_in_english_has_words_local_times_answers_and_notes(exports):
 
 
 def test_the_workbook_in_spanish_has_typed_cells_short_headers_and_the_calls(exports):
-    app, admin, worked, evil = exports
+    _app, admin, worked, evil = exports
     header, rows = read_xlsx(admin.get("/staff/leads.xlsx", headers={"Accept-Language": "es"}))
     assert header[0] == "Número de contacto"
     by_id = {row[header[0]].value: row for row in rows}
@@ -283,4 +283,5 @@ def test_the_csv_in_spanish_and_the_workbook_in_english_too(exports):
     _header, rows = read_xlsx(admin.get("/staff/leads.xlsx"))
     english = next(r for r in rows if r["Lead number"].value == worked)
     assert english["Status"].value == "Booked" and english["Phone"].value == "+44 20 7946 0958"
-    assert english["Notes"].value == "2026-11-30 10:30, Ana: Call: No answer. Tried the mobile twice."
+    notes = "2026-11-30 10:30, Ana: Call: No answer. Tried the mobile twice."
+    assert english["Notes"].value == notes  # times in sentences as in the date-time cells
