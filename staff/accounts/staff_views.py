@@ -27,6 +27,11 @@ from staff.console.labels import (
 from staff.console.lookups import get_or_404
 from staff.models import StaffUser
 
+#: Where a page opened after "Add" lands: the console's main region, whose first line is
+#: the confirmation (templates/staff/console/base.html), so the message is in view and
+#: keyboard focus starts there, not at the form the person left at the bottom.
+MESSAGES = "main"
+
 
 def _render_staff(form: StaffAddForm, status: int = 200):
     people = db.session.scalars(select(StaffUser).order_by(StaffUser.email)).all()
@@ -74,11 +79,11 @@ def add_staff():
         flash(
             _("%(email)s has no password yet: send them a set-password link.", email=person.email)
         )
-        return redirect(url_for(".edit_staff", person_id=person.id, _anchor="link"), code=303)
+        return redirect(url_for(".edit_staff", person_id=person.id, _anchor=MESSAGES), code=303)
     flash(
         _("%(email)s can now sign in, and will choose their own password then.", email=person.email)
     )
-    return redirect(url_for(".staff_list"), code=303)
+    return redirect(url_for(".staff_list", _anchor=MESSAGES), code=303)
 
 
 def _other_staff(person_id: int, posted: bool = True) -> StaffUser:

@@ -22,7 +22,7 @@ from core.dbtypes import utcnow
 from questionnaire.service import flow as questionnaire_flow
 from staff.console.blueprint import bp
 from staff.console.labels import OUTCOME_LABELS, SOURCE_LABELS, STATUS_LABELS
-from staff.dashboard import pipeline, stored
+from staff.dashboard import pipeline, stored, today
 from staff.dashboard.charts import Column, daily_columns, horizontal_bars, percent_columns
 from staff.leads import service as leads_service
 from web.formatting import local_date, local_number
@@ -44,6 +44,7 @@ def dashboard():
         period=period,
         periods=PERIODS,
         **_waiting(),
+        **_today(),
         **_pipeline(period),
         **_web_funnel(period.days),
     )
@@ -62,6 +63,23 @@ def _waiting() -> dict:
         "overdue": pipeline.overdue_count(),
         "overdue_url": _list_url(follow_up="overdue"),
         "assignees": [_assignee_row(load) for load in pipeline.open_by_assignee()],
+    }
+
+
+def _today() -> dict:
+    """Today's appointments and calls, in total and per person; overdue calls link to the
+    list of exactly those leads."""
+    figures = today.today_figures(utcnow())
+    rows = []
+    for person in figures.people:
+        who = "none" if person.staff_id is None else str(person.staff_id)
+        name = person.name if person.staff_id is not None else _("Unassigned")
+        rows.append((name, person, _list_url(assigned=who, follow_up="overdue")))
+    return {
+        "today": figures,
+        "today_rows": rows,
+        "calls_url": url_for("staff.calls"),
+        "today_zone": zone_name(),
     }
 
 

@@ -1,7 +1,7 @@
 """Leads exported as a table people read: words instead of codes, the clinic's times, the work done.
 
-One table, two files with the same columns: a CSV (for imports into a CRM or a
-mailing tool, and any spreadsheet) and an Excel workbook. Every code is written
+The CSV's table (for imports into a CRM or a mailing tool, and any spreadsheet), every
+cell text; the Excel workbook's typed columns are in export_workbook.py. Every code is written
 in the console's language (status, outcome, source, best time, reasons, each
 answer), every time in the clinic's zone (named in the column's header), with the
 status history, notes, appointments, assignee and who entered a phone lead.
@@ -13,8 +13,9 @@ appointments) as the console shows them.
 Formulas. A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@``
 (and some read past a leading tab or carriage return), which is how a name such
 as ``=HYPERLINK("http://evil", "Click")`` would reach a clinic's computer.
-- The workbook writes every cell as text (an inline string, number format ``@``):
-  Excel never evaluates it, so nothing needs changing and nothing is prefixed.
+- The workbook (export_workbook.py, its own typed columns) writes every text cell as
+  an inline string with number format ``@``: Excel never evaluates it, so nothing
+  needs changing and nothing is prefixed.
 - The CSV has no types, so such a cell is prefixed with an apostrophe, which
   spreadsheets read as "this is text". Phone numbers are the exception: they are
   written ``+44 20 7946 0958`` (a plus, digits and spaces), which names no function,
@@ -28,7 +29,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -37,10 +37,6 @@ from typing import IO
 
 from flask import Response, g
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 from core.clinic_time import clinic_now, in_clinic_time, zone_name
 from leads.appointments import KIND_LABELS
@@ -185,7 +181,7 @@ def _by(words: str, user) -> str:
     return _("%(what)s by %(who)s", what=words, who=name) if name else words
 
 
-def status_history_words(lead: Lead) -> str:
+def status_history_words(lead: Lead, when: Callable[[datetime], str] = spoken_time) -> str:
     """ "Contacted 3 Dec 2026 10:05 by Ana; Booked 4 Dec 2026 16:20 by Ben".
 
     A lead made during a call starts contacted: that first status is dated when
@@ -195,23 +191,23 @@ def status_history_words(lead: Lead) -> str:
     first = history[0][1] if history else lead.status
     steps = []
     if first != "new":
-        steps.append(_status_step(first, lead.created_at, lead.entered_by))
+        steps.append(_status_step(first, when(lead.created_at), lead.entered_by))
     for note, _before, after in history:
-        steps.append(_status_step(after, note.created_at, note.author))
+        steps.append(_status_step(after, when(note.created_at), note.author))
     return "; ".join(steps)
 
 
-def _status_step(status: str, moment: datetime, user) -> str:
-    return _by(f"{_words(STATUS_LABELS, status)} {spoken_time(moment)}", user)
+def _status_step(status: str, moment: str, user) -> str:
+    return _by(f"{_words(STATUS_LABELS, status)} {moment}", user)
 
 
-def appointments_words(lead: Lead) -> str:
+def appointments_words(lead: Lead, when: Callable[[datetime], str] = spoken_time) -> str:
     """Each appointment, one a line: when, how long, what kind, and if it was cancelled."""
     lines = []
     for appointment in lead.appointments:
         line = _(
             "%(when)s, %(minutes)d minutes, %(kind)s",
-            when=spoken_time(appointment.starts_at),
+            when=when(appointment.starts_at),
             minutes=appointment.duration_minutes,
             kind=_words(KIND_LABELS, appointment.kind),
         )
@@ -221,7 +217,7 @@ def appointments_words(lead: Lead) -> str:
     return "\n".join(lines)
 
 
-def notes_words(lead: Lead) -> str:
+def notes_words(lead: Lead, when: Callable[[datetime], str] = spoken_time) -> str:
     """Each note (calls too), one a paragraph: when, who, the call's outcome, the words."""
     paragraphs = []
     for note in lead.notes:
@@ -234,7 +230,7 @@ def notes_words(lead: Lead) -> str:
         if note.edited_at is not None:
             said = _("%(note)s (corrected)", note=said)
         who = _staff_name(note.author) or _("someone no longer on the staff")
-        paragraphs.append(f"{spoken_time(note.created_at)}, {who}: {said}")
+        paragraphs.append(f"{when(note.created_at)}, {who}: {said}")
     return "\n\n".join(paragraphs)
 
 
@@ -284,66 +280,11 @@ def csv_chunks(header: list[str], rows: Iterable[list[str]]) -> Iterator[bytes]:
         yield buffer.getvalue().encode("utf-8")
 
 
-#: Excel's limit for one cell's text; a longer one would make the file refuse to open.
-CELL_LIMIT = 32_767
-
-
-def xlsx_file(header: list[str], rows: Iterable[list[str]]) -> tuple[IO[bytes], int]:
-    """The workbook in a temporary file (at its start), and how many rows it holds: one
-    sheet, the header bold and frozen, every cell text (never a formula).
-
-    openpyxl's write-only mode writes each row to a temporary file of its own as it comes;
-    a workbook is a zip, finished only at its end, so it is sent once it is whole. The
-    file is deleted when closed (``file_chunks`` closes it once sent)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(_("Leads")))
-    sheet.freeze_panes = "B2"
-    for index, name in enumerate(header, start=1):
-        sheet.column_dimensions[_column_letter(index)].width = min(max(len(name), 12), 40)
-    bold = Font(bold=True)
-    sheet.append([_text_cell(sheet, name, font=bold) for name in header])
-    count = 0
-    for row in rows:
-        sheet.append([_text_cell(sheet, value) for value in row])
-        count += 1
-    file = tempfile.TemporaryFile()  # noqa: SIM115 (returned open; file_chunks closes it)
-    try:
-        workbook.save(file)
-    except BaseException:
-        file.close()
-        raise
-    file.seek(0)
-    return file, count
-
-
 def file_chunks(file: IO[bytes]) -> Iterator[bytes]:
     """A file's bytes, ``CHUNK`` at a time; the file is closed (and so deleted) after."""
     with file:
         while chunk := file.read(CHUNK):
             yield chunk
-
-
-def _text_cell(sheet, value: str, font: Font | None = None) -> WriteOnlyCell:
-    """A cell typed as text: stored as a string, formatted as text, whatever it starts with."""
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value)[:CELL_LIMIT])
-    cell.data_type = "s"
-    cell.number_format = "@"
-    if font is not None:
-        cell.font = font
-    return cell
-
-
-def _sheet_title(title: str) -> str:
-    """A sheet's name: at most 31 characters, none of the ones Excel refuses."""
-    return re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Leads"
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 MIMETYPES = {

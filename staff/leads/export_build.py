@@ -12,7 +12,7 @@ from flask import current_app, g
 
 from staff.console.filters import filters_from_query
 from staff.console.lead_filters import LeadFilterForm
-from staff.leads import export, export_jobs, search
+from staff.leads import export_jobs, export_workbook, search
 from staff.leads.export_jobs import ExportJob
 
 #: export_views.lead_batches: the leads matching some conditions, a batch at a time.
@@ -26,9 +26,9 @@ def build_file(lead_batches: Batches, job: ExportJob, path: Path) -> int:
         g.flow_lang = job.lang  # the console's language the person asked in
         form = filters_from_query(LeadFilterForm)
         conditions = search.filter_conditions(form)
-        columns = export.lead_columns()
-        rows = (columns.row(lead) for batch in lead_batches(conditions) for lead in batch)
-        file, count = export.xlsx_file(columns.header, rows)
+        sheet = export_workbook.sheet_columns()
+        rows = (sheet.row(lead) for batch in lead_batches(conditions) for lead in batch)
+        file, count = export_workbook.xlsx_file(sheet, rows)
         with file:
             export_jobs.copy_into(file, path)
     return count

@@ -49,7 +49,7 @@ from staff.console.audit import record
 from staff.console.blueprint import bp
 from staff.console.filters import filter_args, filters_from_query
 from staff.console.lead_filters import LeadFilterForm
-from staff.leads import export, export_jobs, search
+from staff.leads import export, export_jobs, export_workbook, search
 from staff.leads.export_build import build_all
 from staff.leads.list_views import export_allowed
 from staff.models import StaffUser
@@ -85,7 +85,9 @@ def _export(file_format: str) -> Response:
     if file_format == "xlsx" and export_jobs.in_background(count):
         return _workbook_job(form, filters, name, count)
     if file_format == "xlsx":
-        file, count = export.xlsx_file(columns.header, rows)
+        sheet = export_workbook.sheet_columns()
+        typed = (sheet.row(lead) for batch in lead_batches(conditions) for lead in batch)
+        file, count = export_workbook.xlsx_file(sheet, typed)
         try:
             length = file.seek(0, 2)
             file.seek(0)

@@ -1,7 +1,8 @@
 """Browser-registry states of account editing and passwords (joined into pages.PAGES):
 an admin's edit page (as it opens, with errors, with a set-password link shown), your
 own account and password change, the set-password page of a link (working and run out),
-the gate that asks for a new password first, and a front-desk member's refused export.
+the gate that asks for a new password first, a front-desk member's refused export, the
+link's copy button pressed, and the staff list just after "Add" (the message in view).
 
 The states that change something act on accounts of their own, so the shared admin of
 pages.py keeps its password and role for every other state.
@@ -9,6 +10,7 @@ pages.py keeps its password and role for every other state.
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 
@@ -46,6 +48,33 @@ def link_shown(page, server) -> None:
     edit_page(page, server)
     page.locator("button[value=show]").click()
     page.wait_for_selector("#password-link")
+
+
+def copied(reach, button: str):
+    """A state whose copy button was pressed (static/copy.js): the text is on the clipboard
+    and the status beside the button says "Copied"."""
+
+    def reach_copied(page, server) -> None:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+        reach(page, server)
+        page.locator(f"button[data-copy='{button}']").click()
+        page.wait_for_function(
+            "id => document.getElementById(id + '-copied').textContent.trim() !== ''", arg=button
+        )
+
+    return reach_copied
+
+
+def added(page, server) -> None:
+    """A colleague just added from the staff list's form at its foot: the page opens at
+    its main region, the confirmation in view."""
+    staff("/staff/admin/staff", with_lead=False)(page, server)
+    page.locator("#email").fill(f"new-{uuid.uuid4().hex[:8]}@clinic.test")
+    page.locator("#name").fill("Nia New")
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("^(Add|Añadir)$")).click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("#main"), page.url
 
 
 def _fresh_account(server, **columns) -> tuple[int, str]:
@@ -123,4 +152,7 @@ PAGES: list[PageState] = [
     PageState("staff-set-password-expired", set_password_expired),
     PageState("staff-export-refused", staff("/staff/leads.csv", with_lead=False, role="staff")),
     PageState("es-staff-edit-errors", edit_errors, lang="es"),
+    PageState("staff-edit-link-copied", copied(link_shown, "password-link")),
+    PageState("es-staff-edit-link-copied", copied(link_shown, "password-link"), lang="es"),
+    PageState("staff-added-message-in-view", added),
 ]

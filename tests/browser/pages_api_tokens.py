@@ -10,6 +10,7 @@ from __future__ import annotations
 from api import tokens
 from core.extensions import db
 from tests.browser.pages import PageState, once, staff
+from tests.browser.pages_accounts import copied
 
 PAGE = "/staff/admin/api-tokens"
 
@@ -72,4 +73,5 @@ PAGES: list[PageState] = [
     PageState("staff-api-token-rotate-question", rotate_question),
     PageState("staff-api-token-rotated", rotated),
     PageState("es-staff-api-tokens", token_list, lang="es"),
+    PageState("staff-api-token-copied", copied(token_created, "new-token")),
 ]

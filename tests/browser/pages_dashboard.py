@@ -1,4 +1,4 @@
-"""Browser-registry states of the manager's dashboard (the pipeline, the work waiting).
+"""Browser-registry states of the manager's dashboard (today, the pipeline, the work waiting).
 
 With data: a few leads of every status and source over the last three weeks
 (some contacted, one booked with an appointment, one untouched, one overdue),
@@ -19,7 +19,7 @@ from core.extensions import db
 from leads.models import Appointment, Lead
 from tests.browser.chromium import LiveServer
 from tests.browser.pages import PageState, once, staff
-from tests.factories import make_lead
+from tests.factories import make_lead, make_staff
 
 PAGE = "/staff/dashboard"
 
@@ -72,6 +72,36 @@ def with_data(page, server) -> None:
     page.wait_for_selector("#conversion")
 
 
+def _today(server) -> None:
+    """Tina's day: a call overdue, one due later today, an appointment within the hour."""
+
+    def make() -> None:
+        now = utcnow()
+        tina = make_staff(server.app, "tina.today@clinic.test", role="staff", name="Tina Today")
+        for follow_up in (now - timedelta(hours=3), now + timedelta(minutes=30)):
+            lead_id = make_lead(server.app, outcome="book_consultation")
+            with server.app.app_context():
+                db.session.execute(
+                    update(Lead)
+                    .where(Lead.id == lead_id)
+                    .values(name="Today's call", assigned_to_id=tina, follow_up_at=follow_up)
+                )
+                db.session.add(
+                    Appointment(
+                        lead_id=lead_id, starts_at=now + timedelta(minutes=5), kind="consultation"
+                    )
+                )
+                db.session.commit()
+
+    once(server, "dashboard-today", make)
+
+
+def today(page, server) -> None:
+    _today(server)
+    staff(PAGE)(page, server)
+    page.wait_for_selector("#today-people")
+
+
 def _new_clinic(server) -> LiveServer:
     """An app of its own with no lead at all, served until the run ends (a daemon thread)."""
 
@@ -95,4 +125,6 @@ PAGES: list[PageState] = [
     PageState("staff-dashboard-pipeline", with_data),
     PageState("es-staff-dashboard-pipeline", with_data, lang="es"),
     PageState("staff-dashboard-empty-period", empty_period),
+    PageState("staff-dashboard-today", today),
+    PageState("es-staff-dashboard-today", today, lang="es"),
 ]

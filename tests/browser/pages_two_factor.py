@@ -15,6 +15,7 @@ from sqlalchemy import select
 from core.extensions import db
 from staff.models import StaffUser
 from tests.browser.pages import PageState, staff
+from tests.browser.pages_accounts import copied
 from tests.factories import PASSWORD, make_staff
 from tests.two_factor_support import code_at, enrol
 
@@ -91,6 +92,7 @@ PAGES: list[PageState] = [
     PageState("staff-two-factor-enrol", enrolment),
     PageState("staff-two-factor-enrol-error", enrolment_error),
     PageState("staff-two-factor-recovery-codes", recovery_codes),
+    PageState("staff-two-factor-recovery-codes-copied", copied(recovery_codes, "recovery-codes")),
     PageState("staff-two-factor-code", code_step),
     PageState("staff-two-factor-code-error", code_step_error),
     PageState("staff-two-factor-manage", manage),

@@ -140,6 +140,7 @@ def test_an_account_added_with_a_password_must_choose_its_own_and_one_without_ge
         password=NEW_PASSWORD,
     )
     assert added.status_code == 303
+    assert added.headers["Location"].endswith("/staff/admin/staff#main")  # the message in view
     assert account(app, "new@example.com").must_change_password is True
     bare = post_form(
         admin,
@@ -151,7 +152,8 @@ def test_an_account_added_with_a_password_must_choose_its_own_and_one_without_ge
     )
     assert bare.status_code == 303
     person = account(app, "bare@example.com")
-    assert bare.headers["Location"].endswith(f"/staff/admin/staff/{person.id}/edit#link")
+    # The edit page opens at its top, where the message says to send a link.
+    assert bare.headers["Location"].endswith(f"/staff/admin/staff/{person.id}/edit#main")
     assert person.password_hash == ""
     assert "added bare@example.com as Clinician" in audit_details(app, "staff_change")
     nameless = post_form(admin, "/staff/admin/staff", email="x@clinic.test", role="staff")

@@ -142,30 +142,71 @@ def test_the_csv_in_english_has_words_local_times_answers_and_notes(exports):
     assert harmless["Name"] == "'" + EVIL and harmless["Phone"] == ""
 
 
-def test_the_workbook_in_spanish_types_every_cell_as_text(exports):
-    app, admin, worked, evil = exports
-    english = list(read_csv(admin.get("/staff/leads.csv"))[0])
+def test_the_workbook_in_spanish_has_typed_cells_short_headers_and_the_calls(exports):
+    _app, admin, worked, evil = exports
     header, rows = read_xlsx(admin.get("/staff/leads.xlsx", headers={"Accept-Language": "es"}))
-    assert len(header) == len(english)  # the same columns as the CSV, in Spanish
     assert header[0] == "Número de contacto"
-    column = {name: header[english.index(name)] for name in english}
     by_id = {row[header[0]].value: row for row in rows}
-    row, harmless = by_id[str(worked)], by_id[str(evil)]
+    row, harmless = by_id[worked], by_id[evil]  # the lead number is a number
+    assert row[header[0]].data_type == "n"
 
-    def value(name: str) -> str:
-        return row[column[name]].value
+    def cell(name: str) -> openpyxl.cell.Cell:
+        return row[name]
 
-    assert value("Status") == "Con cita" and value("Source") == "Sitio web"
-    assert value("Outcome") == "Revisión por un profesional"
-    assert value("Best time to call") == "Mañana"
-    assert value("Status history").startswith("Contactado 30 nov 2026")
-    assert value("Phone") == "+44 20 7946 0958"
-    assert value("Received (Asia/Kolkata)") == "2026-11-30 10:05"  # the clinic's clock
-    assert row[question_about(app, "es", "herpes")].value == "Sí"
+    assert cell("Estado").value == "Con cita" and cell("Origen").value == "Sitio web"
+    assert cell("Resultado").value == "Revisión por un profesional"
+    assert cell("Mejor horario para llamar").value == "Mañana"
+    assert cell("Teléfono").value == "+44 20 7946 0958"
+    # Times are date-time cells on the clinic's clock, all in one format.
+    received = cell("Recibido (Asia/Kolkata)")
+    assert received.value == datetime(2026, 11, 30, 10, 5) and received.is_date
+    assert received.number_format == "yyyy-mm-dd hh:mm"
+    follow_up = cell("Próximo seguimiento (Asia/Kolkata)")
+    assert follow_up.value == datetime(2026, 12, 1, 9, 0)
+    assert follow_up.number_format == "yyyy-mm-dd hh:mm"
+    # The last call, its outcome and the calls made, beside the status.
+    assert cell("Última llamada (Asia/Kolkata)").value == datetime(2026, 11, 30, 10, 30)
+    assert cell("Resultado de la última llamada").value == "No contestó"
+    assert cell("Llamadas hechas").value == 1
+    # Times inside sentences are written as the cells are.
+    assert cell("Historial de estados").value.startswith("Contactado 2026-11-30 11:35")
+    assert cell("Citas").value.startswith("2026-12-04 15:00, 45")
+    # Short headers; the age a number; the full question on the second sheet.
+    assert cell("Herpes labial").value == "Sí" and cell("Edad").value == 28
+    assert cell("Edad").data_type == "n"
     # The formula is kept exactly, typed as text: Excel shows it and never runs it.
-    name = harmless[column["Name"]]
+    name = harmless["Nombre"]
     assert name.value == EVIL and name.data_type == "s" and name.number_format == "@"
-    assert all(cell.data_type == "s" for cell in row.values() if cell.value is not None)
+    texts = [c for c in row.values() if isinstance(c.value, str)]
+    assert texts and all(c.data_type == "s" and c.number_format == "@" for c in texts)
+
+
+def test_the_workbook_has_a_filter_a_frozen_header_widths_and_the_questions(exports):
+    app, admin, _worked, _evil = exports
+    book = openpyxl.load_workbook(io.BytesIO(admin.get("/staff/leads.xlsx").data))
+    sheet, questions_sheet = book.worksheets
+    assert book.sheetnames == ["Leads", "Questions"]
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    last = openpyxl.utils.get_column_letter(len(header))
+    assert sheet.auto_filter.ref == f"A1:{last}3"  # the header and both leads
+    assert sheet.freeze_panes == "B2"
+    assert all(c.font.bold for c in next(sheet.iter_rows(max_row=1)))
+    widths = {
+        name: sheet.column_dimensions[openpyxl.utils.get_column_letter(i)].width
+        for i, name in enumerate(header, start=1)
+    }
+    assert widths["Lead number"] < widths["Name"] < widths["Email"] < widths["Notes"]
+    assert widths["Received (Asia/Kolkata)"] >= len("2026-11-30 10:05")
+    assert all(8 <= width <= 60 for width in widths.values()), widths
+    assert {"Last call (Asia/Kolkata)", "Last call outcome", "Calls made"} <= set(header)
+    assert "Next follow-up (Asia/Kolkata)" in header
+    # Every question's column has a short header; the second sheet gives it in full.
+    full = questions(app, "en")
+    mapping = dict(questions_sheet.iter_rows(min_row=2, values_only=True))
+    assert sorted(mapping.values()) == sorted(full)
+    assert set(mapping) <= set(header) and not set(full) & set(header)
+    assert mapping["Cold sores"] == question_about(app, "en", "cold sores")
+    assert max(len(short) for short in mapping) <= 30
 
 
 def test_file_names_say_what_they_hold(exports):
@@ -240,6 +281,7 @@ def test_the_csv_in_spanish_and_the_workbook_in_english_too(exports):
     assert {"Con cita", "Revisión por un profesional", "Sitio web", "Mañana"} <= set(row.values())
     assert row[question_about(app, "es", "herpes")] == "Sí"
     _header, rows = read_xlsx(admin.get("/staff/leads.xlsx"))
-    english = next(r for r in rows if r["Lead number"].value == str(worked))
+    english = next(r for r in rows if r["Lead number"].value == worked)
     assert english["Status"].value == "Booked" and english["Phone"].value == "+44 20 7946 0958"
-    assert english["Notes"].value.endswith("Ana: Call: No answer. Tried the mobile twice.")
+    notes = "2026-11-30 10:30, Ana: Call: No answer. Tried the mobile twice."
+    assert english["Notes"].value == notes  # times in sentences as in the date-time cells
