@@ -43,6 +43,7 @@ from leads.data_rights import (  # a person's data rights: find, export, erase
 )
 from leads.forms import ContactForm
 from leads.listing import LeadQuery, find_lead, lead_page
+from leads.merged_guard import LeadMerged, refuse_if_merged
 from leads.models import Contact
 from leads.purge import delete_lead, purge_older_than
 from leads.replay import (
@@ -56,6 +57,8 @@ from questionnaire.service import Decided, FlowState
 from web.embed_mode import embed_of
 
 __all__ = [
+    "LeadMerged",
+    "refuse_if_merged",
     "EXPORT_FORMAT",
     "CaptureError",
     "ContactForm",
