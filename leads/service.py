@@ -57,13 +57,12 @@ from questionnaire.service import Decided, FlowState
 from web.embed_mode import embed_of
 
 __all__ = [
-    "LeadMerged",
-    "refuse_if_merged",
     "EXPORT_FORMAT",
     "CaptureError",
     "ContactForm",
     "HeldData",
     "HeldDataChanged",
+    "LeadMerged",
     "LeadQuery",
     "Match",
     "Person",
@@ -84,6 +83,7 @@ __all__ = [
     "outbox",
     "phone_examples",
     "purge_older_than",
+    "refuse_if_merged",
     "replay",
     "request_contact",
     "run_after_body",
