@@ -47,4 +47,3 @@ def merged_lead_refused(refused: LeadMerged):
         ),
         409,
     )
-
