@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask import url_for
 from sqlalchemy import func, select
 
 from core.clinic_time import clinic_now
@@ -135,14 +136,26 @@ def test_every_change_works_on_an_open_lead_and_is_refused_on_a_merged_one(db_ap
     assert _state(db_app, gone) == before
 
 
-def test_every_post_route_on_a_lead_is_guarded(db_app):
-    """A route added later is covered: the guard runs for every POST with a lead number."""
-    posts = {
-        rule.endpoint
+def test_every_post_route_on_a_lead_is_guarded_even_one_added_later(db_app, desk):
+    """Each console POST with a lead number, whatever else it names, refuses a merged lead."""
+    _kept, gone = _merged_pair(db_app)
+    client = desk["desk"]
+    token = csrf_token(client.get(f"/staff/leads/{gone}").get_data(as_text=True))
+    routes = [
+        rule
         for rule in db_app.url_map.iter_rules()
-        if "POST" in rule.methods and "lead_id" in rule.arguments and rule.endpoint.startswith("staff.")
-    }
-    assert len(posts) >= 13 and STILL_ALLOWED <= posts  # the ones above, delete and merge
+        if "POST" in rule.methods
+        and "lead_id" in rule.arguments
+        and rule.endpoint.startswith("staff.")
+        and rule.endpoint not in STILL_ALLOWED
+    ]
+    assert len(routes) >= 13  # the changes above at least
+    for rule in routes:
+        values = {name: 1 for name in rule.arguments} | {"lead_id": gone}
+        with db_app.test_request_context():
+            path = url_for(rule.endpoint, **values)
+        answer = client.post(path, data={"csrf_token": token})
+        assert answer.status_code == 409, (rule.rule, answer.status_code)
 
 
 def test_the_merged_leads_page_says_where_it_went_and_offers_no_form(db_app, desk):
