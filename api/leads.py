@@ -23,7 +23,14 @@ from api.lead_json import lead_detail, lead_item
 from core.audit import record
 from core.extensions import db
 from leads.models import SOURCES, STATUSES
-from leads.service import LeadQuery, change_status, deliver_after_response, find_lead, lead_page
+from leads.service import (
+    LeadMerged,
+    LeadQuery,
+    change_status,
+    deliver_after_response,
+    find_lead,
+    lead_page,
+)
 from web.errors import error_json
 
 bp = Blueprint("leads", __name__, url_prefix="/leads")
@@ -172,6 +179,26 @@ def _not_found() -> tuple[Response, int]:
     return error_json(404, _("There is no lead with this number."))
 
 
+def merged_conflict(lead_id: int, into_id: int) -> tuple[Response, int]:
+    """A merged lead is read-only (leads/merged_guard.py): 409, naming the lead to use."""
+    return error_json(
+        409,
+        _(
+            "Lead %(id)d was merged into lead %(into)d and can no longer be changed: "
+            "send changes to lead %(into)d.",
+            id=lead_id,
+            into=into_id,
+        ),
+    )
+
+
+@bp.errorhandler(LeadMerged)
+def _merged(refused: LeadMerged) -> tuple[Response, int]:
+    """A service refused a merged lead after the checks below: nothing of it is kept."""
+    db.session.rollback()
+    return merged_conflict(refused.lead_id, refused.into_id)
+
+
 @bp.get("/<id:lead_id>")
 @token_required("leads:read")
 def get_lead(lead_id: int) -> tuple[Response, int] | Response:
@@ -234,6 +261,8 @@ def set_status(lead_id: int) -> tuple[Response, int] | Response:
     lead = find_lead(lead_id)
     if lead is None:
         return _not_found()
+    if lead.merged_into_id is not None:
+        return merged_conflict(lead.id, lead.merged_into_id)
     touch(g.api_token)
     change = change_status(lead, status, author_id=None, api_token=g.api_token)
     if change is None:  # it had that status already: nothing changed, the call is audited still

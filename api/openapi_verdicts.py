@@ -132,6 +132,10 @@ def paths(too_many: dict[str, Any], lang_parameter: dict[str, Any]) -> dict[str,
                         ERRORS_REF,
                         "No lead with this number, for a valid body and parameters.",
                     ),
+                    "409": _json(
+                        ERRORS_REF,
+                        "The lead was merged into another (merged_into): it is read-only.",
+                    ),
                     "413": _json(ERRORS_REF, "The body is too large."),
                     "415": _json(ERRORS_REF, "The body is not sent as application/json."),
                     "422": _json(

@@ -20,7 +20,14 @@ from flask_babel import gettext as _
 
 from api.auth import token_required, touch
 from api.lead_json import lead_verdict
-from api.leads import ONLY_LANG, _errors, _not_found, _unknown_parameters, bp
+from api.leads import (
+    ONLY_LANG,
+    _errors,
+    _not_found,
+    _unknown_parameters,
+    bp,
+    merged_conflict,
+)
 from core.extensions import db
 from leads.service import deliver_after_response, find_lead
 from leads.verdicts import VerdictInput, check_verdict, find_clinician, record_verdict
@@ -112,6 +119,8 @@ def put_verdict(lead_id: int) -> tuple[Response, int] | Response:
     lead = find_lead(lead_id)
     if lead is None:
         return _not_found()
+    if lead.merged_into_id is not None:
+        return merged_conflict(lead.id, lead.merged_into_id)
     found = check_verdict(given, lead)
     if found:
         return _errors([{"field": field, "message": message} for field, message in found.items()])

@@ -21,6 +21,7 @@ from core.extensions import db
 from leads import appointment_messages as messages
 from leads import status
 from leads.appointment_messages import KIND_LABELS, emails_go_to, reminder_hours
+from leads.merged_guard import refuse_if_merged
 from leads.models import Appointment, Lead
 
 __all__ = [
@@ -93,6 +94,7 @@ def book(
     Raises AppointmentRefused, with nothing written, for a time past or too far
     ahead, or a length or kind not offered.
     """
+    refuse_if_merged(lead)
     _check(starts_at, duration_minutes, kind)
     appointment = Appointment(
         lead_id=lead.id,
@@ -121,6 +123,7 @@ def move(
     The old time's confirmation and reminder not yet sent are skipped; a new
     confirmation (SEQUENCE one higher) and reminder are queued.
     """
+    refuse_if_merged(appointment.lead)
     if not is_upcoming(appointment):
         raise AppointmentRefused("the appointment is cancelled or over")
     _check(starts_at, duration_minutes, appointment.kind)
@@ -142,6 +145,7 @@ def cancel(appointment: Appointment) -> AppointmentChange | None:
     Its confirmation and reminder not yet sent are skipped; the person is sent a
     short cancellation whose calendar file removes it (METHOD:CANCEL).
     """
+    refuse_if_merged(appointment.lead)
     if appointment.cancelled_at is not None:
         return None
     if not is_upcoming(appointment):

@@ -14,6 +14,7 @@ index (``ix_leads_email_normalised``) serves both, and ``ix_leads_phone`` the ph
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -45,17 +46,29 @@ def normalised_email(email: str) -> str:
 
 def possible_duplicates(lead: Lead, limit: int = MAX_SHOWN) -> list[Duplicate]:
     """Other unmerged leads with this lead's email (any case) or phone, oldest first."""
-    email = normalised_email(lead.email)
+    return leads_reached_by(lead.email, lead.phone, limit=limit, besides=lead.id)
+
+
+def leads_reached_by(
+    email: str, phone: str, *, limit: int = MAX_SHOWN, besides: int | None = None
+) -> list[Duplicate]:
+    """Unmerged leads with this email (any case) or phone (E.164), oldest first.
+
+    Phone intake asks this before a new lead is stored, the lead page for its lead.
+    """
+    email = normalised_email(email)
     matches = []
     if email:
         matches.append(func.lower(Lead.email) == email)
-    if lead.phone:
-        matches.append(Lead.phone == lead.phone)
+    if phone:
+        matches.append(Lead.phone == phone)
     if not matches:
         return []
+    query = select(Lead.id, Lead.created_at, Lead.status, Lead.outcome, Lead.email, Lead.phone)
+    if besides is not None:
+        query = query.where(Lead.id != besides)
     rows = db.session.execute(
-        select(Lead.id, Lead.created_at, Lead.status, Lead.outcome, Lead.email, Lead.phone)
-        .where(or_(*matches), Lead.id != lead.id, Lead.merged_into_id.is_(None))
+        query.where(or_(*matches), Lead.merged_into_id.is_(None))
         .order_by(Lead.created_at, Lead.id)
         .limit(limit)
     )
@@ -66,7 +79,7 @@ def possible_duplicates(lead: Lead, limit: int = MAX_SHOWN) -> list[Duplicate]:
             status=row.status,
             outcome=row.outcome,
             same_email=bool(email) and normalised_email(row.email) == email,
-            same_phone=bool(lead.phone) and row.phone == lead.phone,
+            same_phone=bool(phone) and row.phone == phone,
         )
         for row in rows
     ]
@@ -78,3 +91,42 @@ def are_duplicates(one: Lead, other: Lead) -> bool:
     return (bool(email) and email == normalised_email(other.email)) or (
         bool(one.phone) and one.phone == other.phone
     )
+
+
+def with_duplicates(leads: Sequence[Lead]) -> set[int]:
+    """Which of these (a list page's) unmerged leads share an email or phone with another.
+
+    At most two queries whatever the page and however many leads are stored: the
+    page's emails, then its phones, each counted among unmerged leads through its
+    index (the same ones ``possible_duplicates`` reads), so the list's cost does not
+    grow with the table and no flag has to be kept up to date on every change.
+    """
+    shown = [lead for lead in leads if lead.merged_into_id is None]
+    emails = {normalised_email(lead.email) for lead in shown} - {""}
+    phones = {lead.phone for lead in shown} - {""}
+    shared_emails: set[str] = set()
+    shared_phones: set[str] = set()
+    if emails:
+        email = func.lower(Lead.email)
+        shared_emails = set(
+            db.session.scalars(
+                select(email)
+                .where(email.in_(sorted(emails)), Lead.merged_into_id.is_(None))
+                .group_by(email)
+                .having(func.count() > 1)
+            )
+        )
+    if phones:
+        shared_phones = set(
+            db.session.scalars(
+                select(Lead.phone)
+                .where(Lead.phone.in_(sorted(phones)), Lead.merged_into_id.is_(None))
+                .group_by(Lead.phone)
+                .having(func.count() > 1)
+            )
+        )
+    return {
+        lead.id
+        for lead in shown
+        if normalised_email(lead.email) in shared_emails or (lead.phone in shared_phones)
+    }

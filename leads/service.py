@@ -43,6 +43,7 @@ from leads.data_rights import (  # a person's data rights: find, export, erase
 )
 from leads.forms import ContactForm
 from leads.listing import LeadQuery, find_lead, lead_page
+from leads.merged_guard import LeadMerged, refuse_if_merged
 from leads.models import Contact
 from leads.purge import delete_lead, purge_older_than
 from leads.replay import (
@@ -61,6 +62,7 @@ __all__ = [
     "ContactForm",
     "HeldData",
     "HeldDataChanged",
+    "LeadMerged",
     "LeadQuery",
     "Match",
     "Person",
@@ -81,6 +83,7 @@ __all__ = [
     "outbox",
     "phone_examples",
     "purge_older_than",
+    "refuse_if_merged",
     "replay",
     "request_contact",
     "run_after_body",

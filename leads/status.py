@@ -23,6 +23,7 @@ from core.audit import record
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads import outbox
+from leads.merged_guard import refuse_if_merged
 from leads.models import STATUS_NOTE_ARROW, STATUSES, Lead, LeadNote
 
 
@@ -48,6 +49,7 @@ def apply_status(lead: Lead, status: str, *, author_id: int | None) -> StatusCha
     """
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")
+    refuse_if_merged(lead)
     if status == lead.status:
         return None
     before = lead.status

@@ -24,6 +24,7 @@ from core import clinic_settings
 from core.audit import record
 from core.dbtypes import utcnow
 from core.extensions import db
+from leads.merged_guard import refuse_if_merged
 from leads.models import Lead, OutboxMessage
 from leads.verdict_models import CAUSES, MISSED_CONCERN_HAZARD, SafetyIncident, Verdict
 from signoff.deployed import deployed
@@ -160,6 +161,7 @@ def record_verdict(
     unless the verdict only corrects one that was already a missed concern.
     """
     assert given.examined_on is not None  # checked by check_verdict
+    refuse_if_merged(lead)
     now = utcnow().replace(microsecond=0)  # to the second: as the console and exports show it
     earlier = current_verdict(lead.id)
     if earlier is not None:
@@ -256,6 +258,7 @@ def set_cause(
 ) -> dict[str, str]:
     """Give the current verdict's disagreement its cause (checked; audited); the problems by
     field, or {} once set in the caller's transaction."""
+    refuse_if_merged(lead)
     given = VerdictInput(
         outcome=verdict.outcome,
         concerns=list(verdict.concerns),

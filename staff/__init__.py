@@ -51,6 +51,8 @@ def init_app(app: Flask) -> None:
         intake_views,
         lead_views,
         list_views,
+        merge_views,
+        merged_views,
         work_views,
     )
     from staff.leads.export_cli import exports_cli

@@ -11,6 +11,11 @@ patient's own messages in the catalogue are left as they are.
 The lead is marked "staff_intake", entered by and assigned to whoever took the
 call, and starts "contacted" (they are talking to the person). A sealed token
 carries the intake's flow id, so a double submit makes one lead.
+
+A caller who already has a lead (the same email in any case, or the same phone) is
+said before anything is stored: the page comes back (409) with every answer kept,
+a link to each such lead, and the leads it named acknowledged in the form, so the
+next "create" stores the new lead (to merge afterwards, or a new request indeed).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from flask_login import current_user
 from wtforms import Field
 
 from core.extensions import db
+from leads.duplicates import Duplicate, leads_reached_by
 from leads.service import CaptureError, deliver_after_response, find_by_flow, request_contact
 from questionnaire import forms
 from questionnaire.catalogue import Question, Step
@@ -33,6 +39,7 @@ from questionnaire.service import codec as _codec
 from questionnaire.service import flow as _flow
 from staff.console.audit import record
 from staff.console.blueprint import bp
+from staff.console.labels import STATUS_LABELS
 from staff.leads.contact_forms import IntakeContactForm
 
 StepForms = list[tuple[Step, Sequence[Question], forms.StepForm]]
@@ -94,7 +101,29 @@ def _summary(step_forms: StepForms) -> list[tuple[str, str]]:
     return summary
 
 
-def _render(token: str, step_forms: StepForms, contact_form: IntakeContactForm, status: int = 200):
+#: The form field that carries the leads the warning named, once shown ("12 40").
+ACKNOWLEDGED = "known_leads"
+
+
+def _acknowledged() -> set[int]:
+    return {int(part) for part in request.form.get(ACKNOWLEDGED, "").split() if part.isdigit()}
+
+
+def _unacknowledged_matches(contact_form: IntakeContactForm) -> list[Duplicate]:
+    """The caller's existing leads, unless the warning naming every one was already shown."""
+    found = leads_reached_by(contact_form.email.data or "", contact_form.phone_e164())
+    if {match.lead_id for match in found} <= _acknowledged():
+        return []
+    return found
+
+
+def _render(
+    token: str,
+    step_forms: StepForms,
+    contact_form: IntakeContactForm,
+    status: int = 200,
+    matches: Sequence[Duplicate] = (),
+):
     errors = contact_form.error_summary() if contact_form.errors else []
     errors += _summary(step_forms)
     return (
@@ -104,6 +133,12 @@ def _render(token: str, step_forms: StepForms, contact_form: IntakeContactForm, 
             step_forms=step_forms,
             contact_form=contact_form,
             errors=errors,
+            matches=matches,
+            acknowledged_field=ACKNOWLEDGED,
+            labels_status=STATUS_LABELS,
+            acknowledged=" ".join(
+                str(lead_id) for lead_id in sorted(_acknowledged() | {m.lead_id for m in matches})
+            ),
         ),
         status,
     )
@@ -129,8 +164,11 @@ def submit_intake():
     contact_ok = contact_form.validate()
     answers: dict[str, object] = {}
     step_forms = _step_forms(request.form, answers)
+    matches = _unacknowledged_matches(contact_form) if contact_ok else []
     if any(form.errors for _s, _q, form in step_forms) or not contact_ok:
-        return _render(token, step_forms, contact_form, 422)
+        return _render(token, step_forms, contact_form, 422, matches)
+    if matches:
+        return _render(token, step_forms, contact_form, 409, matches)
     lang = state.lang or str(get_locale())
     try:
         decided = decide(answers, lang=lang)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from core.dbtypes import utcnow
 from core.extensions import db
+from leads.duplicates import with_duplicates
 from leads.models import Lead
 from leads.service import bookings
 from staff.console.blueprint import allowed_if, bp
@@ -50,6 +51,7 @@ def leads():
         my_calls=calls.count_due(calls.MINE),
         to_match=bookings.unmatched_count(),
         untouched=search.untouched_for_hours(page.items),
+        duplicated=with_duplicates(page.items),
         now=utcnow(),
         labels={"outcome": OUTCOME_LABELS, "status": STATUS_LABELS, "source": SOURCE_LABELS},
     )

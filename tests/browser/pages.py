@@ -348,6 +348,7 @@ from tests.browser.pages_exports import PAGES as _EXPORTS  # noqa: E402
 from tests.browser.pages_intake_contact import PAGES as _INTAKE_CONTACT  # noqa: E402
 from tests.browser.pages_lead_page import PAGES as _LEAD_PAGE  # noqa: E402
 from tests.browser.pages_leads_list import PAGES as _LEADS_LIST  # noqa: E402
+from tests.browser.pages_merge import PAGES as _MERGE  # noqa: E402
 from tests.browser.pages_patient_trust import PAGES as _PATIENT_TRUST  # noqa: E402
 from tests.browser.pages_pictures import PAGES as _PICTURES  # noqa: E402
 from tests.browser.pages_result import PAGES as _RESULT  # noqa: E402
@@ -370,6 +371,7 @@ PAGES += [
     *_BOOKINGS,
     *_DATA_RIGHTS,
     *_INTAKE_CONTACT,
+    *_MERGE,
     *_DASHBOARD,
     *_LEADS_LIST,
     *_EXPORTS,

@@ -62,7 +62,7 @@ def duplicate_flagged(page, server) -> None:
 def merge_confirmation(page, server) -> None:
     kept, duplicate = _twins(server)
     staff(f"/staff/leads/{kept}/merge/{duplicate}", with_lead=False)(page, server)
-    page.wait_for_selector("form.confirm-actions")
+    page.wait_for_selector("main form .confirm-actions")
 
 
 def merge_refused(page, server) -> None:

@@ -108,10 +108,16 @@ def desk(db_app):
     return client, staff_id, other_id, kept, duplicate, when
 
 
-def _merge(client, kept: int, duplicate: int):
+def checked_choices(html: str) -> dict[str, str]:
+    """The merge page's radios as drawn (the defaults), as a browser would send them."""
+    return dict(re.findall(r'type="radio" id="[^"]*" name="([^"]+)" value="([^"]+)" checked', html))
+
+
+def _merge(client, kept: int, duplicate: int, **choices: str):
     page = client.get(f"/staff/leads/{kept}/merge/{duplicate}")
     token = csrf_token(client.get(f"/staff/leads/{kept}").get_data(as_text=True))
-    return page, client.post(f"/staff/leads/{kept}/merge/{duplicate}", data={"csrf_token": token})
+    data = {**checked_choices(page.get_data(as_text=True)), **choices, "csrf_token": token}
+    return page, client.post(f"/staff/leads/{kept}/merge/{duplicate}", data=data)
 
 
 def _audit(app) -> list[tuple[str, int | None, dict | None]]:
@@ -166,13 +172,13 @@ def test_merging_moves_the_notes_closes_the_duplicate_and_keeps_both_audit_trail
     after = _audit(db_app)
     assert after[: len(before)] == before  # nothing of either trail removed
     assert [row for row in after[len(before) :] if row[0] != "view"] == [
-        ("merge", kept, {"from": duplicate, "into": kept})
+        ("merge", kept, {"from": duplicate, "into": kept, "chosen": {"name": "duplicate"}})
     ]
     landed = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f"Lead #{duplicate} was merged into this lead" in landed
     assert "Possible duplicate:" not in landed  # the merged one is no duplicate any more
     merged_page = client.get(f"/staff/leads/{duplicate}").get_data(as_text=True)
-    assert f"This lead was merged into lead #{kept}" in merged_page
+    assert f"Merged into lead #{kept}." in merged_page
     assert "Correct contact details…" not in merged_page and "Merge #" not in merged_page
 
 

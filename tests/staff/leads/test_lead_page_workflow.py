@@ -214,7 +214,7 @@ def test_a_merged_lead_links_to_the_lead_it_was_merged_into(db_app, coordinator)
     kept = make_lead(db_app, outcome="clinician_review")
     duplicate = make_lead(db_app, outcome="clinician_review", merged_into_id=kept)
     page = coordinator.get(f"/staff/leads/{duplicate}").get_data(as_text=True)
-    assert f"This lead was merged into lead #{kept}." in page
+    assert f"Merged into lead #{kept}." in page and "This lead is read-only" in page
     assert f'href="/staff/leads/{kept}"' in page
 
 
