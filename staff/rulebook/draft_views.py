@@ -10,6 +10,8 @@ JavaScript is needed.
 
 from __future__ import annotations
 
+import re
+
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -43,8 +45,13 @@ from staff.rulebook.drafts import (
 from staff.rulebook.forms import SignOffForm
 from staff.rulebook.rule_words import condition_words, outcome_label
 from staff.rulebook.signing import Refused
-from staff.rulebook.views import NO_NAME, SHA256
 
+#: A version's fingerprint as a sign-off stores it; anything else names none.
+SHA256 = re.compile(r"[0-9a-f]{64}")
+NO_NAME = _l(
+    "Your account has no name, and a sign-off shows patients the signer’s name: ask an "
+    "admin to set it (Staff accounts), then sign."
+)
 readers = allowed_if("may_read_rules")
 editors = allowed_if("is_clinician", _l("Only a clinician can change or sign a rule draft."))
 

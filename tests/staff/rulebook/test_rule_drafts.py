@@ -13,7 +13,6 @@ import time
 import pytest
 from sqlalchemy import select
 
-from app import create_app
 from core.extensions import db
 from signoff.draft_models import RuleDraft, RuleDraftChange
 from signoff.models import RuleSignOff
@@ -21,7 +20,7 @@ from signoff.service import forget_choice, live
 from staff.models import StaffUser
 from staff.rulebook.draft_toml import dumps, loads
 from staff.rulebook.drafts import Stale, draft_doc, save
-from tests.factories import PASSWORD, csrf_token, make_staff, staff_client
+from tests.factories import PASSWORD, csrf_token, staff_client
 from tests.signoff_support import SIGNER
 from tests.support import HEALTHY
 
@@ -206,11 +205,13 @@ def test_a_failing_draft_is_shown_as_people_and_can_never_be_signed(app_factory)
         "c-0-flag": "true",
         "action": "save",
     }
-    assert client.post(f"/staff/rules/drafts/{draft_id}/rules/{keloid}", data=form).status_code == 303
+    assert (
+        client.post(f"/staff/rules/drafts/{draft_id}/rules/{keloid}", data=form).status_code == 303
+    )
     html = client.get(f"/staff/rules/drafts/{draft_id}").get_data(as_text=True)
     assert "has had keloids" in html and "year-old" in html
     assert 'href="#rule-R-keloid"' in html and 'id="rule-R-keloid"' in html
-    assert 'action="/staff/rules/drafts/%d/sign"' % draft_id not in html
+    assert f'action="/staff/rules/drafts/{draft_id}/sign"' not in html
     # A forged sign-off post is refused, and nothing becomes live.
     with app.app_context():
         text = db.session.get(RuleDraft, draft_id).rules_text
@@ -316,9 +317,7 @@ def test_admins_read_drafts_but_do_not_change_them(app_factory):
 
 
 @pytest.mark.parametrize("database", ["postgresql"])
-def test_a_signed_draft_decides_on_another_instance_within_the_ttl(
-    database, pg_schema, tmp_path
-):
+def test_a_signed_draft_decides_on_another_instance_within_the_ttl(database, pg_schema, tmp_path):
     from tests.conftest import make_db_app
 
     one = make_db_app(database, tmp_path, pg_schema, LIVE_RULES_TTL=1)
