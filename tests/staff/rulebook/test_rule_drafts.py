@@ -341,3 +341,63 @@ def test_a_signed_draft_decides_on_another_instance_within_the_ttl(database, pg_
                 db.session.remove()
                 db.engine.dispose()
         pg_schema[0].truncate()
+
+
+def _softened_keloid() -> str:
+    from rules.engine import RULES_PATH
+
+    doc = loads(RULES_PATH.read_text(encoding="utf-8"))
+    doc["version"] = "2026.11.0-softened"
+    next(r for r in doc["rule"] if r["id"] == "R-keloid")["outcome"] = "clinician_review"
+    return dumps(doc)
+
+
+def test_a_failing_text_is_never_signed_and_never_decides_if_stored(app_factory):
+    from core.dbtypes import utcnow
+    from signoff.deployed import RulesNotProved
+    from signoff.service import sign_text
+
+    app = app_factory()
+    text = _softened_keloid()
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    with app.app_context():
+        with pytest.raises(RulesNotProved):
+            sign_text(
+                text.encode(), label="x", signer_id=None, name="A", registration="B", email="c"
+            )
+        db.session.rollback()
+        # Stored anyway (as a database edit would), it still never decides.
+        now = utcnow()
+        db.session.add(
+            RuleSignOff(
+                sha256=sha,
+                version="2026.11.0-softened",
+                rules_text=text,
+                proof_summary="-",
+                signer_name="A",
+                signer_registration="B",
+                signer_email="c@clinic.test",
+                signed_at=now,
+            )
+        )
+        db.session.add(
+            RuleDraft(
+                name="softened",
+                based_on_sha256="0" * 64,
+                rules_text=text,
+                revision=2,
+                state="signed",
+                signed_sha256=sha,
+                created_by_name="A",
+                created_at=now,
+                updated_by_name="A",
+                updated_at=now,
+            )
+        )
+        db.session.commit()
+        forget_choice()
+        assert live().base.sha256 != sha
+        assert live().signoff is None
+    keloid = {**HEALTHY, "keloid_history": True}
+    answer = app.test_client().post("/api/v1/assessments", json=keloid).get_json()
+    assert answer["outcome"] == "see_dermatologist"
