@@ -401,3 +401,38 @@ def test_a_failing_text_is_never_signed_and_never_decides_if_stored(app_factory)
     keloid = {**HEALTHY, "keloid_history": True}
     answer = app.test_client().post("/api/v1/assessments", json=keloid).get_json()
     assert answer["outcome"] == "see_dermatologist"
+
+
+def test_rules_are_moved_and_removed_and_a_stale_move_is_refused(app_factory):
+    app = app_factory()
+    client = _clinician(app)
+    draft_id = _start(client)
+    page = client.get(f"/staff/rules/drafts/{draft_id}").get_data(as_text=True)
+    token = csrf_token(page)
+    revision = int(re.search(r'name="revision" value="(\d+)"', page).group(1))
+    second = _rule_index(app, draft_id, "R-active-infection")
+    moved = client.post(
+        f"/staff/rules/drafts/{draft_id}/rules/{second}/move",
+        data={"csrf_token": token, "revision": revision, "direction": "up"},
+    )
+    assert moved.status_code == 303
+    assert _rule_index(app, draft_id, "R-active-infection") == second - 1
+    stale = client.post(
+        f"/staff/rules/drafts/{draft_id}/rules/0/remove",
+        data={"csrf_token": token, "revision": revision},
+    )
+    assert stale.status_code == 303
+    shown = client.get(f"/staff/rules/drafts/{draft_id}").get_data(as_text=True)
+    assert "was not saved" in shown and "Moved R-active-infection up" in shown
+    assert _rule_index(app, draft_id, "R-active-infection") == 0
+    removed = client.post(
+        f"/staff/rules/drafts/{draft_id}/rules/0/remove",
+        data={"csrf_token": token, "revision": revision + 1},
+    )
+    assert removed.status_code == 303
+    with app.app_context():
+        ids = [r["id"] for r in draft_doc(db.session.get(RuleDraft, draft_id))["rule"]]
+    assert "R-active-infection" not in ids and ids[0] == "R-pregnancy"
+    # Removing a contract reason's rule is a finding: its safety minimum fails.
+    html = client.get(f"/staff/rules/drafts/{draft_id}").get_data(as_text=True)
+    assert "an infection in the area now" in html
