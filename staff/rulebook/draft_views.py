@@ -21,11 +21,12 @@ from flask_login import current_user
 from questionnaire.localized import localized_questions
 from questionnaire.service import flow
 from rules.conditions import compile_when
+from rules.diff import diff_rulebases
 from rules.in_words import concern_words
 from rules.references import REFERENCES
 from rules.schema import FIELDS, REASON_SEVERITY, SEVERITIES
 from signoff.registration import expected as registration_expected
-from signoff.service import signed_text
+from signoff.service import live, signed_text
 from staff.accounts.service import WRONG_PASSWORD, too_many_tries
 from staff.console.blueprint import allowed_if, bp
 from staff.rulebook.draft_edit import CLINIC, OPERATORS, RuleEntries, entries_of, read_form, rule_of
@@ -43,7 +44,7 @@ from staff.rulebook.drafts import (
     start_draft,
 )
 from staff.rulebook.forms import SignOffForm
-from staff.rulebook.rule_words import condition_words, outcome_label
+from staff.rulebook.rule_words import condition_words, diff_rows, outcome_label
 from staff.rulebook.signing import Refused
 
 #: A version's fingerprint as a sign-off stores it; anything else names none.
@@ -158,6 +159,9 @@ def _draft_page(draft, form: SignOffForm | None = None, error: str | None = None
     lang = str(get_locale())
     doc = draft_doc(draft)
     proof = prove_draft(draft.rules_text, draft.name, lang)
+    base = proof.report.rulebase
+    live_base = live().base or live().deployed
+    effect = diff_rows(diff_rulebases(live_base, base), lang) if base is not None else None
     if form is None and draft.state == "open" and proof.ok and current_user.is_clinician:
         form = SignOffForm(formdata=None, sha256=proof.report.rulebase.sha256)
     return (
@@ -172,6 +176,8 @@ def _draft_page(draft, form: SignOffForm | None = None, error: str | None = None
             error=error,
             registration_hint=registration_expected(),
             second_signer=second_signer_required(),
+            effect=effect,
+            live_version=live_base.version,
         ),
         status,
     )

@@ -258,6 +258,9 @@ def test_signing_a_draft_makes_it_live_and_its_file_proves_the_same(app_factory,
     client = _clinician(app)
     draft_id = _start(client)
     assert _add_rule(client, draft_id, _over_65()).status_code == 303
+    review = client.get(f"/staff/rules/drafts/{draft_id}").get_data(as_text=True)
+    effect = review[review.index('id="effect-title"') : review.index('id="rules-title"')]
+    assert 'class="diff-summary"' in effect and "R-age-over-65" in effect
     signed = _sign(client, draft_id)
     assert signed.status_code == 303, signed.get_data(as_text=True)
     with app.app_context():
