@@ -36,7 +36,7 @@ def _text(*, failing: bool) -> str:
 def _draft(server, *, failing: bool = False) -> Iterator[int]:
     app = server.app
     with app.app_context():
-        now = utcnow()
+        now = utcnow().replace(microsecond=0)
         draft = RuleDraft(
             name="Keloids reviewed by a clinician" if failing else "Over-65s reviewed first",
             based_on_sha256="0" * 64,
