@@ -164,6 +164,9 @@ def from_environment() -> dict[str, Any]:
         # Seconds an instance keeps its choice of the live (signed) rule version: a
         # sign-off made on any instance reaches every instance within this time.
         "LIVE_RULES_TTL": _int("LIVE_RULES_TTL", LIVE_RULES_TTL_DEFAULT, least=0),
+        # A rule draft signed in the console needs a second clinician: its signer may not be
+        # its only author. Off by default, for single-clinician clinics.
+        "RULE_DRAFT_SECOND_SIGNER": _bool("RULE_DRAFT_SECOND_SIGNER", False),
         # Behind a load balancer: how many proxies set X-Forwarded-For/-Proto/-Host.
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0, least=0),
         "COMPRESS_ALGORITHM": ["br", "gzip"],

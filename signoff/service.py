@@ -1,11 +1,26 @@
 """The live rule version, and signing one off.
 
 ``live()`` answers "which rule version decides for patients now, and who signed
-it": the deployed version when a clinician has signed it; in production, while
-it awaits sign-off, the newest signed version that still passes the proof (kept
-in the database by its hash); in production with none, nobody (the check and the
-API answer 503). Outside production an unsigned deployed version decides, and
-patient pages say it is not for patients.
+it". The deployed file and the drafts clinicians sign in the console
+(staff.rulebook's drafts, stored here as sign-offs with their exact text) are one
+history, ordered by when each was signed:
+
+- The newest sign-off, not withdrawn, that passes the proof decides, among the
+  deployed file's own sign-off and every signed draft's. A newer signed draft
+  therefore replaces a signed deployed file without a release; a release signed
+  after the draft replaces the draft.
+- In production, while the deployed file awaits sign-off, every other signed
+  version counts too (as before drafts: the newest signed version keeps deciding
+  until the new release is signed). With none, nobody is decided (the check and
+  the API answer 503).
+- Outside production an unsigned deployed file decides when no signed draft is
+  newer than it: a signed draft counts as newer (it was made and signed on top of a
+  released file), so it decides; otherwise the unsigned file decides and patient
+  pages say it is not for patients. Other released versions signed earlier do not
+  displace an unsigned deployed file there (a developer sees what they deployed).
+- A signed release that is deployed again (a rollback) decides over older signed
+  releases, as before; it does not decide over a draft signed after it (withdraw the
+  draft's sign-off to go back).
 
 A withdrawn sign-off (``withdraw``) counts nowhere a version is chosen: its
 version is unsigned from then on, and the same text cannot be signed again.
@@ -20,7 +35,8 @@ Either way the database is asked again after another ``LIVE_RULES_TTL``, not on
 every request, which would each wait for the connection timeout.
 A signed version loaded from the database is proved again, against today's
 safety properties, before it decides; proved versions are kept by their hash,
-which is derived data, not state.
+which is derived data, not state. A draft that fails its proof is never signed
+(``sign_text`` proves it first), and would not decide if it were.
 """
 
 from __future__ import annotations
@@ -44,6 +60,7 @@ from core.config import LIVE_RULES_TTL_DEFAULT
 from core.dbtypes import utcnow
 from core.extensions import db
 from signoff.deployed import RulesNotProved, deployed, prove
+from signoff.draft_models import RuleDraft
 from signoff.models import RuleSignOff
 from web import errors, render_cache
 
@@ -60,6 +77,8 @@ __all__ = [
     "production",
     "require_live",
     "sign",
+    "sign_text",
+    "signed_text",
     "signoff_of",
     "signoffs",
     "withdraw",
@@ -201,17 +220,40 @@ def live_rulebase() -> rules.RuleBase:
 
 
 def _choose(*, without: str | None = None, in_production: bool | None = None) -> LiveRules:
-    """The choice now; ``without``: as if that sign-off were withdrawn too."""
+    """The choice now; ``without``: as if that sign-off were withdrawn too.
+
+    One history (see the module's docstring): the newest active sign-off that may
+    decide and passes the proof.
+    """
     shipped = deployed().base
-    row = db.session.scalar(_active().where(RuleSignOff.sha256 == shipped.sha256))
-    if row is not None and row.sha256 != without:
-        return LiveRules(shipped, SignOff.of(row), shipped, SignOff.of(row))
-    if not (production() if in_production is None else in_production):
+    prod = production() if in_production is None else in_production
+    deployed_row = db.session.scalar(_active().where(RuleSignOff.sha256 == shipped.sha256))
+    if deployed_row is not None and deployed_row.sha256 == without:
+        deployed_row = None
+    deployed_signoff = SignOff.of(deployed_row) if deployed_row is not None else None
+    drafts = _signed_drafts()
+    if deployed_signoff is not None and not drafts:  # the common case: one read more at most
+        return LiveRules(shipped, deployed_signoff, shipped, deployed_signoff)
+    rows = [row for row in db.session.scalars(_newest_first(_active())) if row.sha256 != without]
+    for row in rows:
+        if row.sha256 == shipped.sha256:
+            return LiveRules(shipped, deployed_signoff, shipped, deployed_signoff)
+        if row.sha256 in drafts or (prod and deployed_row is None):
+            base = _proved_signed(row)
+            if base is not None:
+                return LiveRules(base, SignOff.of(row), shipped, deployed_signoff)
+    if not prod:
         return LiveRules(shipped, None, shipped, None)
-    signed = baseline(without=without)  # the deployed version is not signed: the newest other
-    if signed is None:
-        return LiveRules(None, None, shipped, None)
-    return LiveRules(signed[1], signed[0], shipped, None)
+    return LiveRules(None, None, shipped, None)
+
+
+def _signed_drafts() -> set[str]:
+    """The hashes of the versions signed from a console draft."""
+    return set(
+        db.session.scalars(
+            select(RuleDraft.signed_sha256).where(RuleDraft.signed_sha256.is_not(None))
+        )
+    )
 
 
 def choice_after_withdrawal(sha256: str, *, in_production: bool) -> LiveRules:
@@ -305,6 +347,45 @@ def sign(*, signer_id: int, name: str, registration: str, email: str) -> SignOff
     )
     db.session.add(row)
     return SignOff.of(row)
+
+
+def sign_text(
+    data: bytes,
+    *,
+    label: str,
+    signer_id: int,
+    name: str,
+    registration: str,
+    email: str,
+) -> tuple[SignOff, rules.RuleBase]:
+    """Record a sign-off of these exact rule-file bytes (a console draft), in the caller's
+    transaction, once they pass the whole proof (``RulesNotProved`` otherwise).
+
+    As ``sign``: the caller checks who may sign, audits, commits, then ``forget_choice()``.
+    Text signed already, or whose sign-off was withdrawn, is refused (``SignRefused``).
+    """
+    proved = prove(Path(label), data)
+    earlier = signoff_of(proved.base.sha256)
+    if earlier is not None:
+        raise SignRefused("withdrawn" if earlier.withdrawn else "signed_already")
+    row = RuleSignOff(
+        sha256=proved.base.sha256,
+        version=proved.base.version,
+        rules_text=data.decode("utf-8"),
+        proof_summary=proved.proof[:500],
+        signer_id=signer_id,
+        signer_name=name,
+        signer_registration=registration,
+        signer_email=email,
+        signed_at=utcnow(),
+    )
+    db.session.add(row)
+    return SignOff.of(row), proved.base
+
+
+def signed_text(sha256: str) -> str | None:
+    """The exact text of the signed version with this hash (withdrawn or not); None if none."""
+    return db.session.scalar(select(RuleSignOff.rules_text).where(RuleSignOff.sha256 == sha256))
 
 
 def withdraw(sha256: str, *, name: str, reason: str) -> SignOff | None:

@@ -56,6 +56,7 @@ def init_app(app: Flask) -> None:
         work_views,
     )
     from staff.leads.export_cli import exports_cli
+    from staff.rulebook import draft_views as rulebook_draft_views  # noqa: F401 - routes
     from staff.rulebook import views as rulebook_views  # noqa: F401 - routes
     from staff.rulebook.cli import rules_cli
     from staff.verdicts import (  # noqa: F401 - routes, and the missed-concern email

@@ -343,6 +343,7 @@ from tests.browser.pages_appointments import PAGES as _APPOINTMENTS  # noqa: E40
 from tests.browser.pages_bookings import PAGES as _BOOKINGS  # noqa: E402
 from tests.browser.pages_dashboard import PAGES as _DASHBOARD  # noqa: E402
 from tests.browser.pages_data_rights import PAGES as _DATA_RIGHTS  # noqa: E402
+from tests.browser.pages_drafts import PAGES as _DRAFTS  # noqa: E402
 from tests.browser.pages_embed_limits import PAGES as _EMBED_LIMITS  # noqa: E402
 from tests.browser.pages_exports import PAGES as _EXPORTS  # noqa: E402
 from tests.browser.pages_intake_contact import PAGES as _INTAKE_CONTACT  # noqa: E402
@@ -379,4 +380,5 @@ PAGES += [
     *_SETTINGS_AUDIT,
     *_SIGNOFF_WITHDRAWAL,
     *_VERDICTS,
+    *_DRAFTS,
 ]
