@@ -340,7 +340,12 @@ def patient_text(rule: rules.Rule, lang: str) -> str:
 def concern_name(reason: str | None, lang: str) -> str:
     """A reason by the person it is about ("someone who gets cold sores"), not by its key; a
     clinic's own reason, which has no such name, by its key."""
-    return concern_words(reason, lang) if reason else ""
+    if not reason:
+        return ""
+    if reason.startswith("clinic_"):
+        with force_locale(lang):
+            return _("the clinic’s own concern “%(name)s”", name=reason[7:].replace("_", " "))
+    return concern_words(reason, lang)
 
 
 def _evidence(numbers: Iterable[int]) -> tuple[tuple[int, str], ...]:
