@@ -98,7 +98,7 @@ def decisions(
 ) -> list[Tried]:
     """The answers decided by ``candidate`` (when there is one) and by ``current`` (the signed
     version deciding now; None when none is signed), side by side: each a (title, version)."""
-    return [_tried(title, base, answers, lang) for title, base in (candidate, current) if base]
+    return [_tried(pair[0], pair[1], answers, lang) for pair in (candidate, current) if pair]
 
 
 def _step_forms(formdata, data: dict[str, object] | None, answers: dict[str, object]) -> StepForms:

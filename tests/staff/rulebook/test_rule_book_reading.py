@@ -125,9 +125,7 @@ def test_pending_says_which_signed_version_goes_on_deciding_in_production(app_fa
     assert "decide for nobody" not in text
 
 
-def test_the_effect_before_signing_shares_leads_verdicts_and_patient_texts(
-    app_factory, tmp_path
-):
+def test_the_effect_before_signing_shares_leads_verdicts_and_patient_texts(app_factory, tmp_path):
     first = app_factory(**PRODUCTION)
     sign_as_clinician(first)
     young, old = store_lead(first, 30), store_lead(first, 70)
