@@ -5,7 +5,7 @@ The questions, their fields and their checks are the questionnaire's (its catalo
 WTForms classes): every question must be answered explicitly, an unanswered one is named,
 and the answers are kept. A lead's answers can be opened the same way (``?lead=<id>``). The
 answers are sent by POST (they are health data: not in an address or a log), decided and
-shown; nothing is stored.
+shown; nothing is stored (opening a lead's answers is audited as a view of the lead).
 
 ``decisions`` takes any candidate ``rules.RuleBase`` and the live one, so a draft's page can
 try a patient the same way.
@@ -16,18 +16,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flask import abort, current_app, render_template, request
+from flask import current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 import rules
-from leads.service import find_lead
+from core.extensions import db
+from leads.models import Lead
 from questionnaire import forms
 from questionnaire.catalogue import Question, Step
 from questionnaire.service import flow
 from rules.in_words import outcome_words
 from signoff.service import baseline, live
+from staff.console.audit import record_view
 from staff.console.blueprint import allowed_if, bp
+from staff.console.lookups import get_or_404
 from staff.rulebook.rule_words import concern_name, outcome_label
 
 rules_readers_only = allowed_if("may_read_rules")
@@ -132,7 +135,6 @@ def _summary(step_forms: StepForms) -> list[tuple[str, str]]:
 
 
 def _page(step_forms: StepForms, tried: list[Tried], lead_id: int | None, status: int = 200):
-    candidate, current = _versions()
     return (
         render_template(
             "staff/rulebook/try.html",
@@ -140,7 +142,6 @@ def _page(step_forms: StepForms, tried: list[Tried], lead_id: int | None, status
             errors=_summary(step_forms),
             tried=tried,
             lead_id=lead_id,
-            versions=[pair[0] for pair in (candidate, current) if pair],
         ),
         status,
     )
@@ -152,9 +153,9 @@ def try_patient():
     lead_id = request.args.get("lead", type=int)
     if lead_id is None:
         return _page(_step_forms(None, None, {}), [], None)
-    lead = find_lead(lead_id)
-    if lead is None:
-        abort(404)
+    lead = get_or_404(Lead, lead_id)
+    record_view(lead.id)  # a person's health answers, read: audited as opening the lead
+    db.session.commit()
     answers = dict(lead.answers)
     questions = flow().questions
     step_forms = _step_forms(None, forms.form_data(answers, questions), {})

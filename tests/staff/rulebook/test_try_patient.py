@@ -15,6 +15,7 @@ from core.extensions import db
 from leads.models import Lead
 from questionnaire.catalogue import QUESTIONS
 from questionnaire.forms import form_data
+from staff.models import AuditEvent
 from tests.console_support import CONTACT
 from tests.factories import csrf_token, staff_client
 from tests.signoff_support import PRODUCTION, clinician_console, sign_as_clinician, widened_rules
@@ -99,6 +100,12 @@ def test_a_lead_is_opened_with_its_answers(app_factory, tmp_path):
     assert 'value="19"' in page
     assert "Deciding for patients now: version 2026.11.0" in words(response)
     assert console.get(f"{PAGE}?lead=999999").status_code == 404
+    # Reading a person's answers is audited as a view of their lead.
+    with first.app_context():
+        viewed = db.session.scalars(
+            select(AuditEvent.lead_id).where(AuditEvent.action == "view")
+        ).all()
+    assert lead_id in viewed
     # Front-desk staff see no such link on the lead page.
     front_desk = staff_client(first, "staff@clinic.test", "staff")
     assert "/staff/rules/try" not in front_desk.get(f"/staff/leads/{lead_id}").get_data(True)
