@@ -25,6 +25,7 @@ from questionnaire.service import flow
 from rules.boxes import box_of, count
 from rules.diff import RuleChange, RulesDiff
 from rules.i18n import gettext as rules_gettext
+from rules.in_words import concern_words
 from rules.reasons import REASON_TEXTS
 from rules.schema import DOMAINS, FIELDS, INFO, REASON_SEVERITY
 from rules.witness import PREFER
@@ -59,6 +60,7 @@ class RuleRow:
     outcome: str  # outcome_label(rule.outcome)
     severity: str  # the rule's outcome key, or "info" (for a CSS class)
     reason: str | None  # the reason key; None for the default rule
+    concern: str  # the reason as the person it is about (rules.in_words); "" for none
     patient_text: str  # what the patient is told; "" when the rule gives no reason
     evidence: tuple[tuple[int, str], ...]  # (reference number, citation)
     note: str | None  # the rule file's note for clinicians
@@ -88,6 +90,7 @@ class ReasonRow:
     """`count` answers objects gain (or lose) reason `key`."""
 
     key: str
+    concern: str  # the person the reason is about, in words
     severity: str  # outcome_label of the reason's severity
     patient_text: str
     count: str
@@ -317,8 +320,32 @@ def _when_words(rule: rules.Rule, questions: Questions) -> tuple[str, ...]:
 
 
 def _patient_text(reason: str | None, lang: str) -> str:
-    """As rules.compiled gives it in a Decision's Reason.text."""
+    """A contract reason's text, as rules.compiled gives it in a Decision's Reason.text."""
     return rules_gettext(REASON_TEXTS[reason], lang) if reason in REASON_TEXTS else ""
+
+
+def patient_text(rule: rules.Rule, lang: str) -> str:
+    """What the patient reads for ``rule``'s reason in ``lang``, as rules.compiled words it: a
+    clinic's own reason carries its texts in the rule file (English when untranslated)."""
+    if rule.reason is None:
+        return ""
+    if not rule.texts:
+        return _patient_text(rule.reason, lang)
+    for tag in (lang, lang.partition("_")[0], "en"):
+        if tag in rule.texts:
+            return rule.texts[tag]
+    return next(iter(rule.texts.values()))
+
+
+def concern_name(reason: str | None, lang: str) -> str:
+    """A reason by the person it is about ("someone who gets cold sores"), not by its key; a
+    clinic's own reason, which has no such name, by its key."""
+    if not reason:
+        return ""
+    if reason.startswith("clinic_"):
+        with force_locale(lang):
+            return _("the clinic’s own concern “%(name)s”", name=reason[7:].replace("_", " "))
+    return concern_words(reason, lang)
 
 
 def _evidence(numbers: Iterable[int]) -> tuple[tuple[int, str], ...]:
@@ -334,9 +361,11 @@ def _rule_row(rule: rules.Rule, lang: str, questions: Questions) -> RuleRow:
         outcome=outcome_label(rule.outcome),
         severity=rule.outcome,
         reason=rule.reason,
-        patient_text=_patient_text(rule.reason, lang),
+        concern=concern_name(rule.reason, lang),
+        patient_text=patient_text(rule, lang),
         evidence=_evidence(rule.evidence),
-        note=rule.note or None,
+        # The rule file's notes are English msgids, translated in the shared catalogues.
+        note=rules_gettext(rule.note, lang) if rule.note else None,
     )
 
 
@@ -369,6 +398,11 @@ def _applies_to(rule: rules.Rule) -> int:
     return count(box_of(rule.when))
 
 
+def _reason_words(reason: str | None) -> str:
+    """A reason by the person it is about, in the active language; "none" for no reason."""
+    return concern_name(reason, str(get_locale())) if reason else _("none")
+
+
 def _numbers(numbers: tuple[int, ...]) -> str:
     return ", ".join(map(str, numbers)) if numbers else _("none")
 
@@ -378,11 +412,11 @@ def _rule_facts(rule: rules.Rule, questions: Questions) -> tuple[str, ...]:
     n = _applies_to(rule)
     return (
         _("Outcome: %(outcome)s", outcome=outcome_label(rule.outcome)),
-        _("Reason: %(reason)s", reason=rule.reason or _("none")),
+        _("Reason: %(reason)s", reason=_reason_words(rule.reason)),
         _("When it applies: %(when)s", when="; ".join(_when_words(rule, questions))),
         ngettext(
-            "Applies to %(count)s answers object",
-            "Applies to %(count)s answers objects",
+            "Applies to %(count)s possible set of answers",
+            "Applies to %(count)s possible sets of answers",
             n,
             count=local_number(n),
         ),
@@ -403,9 +437,12 @@ def _change_details(change: RuleChange, questions: Questions) -> tuple[str, ...]
                 )
             )
         elif what == "reason":
-            none = _("none")
             details.append(
-                _("Reason: %(old)s → %(new)s", old=old.reason or none, new=new.reason or none)
+                _(
+                    "Reason: %(old)s → %(new)s",
+                    old=_reason_words(old.reason),
+                    new=_reason_words(new.reason),
+                )
             )
         elif what == "evidence":
             details.append(
@@ -424,7 +461,7 @@ def _change_details(change: RuleChange, questions: Questions) -> tuple[str, ...]
             )
             details.append(
                 _(
-                    "Applies to %(new)s answers objects (was %(old)s)",
+                    "Applies to %(new)s possible sets of answers (was %(old)s)",
                     new=local_number(_applies_to(new)),
                     old=local_number(_applies_to(old)),
                 )
@@ -454,26 +491,26 @@ def _summary(diff: RulesDiff) -> str:
     space = local_number(diff.space)
     if diff.same:
         return _(
-            "No change: the rules are the same, and no answers object changes outcome or "
-            "reasons (all %(space)s compared).",
+            "No change: the rules are the same, and no possible set of answers changes "
+            "outcome or reasons (all %(space)s compared).",
             space=space,
         )
     if diff.same_decisions:
         return _(
-            "No answers object changes outcome or reasons: the rules differ, but all "
-            "%(space)s possible answers objects are told exactly what they were told before.",
+            "No possible set of answers changes outcome or reasons: the rules differ, but all "
+            "%(space)s possible sets of answers are told exactly what they were told before.",
             space=space,
         )
     if not diff.moves:
         return _(
-            "No answers object changes outcome, but some are given other reasons "
+            "No possible set of answers changes outcome, but some are given other reasons "
             "(of %(space)s compared; see below).",
             space=space,
         )
     return ngettext(
-        "%(count)s of the %(space)s possible answers objects gets another outcome; "
+        "%(count)s of the %(space)s possible sets of answers gets another outcome; "
         "%(unchanged)s keep theirs.",
-        "%(count)s of the %(space)s possible answers objects get another outcome; "
+        "%(count)s of the %(space)s possible sets of answers get another outcome; "
         "%(unchanged)s keep theirs.",
         diff.moved,
         count=local_number(diff.moved),
@@ -487,6 +524,7 @@ def _reason_row(
 ) -> ReasonRow:
     return ReasonRow(
         key=key,
+        concern=concern_name(key, lang),
         severity=outcome_label(REASON_SEVERITY.get(key)) if key in REASON_SEVERITY else key,
         patient_text=_patient_text(key, lang),
         count=local_number(n),

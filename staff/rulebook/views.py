@@ -19,15 +19,24 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from leads.service import stored_decisions_by_version, stored_replay
-from rules.diff import diff_rulebases
+from leads.service import stored_decisions_by_version
 from signoff.deployed import deployed
 from signoff.registration import expected as registration_expected
-from signoff.service import SignOff, baseline, live, signoff_of, signoffs
+from signoff.service import (
+    LiveRules,
+    SignOff,
+    baseline,
+    live,
+    live_rules_ttl,
+    signoff_of,
+    signoffs,
+)
 from staff.accounts.service import WRONG_PASSWORD, too_many_tries
 from staff.console.blueprint import allowed_if, bp
+from staff.rulebook.effect import effect
 from staff.rulebook.forms import WITHDRAW_REASON_MAX, SignOffForm, WithdrawForm
-from staff.rulebook.rule_words import diff_rows, outcome_label, rule_rows
+from staff.rulebook.minimums import safety_minimums
+from staff.rulebook.rule_words import concern_name, outcome_label, rule_rows
 from staff.rulebook.signing import Refused, sign_deployed, withdraw_signoff
 from staff.rulebook.withdrawal import consequences
 
@@ -44,6 +53,15 @@ rules_readers_only = allowed_if("may_read_rules")
 clinicians_only = allowed_if("is_clinician", _l("Only a clinician can withdraw a sign-off."))
 
 
+def _in_production_meanwhile(choice: LiveRules) -> SignOff | None:
+    """While the deployed version awaits sign-off: the signed version production goes on
+    deciding with (None: in production nobody would be decided until it is signed)."""
+    if choice.signoff is not None and choice.base is not choice.deployed:
+        return choice.signoff
+    kept = baseline()
+    return kept[0] if kept else None
+
+
 def _page(form: SignOffForm | None = None, error: str | None = None, status: int = 200):
     choice = live()
     shipped = deployed()
@@ -54,19 +72,14 @@ def _page(form: SignOffForm | None = None, error: str | None = None, status: int
     earlier = signed_by.get(shipped.base.sha256)
     pending = None
     if choice.awaiting_signoff:
-        # Replayed once per rule version and stored leads, kept in the database for every
-        # instance (leads.replay.stored_replay): not on every view.
-        replayed, replayed_at = stored_replay(shipped.base)
         pending = {
             "base": shipped.base,
             "proof": shipped.proof,
             "compared_with": compared[0] if compared else None,
-            "changes": diff_rows(diff_rulebases(compared[1], shipped.base), lang)
-            if compared
-            else None,
-            "replay": replayed,
-            "replayed_at": replayed_at,
+            # The replays are stored figures (staff.rulebook.effect): not replayed per view.
+            "effect": effect(shipped.base, compared[1] if compared else None, lang),
             "book": rule_rows(shipped.base, lang),
+            "meanwhile": _in_production_meanwhile(choice),
             # Its sign-off was withdrawn: that exact text cannot be signed again.
             "withdrawn": earlier if earlier and earlier.withdrawn else None,
         }
@@ -80,11 +93,15 @@ def _page(form: SignOffForm | None = None, error: str | None = None, status: int
             choice=choice,
             book=rule_rows(choice.base, lang) if choice.base else None,
             live_proof=shipped.proof if choice.base is choice.deployed else None,
+            minimums=safety_minimums(lang),
             pending=pending,
             versions=stored_decisions_by_version(),
             signoffs=every_signoff,
             signed_by=signed_by,
             outcome_label=outcome_label,
+            concern_name=concern_name,
+            lang=lang,
+            ttl=live_rules_ttl(),
             form=form,
             error=error,
             registration_hint=registration_expected() if form is not None else "",
@@ -211,10 +228,36 @@ def withdraw_rules_signoff():
             return _withdraw_page(target, form, status=401)
         flash(_("This sign-off is withdrawn already."))
         return redirect(url_for("staff.rule_book"), code=303)
-    flash(
-        _(
-            "Sign-off withdrawn: version %(version)s no longer decides for patients.",
-            version=outcome.version,
-        )
-    )
+    flash(after_withdrawal(outcome.version))
     return redirect(url_for("staff.rule_book"), code=303)
+
+
+def after_withdrawal(version: str) -> str:
+    """What the clinician is told once a sign-off is withdrawn: what decides now, never
+    "no longer decides" above a page where that same version goes on deciding unsigned."""
+    now = live()
+    if now.base is None:
+        return _(
+            "Sign-off of version %(version)s withdrawn. No version decides for patients now: "
+            "the check and the API tell them it is not available until a clinician signs a "
+            "version off.",
+            version=version,
+        )
+    if now.signoff is not None:
+        return _(
+            "Sign-off of version %(version)s withdrawn. Version %(now)s, signed off by "
+            "%(name)s, decides for patients now.",
+            version=version,
+            now=now.signoff.version,
+            name=now.signoff.signer_name,
+        )
+    return _(
+        "Sign-off of version %(version)s withdrawn. Outside production, as here, version "
+        "%(now)s goes on deciding unsigned and every patient page says the rules are not for "
+        "patients; in production it would not decide.",
+        version=version,
+        now=now.base.version,
+    )
+
+
+from staff.rulebook import try_patient as _try_patient  # noqa: E402, F401 - its routes

@@ -353,6 +353,7 @@ from tests.browser.pages_merge import PAGES as _MERGE  # noqa: E402
 from tests.browser.pages_patient_trust import PAGES as _PATIENT_TRUST  # noqa: E402
 from tests.browser.pages_pictures import PAGES as _PICTURES  # noqa: E402
 from tests.browser.pages_result import PAGES as _RESULT  # noqa: E402
+from tests.browser.pages_rulebook import PAGES as _RULEBOOK  # noqa: E402
 from tests.browser.pages_settings_audit import PAGES as _SETTINGS_AUDIT  # noqa: E402
 from tests.browser.pages_signoff_withdrawal import PAGES as _SIGNOFF_WITHDRAWAL  # noqa: E402
 from tests.browser.pages_steps import PAGES as _STEPS  # noqa: E402
@@ -381,4 +382,5 @@ PAGES += [
     *_SIGNOFF_WITHDRAWAL,
     *_VERDICTS,
     *_DRAFTS,
+    *_RULEBOOK,
 ]

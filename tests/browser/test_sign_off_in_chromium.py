@@ -132,7 +132,7 @@ def test_a_clinician_withdraws_a_signoff_and_patients_are_told_the_check_is_unav
     console.get_by_label("Your password, to confirm it is you").fill(PASSWORD)
     console.get_by_role("button", name="Withdraw the sign-off").click()
     assert console.get_by_text(
-        f"Sign-off withdrawn: version {signed.version} no longer decides for patients."
+        f"Sign-off of version {signed.version} withdrawn. No version decides for patients now"
     ).is_visible()
     withdrawn = f"Deployed, its sign-off withdrawn: version {signed.version}"
     assert console.get_by_role("heading", name=withdrawn).is_visible()

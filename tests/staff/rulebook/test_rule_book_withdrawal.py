@@ -133,7 +133,13 @@ def test_a_withdrawal_is_audited_as_a_sentence_and_shown_in_the_history(db_app):
     assert done.status_code == 303 and done.headers["Location"].endswith("/staff/rules")
     book = console.get("/staff/rules")
     words = text_of(book)
-    assert f"Sign-off withdrawn: version {signed.version} no longer decides for patients." in words
+    # Outside production the same version goes on deciding, unsigned: the message says so,
+    # not "no longer decides" above a box that shows it deciding.
+    assert (
+        f"Sign-off of version {signed.version} withdrawn. Outside production, as here, version "
+        f"{signed.version} goes on deciding unsigned" in words
+    )
+    assert "no longer decides" not in words
     assert f"Sign-off withdrawn by {SIGNER['name']} on " in words and LONG_REASON in words
     assert "Withdraw sign-off" not in words  # nothing left to withdraw
     [row] = withdrawn_rows(db_app)

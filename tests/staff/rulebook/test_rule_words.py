@@ -357,7 +357,7 @@ def test_a_softened_keloid_rule_reads_as_one_exact_move(context, shipped):
     assert len(move.example.every) == len(QUESTIONS)
     assert "How old are you? 30" in move.example.every
     assert view.summary == (
-        "90,408,960 of the 53,811,412,992 possible answers objects get another outcome; "
+        "90,408,960 of the 53,811,412,992 possible sets of answers get another outcome; "
         "53,721,004,032 keep theirs."
     )
     assert not view.gained and not view.lost  # the same reason, only a softer outcome
@@ -393,7 +393,7 @@ def test_rules_added_and_removed_say_what_they_did(context, shipped):
     renamed = edited(('id = "R-cold-sores"', 'id = "R-herpes"'))
     view = diff_rows(diff_rulebases(shipped, renamed), "en")
     assert view.same_decisions and not view.same
-    assert view.summary.startswith("No answers object changes outcome or reasons")
+    assert view.summary.startswith("No possible set of answers changes outcome or reasons")
     assert [(r.kind, r.id) for r in view.rules] == [
         ("added", "R-herpes"),
         ("removed", "R-cold-sores"),
@@ -408,7 +408,7 @@ def test_a_version_against_itself_reads_as_no_change(context, shipped):
     assert view.same and view.same_decisions
     assert not view.moves and not view.gained and not view.lost and not view.rules
     assert view.moved == "0" and view.unchanged == view.space == "53,811,412,992"
-    assert "no answers object changes outcome or reasons" in view.summary
+    assert "no possible set of answers changes outcome or reasons" in view.summary
 
 
 # --- the partials -----------------------------------------------------------------
@@ -481,7 +481,7 @@ def test_the_diff_partial_shows_the_move_its_example_and_the_rule_change(context
     assert "<td>See a dermatologist first</td><td>Clinician review first</td>" in html
     assert "Have you ever had a keloid? “Yes”" in html
     assert "Changed R-keloid" in html
-    assert "No answers object changes outcome" not in html
+    assert "No possible set of answers changes outcome" not in html
 
 
 def test_the_diff_partial_says_no_change(context, shipped):
@@ -489,11 +489,13 @@ def test_the_diff_partial_says_no_change(context, shipped):
         "staff/rulebook/_rule_diff.html", changes=diff_rows(diff_rulebases(shipped, shipped), "en")
     )
     structure(html)
-    assert "no answers object changes outcome or reasons" in html
+    assert "no possible set of answers changes outcome or reasons" in html
     assert "<table" not in html
     narrowed = edited(("when = { age = { below = 18 } }", "when = { age = { below = 16 } }"))
     html = render_template(
         "staff/rulebook/_rule_diff.html", changes=diff_rows(diff_rulebases(shipped, narrowed), "en")
     )
     structure(html)
-    assert "<code>minor_guardian_consent</code>" in html
+    # The concern by the person it is about, not by its key.
+    assert "<strong>someone under 18</strong>" in html
+    assert "minor_guardian_consent" not in html
