@@ -43,8 +43,9 @@ from staff.rulebook.drafts import (
     save,
     start_draft,
 )
+from staff.rulebook.effect import effect as effect_of
 from staff.rulebook.forms import SignOffForm
-from staff.rulebook.rule_words import condition_words, diff_rows, outcome_label
+from staff.rulebook.rule_words import concern_name, condition_words, diff_rows, outcome_label
 from staff.rulebook.signing import Refused
 
 #: A version's fingerprint as a sign-off stores it; anything else names none.
@@ -162,6 +163,8 @@ def _draft_page(draft, form: SignOffForm | None = None, error: str | None = None
     base = proof.report.rulebase
     live_base = live().base or live().deployed
     effect = diff_rows(diff_rulebases(live_base, base), lang) if base is not None else None
+    # On people (stored leads, verdicts, patient texts): once it passes, as signing needs.
+    people = effect_of(base, live_base, lang) if base is not None and proof.ok else None
     if form is None and draft.state == "open" and proof.ok and current_user.is_clinician:
         form = SignOffForm(formdata=None, sha256=proof.report.rulebase.sha256)
     return (
@@ -177,6 +180,10 @@ def _draft_page(draft, form: SignOffForm | None = None, error: str | None = None
             registration_hint=registration_expected(),
             second_signer=second_signer_required(),
             effect=effect,
+            people=people,
+            outcome_label=outcome_label,
+            concern_name=concern_name,
+            lang=lang,
             live_version=live_base.version,
         ),
         status,

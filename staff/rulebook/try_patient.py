@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flask import current_app, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -31,6 +31,8 @@ from signoff.service import baseline, live
 from staff.console.audit import record_view
 from staff.console.blueprint import allowed_if, bp
 from staff.console.lookups import get_or_404
+from staff.rulebook.draft_proof import prove_draft
+from staff.rulebook.drafts import get_draft
 from staff.rulebook.rule_words import concern_name, outcome_label
 
 rules_readers_only = allowed_if("may_read_rules")
@@ -134,7 +136,13 @@ def _summary(step_forms: StepForms) -> list[tuple[str, str]]:
     ]
 
 
-def _page(step_forms: StepForms, tried: list[Tried], lead_id: int | None, status: int = 200):
+def _page(
+    step_forms: StepForms,
+    tried: list[Tried],
+    lead_id: int | None,
+    status: int = 200,
+    draft_id: int | None = None,
+):
     return (
         render_template(
             "staff/rulebook/try.html",
@@ -142,6 +150,7 @@ def _page(step_forms: StepForms, tried: list[Tried], lead_id: int | None, status
             errors=_summary(step_forms),
             tried=tried,
             lead_id=lead_id,
+            draft_id=draft_id,
         ),
         status,
     )
@@ -151,15 +160,17 @@ def _page(step_forms: StepForms, tried: list[Tried], lead_id: int | None, status
 @rules_readers_only
 def try_patient():
     lead_id = request.args.get("lead", type=int)
+    draft_id = _draft_id(request.args)
     if lead_id is None:
-        return _page(_step_forms(None, None, {}), [], None)
+        return _page(_step_forms(None, None, {}), [], None, draft_id=draft_id)
     lead = get_or_404(Lead, lead_id)
     record_view(lead.id)  # a person's health answers, read: audited as opening the lead
     db.session.commit()
     answers = dict(lead.answers)
     questions = flow().questions
     step_forms = _step_forms(None, forms.form_data(answers, questions), {})
-    return _page(step_forms, _decide(flow().completed_answers(answers)), lead_id)
+    tried = _decide(flow().completed_answers(answers), draft_id)
+    return _page(step_forms, tried, lead_id, draft_id=draft_id)
 
 
 @bp.post("/rules/try")
@@ -168,9 +179,32 @@ def try_patient_answers():
     answers: dict[str, object] = {}
     step_forms = _step_forms(request.form, None, answers)
     lead_id = request.form.get("lead", type=int)
+    draft_id = _draft_id(request.form)
     if any(form.errors for _s, _q, form in step_forms):
-        return _page(step_forms, [], lead_id, 422)
-    return _page(step_forms, _decide(flow().completed_answers(answers)), lead_id)
+        return _page(step_forms, [], lead_id, 422, draft_id)
+    tried = _decide(flow().completed_answers(answers), draft_id)
+    return _page(step_forms, tried, lead_id, draft_id=draft_id)
+
+
+def _draft_id(values) -> int | None:
+    """The draft tried instead of the version awaiting sign-off (``?draft=``): 404 when
+    there is no such draft."""
+    draft_id = values.get("draft", type=int)
+    if draft_id is not None and get_draft(draft_id) is None:
+        abort(404)
+    return draft_id
+
+
+def _draft_candidate(draft_id: int) -> tuple[str, rules.RuleBase] | None:
+    """A draft as the candidate: its text proved as signing would prove it; None when it
+    fails its proof (its page says why), so only the live version decides."""
+    draft = get_draft(draft_id)
+    if draft is None:
+        abort(404)
+    base = prove_draft(draft.rules_text, draft.name, str(get_locale())).report.rulebase
+    if base is None:
+        return None
+    return _("Draft: %(name)s", name=draft.name), base
 
 
 def _versions() -> tuple[tuple[str, rules.RuleBase] | None, tuple[str, rules.RuleBase] | None]:
@@ -195,6 +229,16 @@ def _versions() -> tuple[tuple[str, rules.RuleBase] | None, tuple[str, rules.Rul
     return candidate, current
 
 
-def _decide(answers: dict[str, object]) -> list[Tried]:
+def _decide(answers: dict[str, object], draft_id: int | None = None) -> list[Tried]:
     candidate, current = _versions()
+    if draft_id is not None:
+        # A draft is compared with what decides now, signed or not (outside production an
+        # unsigned deployed file decides), as its own page compares it.
+        candidate = _draft_candidate(draft_id)
+        choice = live()
+        if current is None and choice.base is not None:
+            title = _(
+                "Deciding now (not signed off): version %(version)s", version=choice.base.version
+            )
+            current = (title, choice.base)
     return decisions(answers, candidate, current, str(get_locale()))

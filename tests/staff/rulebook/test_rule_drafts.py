@@ -439,3 +439,48 @@ def test_rules_are_moved_and_removed_and_a_stale_move_is_refused(app_factory):
     # Removing a contract reason's rule is a finding: its safety minimum fails.
     html = client.get(f"/staff/rules/drafts/{draft_id}").get_data(as_text=True)
     assert "an infection in the area now" in html
+
+
+def test_a_draft_shows_its_effect_on_stored_leads_and_tries_a_patient(app_factory):
+    """Before signing, a draft's page says which stored leads it would tell something
+    different (as a share), and "try a patient" decides with the draft beside the live one."""
+    from leads.models import Lead
+    from tests.factories import make_lead
+
+    app = app_factory()
+    older = make_lead(app, name="Olga Older")
+    make_lead(app, name="Yara Younger")
+    with app.app_context():
+        lead = db.session.get(Lead, older)
+        lead.answers = {**lead.answers, "age": 70}
+        db.session.commit()
+    client = _clinician(app)
+    draft_id = _start(client)
+    assert _add_rule(client, draft_id, _over_65()).status_code == 303
+    page = client.get(f"/staff/rules/drafts/{draft_id}").get_data(as_text=True)
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "1 of the last 2 leads, 50%, would be told something different." in text
+    assert f'href="/staff/leads/{older}"' in page
+    try_link = re.search(r'href="(/staff/rules/try\?draft=\d+)"', page)
+    assert try_link, "no try-a-patient link on the draft"
+    form = client.get(try_link.group(1)).get_data(as_text=True)
+    assert f'name="draft" value="{draft_id}"' in form
+    from questionnaire.catalogue import QUESTIONS
+    from questionnaire.forms import form_data
+
+    tried = client.post(
+        "/staff/rules/try",
+        data={
+            "csrf_token": csrf_token(form),
+            "draft": str(draft_id),
+            **form_data({**HEALTHY, "age": 70}, QUESTIONS),
+        },
+    )
+    assert tried.status_code == 200
+    words = " ".join(re.sub(r"<[^>]+>", " ", tried.get_data(as_text=True)).split())
+    assert "Draft: Over-65s reviewed first" in words
+    assert "The versions tell this patient different things." in words
+    assert "The versions tell this patient different things." in words
+    assert "Deciding now (not signed off): version" in words
+    assert "R-age-over-65" in words
+    assert client.get("/staff/rules/try?draft=999999").status_code == 404
