@@ -136,6 +136,17 @@ def view_counts() -> ViewCounts:
     )
 
 
+#: The list counts its matching leads up to this many; past it, it says "more than".
+COUNT_LIMIT = 1_000
+
+
+def bounded_count(conditions: list[ColumnElement[bool]]) -> int:
+    """How many leads match, counted no further than ``COUNT_LIMIT + 1``: a page's cost
+    does not grow with the leads stored, and "more than 1,000" says what a person needs."""
+    matching = select(Lead.id).where(*conditions).limit(COUNT_LIMIT + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(matching))
+
+
 def untouched_for_hours(leads: list[Lead]) -> dict[int, int]:
     """Which of these leads (one page of the list) are new and untouched, and for how long."""
     if not leads:
