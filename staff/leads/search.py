@@ -183,10 +183,12 @@ def search_condition(text: str) -> ColumnElement[bool]:
     result reference the person quotes ("7KQ2-M9XD", typed in any case, with or without
     the dash)."""
     text = text.strip()
-    like = f"%{escape_like(text.lower())}%"
+    like = f"%{escape_like(text)}%"
+    # ILIKE on PostgreSQL (served by the trigram indexes of migration 0018_search_indexes);
+    # lower() LIKE lower() on SQLite.
     conditions: list[ColumnElement[bool]] = [
-        func.lower(Lead.name).like(like, escape="\\"),
-        func.lower(Lead.email).like(like, escape="\\"),
+        Lead.name.ilike(like, escape="\\"),
+        Lead.email.ilike(like, escape="\\"),
     ]
     number = lead_number(text)
     if number is not None:
