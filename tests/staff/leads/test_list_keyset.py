@@ -101,3 +101,31 @@ def test_a_key_that_does_not_read_is_the_first_page(crowded):
         response = client.get(f"/staff/leads?after={bad}")
         assert response.status_code == 200, bad
         assert 'rel="prev"' not in response.get_data(as_text=True)
+
+
+def test_the_call_list_pages_by_key_in_due_order_each_call_once(app_factory):
+    """Seven calls due, three sharing one due time, two a page: each once, oldest first."""
+    app = app_factory(LEADS_PER_PAGE=2)
+    client = staff_client(app, "admin@clinic.test", "admin", name="Ada Admin")
+    now = utcnow().replace(microsecond=0)
+    for index in range(7):
+        make_lead(
+            app,
+            direct=True,
+            name=f"Caller {index}",
+            email=f"c{index}@example.com",
+            assigned_to_id=client.staff_id,
+            follow_up_at=now - timedelta(hours=3 if index < 3 else 10 - index),
+        )
+    with app.app_context():
+        expected = list(
+            db.session.scalars(select(Lead.id).order_by(Lead.follow_up_at.asc(), Lead.id.asc()))
+        )
+    seen, last = [], "/staff/calls"
+    url = last
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        seen.extend(int(n) for n in re.findall(r'<a href="/staff/leads/(\d+)\?calls=mine">', page))
+        last, url = url, link(page, "next")
+    assert seen == expected
+    assert "7 calls due" in client.get(last).get_data(as_text=True)
