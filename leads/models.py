@@ -65,6 +65,10 @@ _UNTOUCHED_SQL = text(
 _UNTOUCHED = {"postgresql_where": _UNTOUCHED_SQL, "sqlite_where": _UNTOUCHED_SQL}
 
 
+#: The columns the console's search box matches a part of (``staff/leads/search.py``).
+SEARCHED_COLUMNS = ("name", "email", "phone")
+
+
 class Lead(db.Model):
     __tablename__ = "leads"
     # Finding the same person again (duplicates, data requests) compares trimmed,
@@ -72,6 +76,18 @@ class Lead(db.Model):
     __table_args__ = (
         Index("ix_leads_email_normalised", func.lower(text("email"))),
         Index("ix_leads_phone", "phone"),
+        # The console's search box finds a part of a name, an address or a phone number
+        # ("ILIKE '%maria%'"): trigram indexes on PostgreSQL (migration 0018_search_indexes).
+        # SQLite has no index for a match inside a string; there they are plain indexes.
+        *(
+            Index(
+                f"ix_leads_{column}_trigram",
+                column,
+                postgresql_using="gin",
+                postgresql_ops={column: "public.gin_trgm_ops"},
+            )
+            for column in SEARCHED_COLUMNS
+        ),
         # The list's order, newest first, and its keyset (previous/next, the API's cursor).
         Index("ix_leads_created_at_id", "created_at", "id"),
         # The console shows unmerged leads: its counts ("N leads", the views' counts, a lead's

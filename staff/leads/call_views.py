@@ -5,11 +5,9 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 
 from core.dbtypes import utcnow
-from core.extensions import db
 from staff.console.blueprint import bp
-from staff.console.filters import page_number, past_the_last_page
 from staff.console.labels import CALL_OUTCOME_LABELS, OUTCOME_LABELS, STATUS_LABELS
-from staff.leads import calls
+from staff.leads import calls, keyset
 from staff.leads.list_views import per_page
 
 
@@ -17,16 +15,19 @@ from staff.leads.list_views import per_page
 def calls_due():
     """Overdue and due-today follow-ups together, the oldest first."""
     who = calls.whose(request.args.get("who"))
-    page = db.paginate(
-        calls.due_calls(who), page=page_number(), per_page=per_page(), error_out=False
+    after = keyset.decode(request.args.get("after"))
+    before = None if after else keyset.decode(request.args.get("before"))
+    # By key, in due order (the list's own: the soonest follow-up first, then the id).
+    page = keyset.page_of(
+        calls.due_conditions(who), keyset.DUE, after=after, before=before, per_page=per_page()
     )
     everyone = {"who": calls.EVERYONE} if who == calls.EVERYONE else {}
-    last = past_the_last_page(page)
-    if last is not None:
-        return redirect(url_for(".calls", **everyone, page=last if last > 1 else None))
+    if not page.items and page.asked:  # the list shrank below this key: its first page
+        return redirect(url_for(".calls", **everyone))
     return render_template(
         "staff/leads/calls.html",
         page=page,
+        total=calls.count_due(who),
         who=who,
         everyone=everyone,
         histories=calls.call_histories([lead.id for lead in page.items]),

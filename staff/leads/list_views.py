@@ -1,21 +1,18 @@
-"""The leads list: its views, filters, search and pages."""
+"""The leads list: its views, filters, search and pages (by key: ``staff.leads.keyset``)."""
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
 
 from core.dbtypes import utcnow
-from core.extensions import db
 from leads.duplicates import with_duplicates
-from leads.models import Lead
 from leads.service import bookings
 from staff.console.blueprint import allowed_if, bp
-from staff.console.filters import filter_args, filters_from_query, page_number, past_the_last_page
+from staff.console.filters import filter_args, filters_from_query
 from staff.console.labels import OUTCOME_LABELS, SOURCE_LABELS, STATUS_LABELS
 from staff.console.lead_filters import LeadFilterForm
-from staff.leads import calls, search
+from staff.leads import calls, keyset, search
 from staff.leads.navigation import filters_in_words
 
 #: Exporting is a permission an admin gives (admins have it).
@@ -29,24 +26,27 @@ export_allowed = allowed_if(
 @bp.get("/leads")
 def leads():
     form = filters_from_query(LeadFilterForm)
-    page = db.paginate(
-        search.filtered_leads(form).options(selectinload(Lead.assigned_to)),
-        page=page_number(),
-        per_page=per_page(),
-        error_out=False,
-    )
-    last = past_the_last_page(page)
-    if last is not None:
-        return redirect(url_for(".leads", **filter_args(form), page=last if last > 1 else None))
-    args = filter_args(form)
+    sort = list_sort()
+    after = keyset.decode(request.args.get("after"))
+    before = None if after else keyset.decode(request.args.get("before"))
+    conditions = search.filter_conditions(form)
+    page = keyset.page_of(conditions, sort, after=after, before=before, per_page=per_page())
+    filters = filter_args(form)
+    args = {**filters, "sort": sort} if sort != keyset.RECEIVED else filters
+    if not page.items and page.asked:  # the list shrank below this key: its first page
+        return redirect(url_for(".leads", **args))
     return render_template(
         "staff/leads/leads.html",
         form=form,
         page=page,
-        filter_args=args,
-        # A lead's link carries the list (filters and page): its page leads back to it.
-        lead_args={**args, "page": page.page} if page.page > 1 else args,
+        sort=sort,
+        filter_args=args,  # the filters and the order, for the pages' links
+        export_args=filters,  # the filters alone (an export is always newest first)
+        # A lead's link carries the list (filters, order and page): its page leads back to it.
+        lead_args={**args, **page.asked},
         in_words=filters_in_words(form),
+        matching=search.bounded_count(conditions),
+        count_limit=search.COUNT_LIMIT,
         counts=search.view_counts(),
         my_calls=calls.count_due(calls.MINE),
         to_match=bookings.unmatched_count(),
@@ -55,6 +55,11 @@ def leads():
         now=utcnow(),
         labels={"outcome": OUTCOME_LABELS, "status": STATUS_LABELS, "source": SOURCE_LABELS},
     )
+
+
+def list_sort() -> str:
+    """``?sort=due``: the soonest follow-up first; anything else: newest first."""
+    return keyset.DUE if request.args.get("sort") == keyset.DUE else keyset.RECEIVED
 
 
 def per_page() -> int:

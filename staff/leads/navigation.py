@@ -1,7 +1,8 @@
 """Moving between leads without losing the list: its filters, back, previous and next.
 
-The list's links to a lead carry the list's filters and page in the query string
-(``/staff/leads/12?status=new&assigned=me&page=2``). On the lead's page,
+The list's links to a lead carry the list's filters, order and page (its key, see
+``keyset``) in the query string
+(``/staff/leads/12?status=new&assigned=me&after=1764756300000000.12``). On the lead's page,
 ``list_args()`` reads them back (through ``LeadFilterForm``, so an unknown value
 is dropped, never echoed) for every link and redirect that should keep them, and
 ``lead_navigation()`` gives the way back to that list and the leads above and
@@ -15,16 +16,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, g, request, url_for
+from flask import g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from core.extensions import db
 from leads.models import Lead
-from staff.console.filters import MAX_PAGE, filter_args, filters_from_query
+from staff.console.filters import filter_args, filters_from_query
 from staff.console.labels import OUTCOME_LABELS
 from staff.console.lead_filters import LeadFilterForm
+from staff.leads import keyset
 from staff.leads.calls import CALLS_ARG, EVERYONE, next_call, opened_from, previous_call
 from staff.leads.search import filter_conditions
 from web.formatting import local_date
@@ -53,10 +55,21 @@ def list_args() -> dict[str, str]:
     calls = opened_from()
     if calls:
         args[CALLS_ARG] = calls
-    page = request.args.get("page", type=int)
-    if page is not None and 1 < page <= MAX_PAGE:
-        args["page"] = str(page)
+    args.update(list_page())
     return args
+
+
+def list_page() -> dict[str, str]:
+    """The list's order and page this request carries (a key that does not read is dropped)."""
+    kept = {}
+    if request.args.get("sort") == keyset.DUE:
+        kept["sort"] = keyset.DUE
+    for name in ("after", "before"):
+        key = keyset.decode(request.args.get(name))
+        if key is not None:
+            kept[name] = keyset.encode(*key)
+            break
+    return kept
 
 
 def lead_navigation(lead_id: int) -> LeadNavigation:
@@ -89,21 +102,16 @@ def lead_navigation(lead_id: int) -> LeadNavigation:
             func.count(case((Lead.id == lead_id, 1))),
         ).where(*conditions)
     ).one()
-    per_page = current_app.config["LEADS_PER_PAGE"]
-
-    def on_page(position: int) -> dict[str, str]:
-        """The list's filters, and the page that shows the lead at this place (1 is first)."""
-        page = min((position - 1) // per_page + 1, MAX_PAGE)
-        return {**filters, "page": str(page)} if page > 1 else dict(filters)
+    kept = {**filters, **list_page()}  # back to the page of the list it was opened from
 
     def lead_url(neighbour: int | None, position: int) -> str | None:
         if neighbour is None:
             return None
-        return url_for("staff.lead_detail", lead_id=neighbour, **on_page(position))
+        return url_for("staff.lead_detail", lead_id=neighbour, **kept)
 
     in_words = filters_in_words(form)
     return LeadNavigation(
-        back_url=url_for("staff.leads", **(on_page(min(above + 1, total)) if total else filters)),
+        back_url=url_for("staff.leads", **kept),
         previous_url=lead_url(previous_id, above),
         next_url=lead_url(next_id, above + listed + 1),
         back_label=_("Back to leads: %(filters)s", filters=in_words)

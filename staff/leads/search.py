@@ -136,6 +136,17 @@ def view_counts() -> ViewCounts:
     )
 
 
+#: The list counts its matching leads up to this many; past it, it says "more than".
+COUNT_LIMIT = 1_000
+
+
+def bounded_count(conditions: list[ColumnElement[bool]]) -> int:
+    """How many leads match, counted no further than ``COUNT_LIMIT + 1``: a page's cost
+    does not grow with the leads stored, and "more than 1,000" says what a person needs."""
+    matching = select(Lead.id).where(*conditions).limit(COUNT_LIMIT + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(matching))
+
+
 def untouched_for_hours(leads: list[Lead]) -> dict[int, int]:
     """Which of these leads (one page of the list) are new and untouched, and for how long."""
     if not leads:
@@ -172,10 +183,12 @@ def search_condition(text: str) -> ColumnElement[bool]:
     result reference the person quotes ("7KQ2-M9XD", typed in any case, with or without
     the dash)."""
     text = text.strip()
-    like = f"%{escape_like(text.lower())}%"
+    like = f"%{escape_like(text)}%"
+    # ILIKE on PostgreSQL (served by the trigram indexes of migration 0018_search_indexes);
+    # lower() LIKE lower() on SQLite.
     conditions: list[ColumnElement[bool]] = [
-        func.lower(Lead.name).like(like, escape="\\"),
-        func.lower(Lead.email).like(like, escape="\\"),
+        Lead.name.ilike(like, escape="\\"),
+        Lead.email.ilike(like, escape="\\"),
     ]
     number = lead_number(text)
     if number is not None:

@@ -95,6 +95,9 @@ PAGES: list[PageState] = [
     PageState("es-staff-lead-from-calls", lead_from_calls, lang="es"),
     PageState("staff-leads-workday", _list("/staff/leads")),
     PageState("staff-leads-assigned-to-me", _list("/staff/leads?assigned=me")),
+    PageState("staff-leads-by-due-time", _list("/staff/leads?sort=due")),
+    # A filter other than the search in use: the folded filters open.
+    PageState("staff-leads-more-filters-open", _list("/staff/leads?status=new&sort=due")),
     PageState("staff-leads-search-no-match", _list("/staff/leads?q=%2B1%20415%20555%200000")),
     PageState("staff-lead-navigation", lead_with_navigation),
     PageState("es-staff-leads-workday", _list("/staff/leads"), lang="es"),

@@ -31,6 +31,10 @@ PAGES = [
     "/staff/leads?status=new&assigned=none",
     "/staff/leads?q=example",
     "/staff/leads?q=person3%40example.com",
+    # Pages by key (staff/leads/keyset.py): after a key from 2100, and the order by due time.
+    "/staff/leads?after=4102444800000000.1",
+    "/staff/leads?sort=due",
+    "/staff/leads?sort=due&after=-.1",
     "/staff/dashboard",
     "/staff/rules",
 ]

@@ -117,17 +117,23 @@ def test_back_to_leads_keeps_the_filters_and_names_them(db_app):
 
 
 def test_the_page_is_kept_and_follows_the_lead_across_pages(app_factory):
+    """The list's page is a key (``after=``): the lead's links keep it, and "back" returns to
+    the page the lead was opened from."""
     app = app_factory(LEADS_PER_PAGE=2)
     client, cora, bo = cora_and_bo(app)
     ids = a_morning(app, (client, cora, bo))  # pages: E D | C B | A
-    page = client.get("/staff/leads?page=2").get_data(as_text=True)
-    assert f'href="/staff/leads/{ids["C"]}?page=2"' in page
-    nav = nav_of(client, f"/staff/leads/{ids['C']}?page=2")
-    assert nav["Back to leads"] == "/staff/leads?page=2"
-    assert nav["Previous lead"] == f"/staff/leads/{ids['D']}"  # on page 1
-    assert nav["Next lead"] == f"/staff/leads/{ids['B']}?page=2"
-    last = nav_of(client, nav_of(client, nav["Next lead"])["Next lead"])
-    assert last["Back to leads"] == "/staff/leads?page=3"
+    first = client.get("/staff/leads").get_data(as_text=True)
+    older = html.unescape(re.search(r'<a href="([^"]+)" rel="next">', first).group(1))
+    key = older.split("after=")[1]
+    page = client.get(older).get_data(as_text=True)
+    assert f'href="/staff/leads/{ids["C"]}?after={key}"' in page
+    nav = nav_of(client, f"/staff/leads/{ids['C']}?after={key}")
+    assert nav["Back to leads"] == older
+    assert nav["Previous lead"] == f"/staff/leads/{ids['D']}?after={key}"
+    assert nav["Next lead"] == f"/staff/leads/{ids['B']}?after={key}"
+    assert nav_of(client, f"/staff/leads/{ids['C']}?after=not-a-key")["Back to leads"] == (
+        "/staff/leads"
+    )
 
 
 def test_a_lead_that_left_the_filter_still_has_its_neighbours(db_app):

@@ -7,6 +7,7 @@ follow-up due yesterday), then found through the list's links and filters.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime, time, timedelta
 
@@ -306,18 +307,28 @@ def test_links_to_leads_carry_the_lists_filters_and_page(app_factory):
         )
         for n in range(3)
     ]
-    page = client.get("/staff/leads?status=new&assigned=me&page=2").get_data(as_text=True)
-    assert f'href="/staff/leads/{ids[2]}?status=new&amp;assigned=me&amp;page=2"' in page
     first = client.get("/staff/leads?status=new&assigned=me").get_data(as_text=True)
     assert f'href="/staff/leads/{ids[0]}?status=new&amp;assigned=me"' in first
+    older = link(first, "next")
+    assert older.startswith("/staff/leads?status=new&assigned=me&after="), older
+    page = client.get(older).get_data(as_text=True)
+    key = older.split("after=")[1]
+    assert f'href="/staff/leads/{ids[2]}?status=new&amp;assigned=me&amp;after={key}"' in page
     # The export link keeps the same filters (without the page).
     with app.app_context():
         from staff.models import StaffUser
 
         db.session.get(StaffUser, cora).can_export = True
         db.session.commit()
-    page = client.get("/staff/leads?status=new&assigned=me&page=2").get_data(as_text=True)
+    page = client.get(older).get_data(as_text=True)
     assert 'href="/staff/leads.csv?status=new&amp;assigned=me"' in page
+
+
+def link(page: str, rel: str) -> str:
+    """The list's "newer" (prev) or "older" (next) link's address."""
+    match = re.search(rf'<a href="([^"]+)" rel="{rel}">', page)
+    assert match, rel
+    return html.unescape(match.group(1))
 
 
 def test_an_empty_search_says_so_and_offers_every_lead(db_app):
