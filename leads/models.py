@@ -77,7 +77,7 @@ class Lead(db.Model):
         Index("ix_leads_email_normalised", func.lower(text("email"))),
         Index("ix_leads_phone", "phone"),
         # The console's search box finds a part of a name, an address or a phone number
-        # ("ILIKE '%maria%'"): trigram indexes on PostgreSQL (migration 0018_search_indexes).
+        # ("ILIKE '%maria%'"): trigram indexes on PostgreSQL (migration 0019_search_indexes).
         # SQLite has no index for a match inside a string; there they are plain indexes.
         *(
             Index(

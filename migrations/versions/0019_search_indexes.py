@@ -11,8 +11,8 @@ live in another schema (the tests', a clinic's) finds it. SQLite has no such ind
 there they are plain indexes (created with CREATE INDEX, no batch rebuild of
 ``leads``, which would drop ``ix_leads_email_normalised``).
 
-Revision ID: 0018_search_indexes
-Revises: 0017_export_jobs
+Revision ID: 0019_search_indexes
+Revises: 0018_rule_drafts
 Create Date: 2026-12-07 16:20:00
 
 """
@@ -20,8 +20,8 @@ Create Date: 2026-12-07 16:20:00
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0018_search_indexes"
-down_revision = "0017_export_jobs"
+revision = "0019_search_indexes"
+down_revision = "0018_rule_drafts"
 branch_labels = None
 depends_on = None
 

@@ -184,7 +184,7 @@ def search_condition(text: str) -> ColumnElement[bool]:
     the dash)."""
     text = text.strip()
     like = f"%{escape_like(text)}%"
-    # ILIKE on PostgreSQL (served by the trigram indexes of migration 0018_search_indexes);
+    # ILIKE on PostgreSQL (served by the trigram indexes of migration 0019_search_indexes);
     # lower() LIKE lower() on SQLite.
     conditions: list[ColumnElement[bool]] = [
         Lead.name.ilike(like, escape="\\"),

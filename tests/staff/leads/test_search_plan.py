@@ -1,4 +1,4 @@
-"""The search box is served by indexes on PostgreSQL (migration 0018_search_indexes).
+"""The search box is served by indexes on PostgreSQL (migration 0019_search_indexes).
 
 A part of a name, an address or a phone number ("%maria%") cannot be found through a
 b-tree; without the trigram indexes every search read every lead (230 ms at 100,000
