@@ -23,7 +23,14 @@ from api.lead_json import lead_detail, lead_item
 from core.audit import record
 from core.extensions import db
 from leads.models import SOURCES, STATUSES
-from leads.service import LeadQuery, change_status, deliver_after_response, find_lead, lead_page
+from leads.service import (
+    BookedWithoutAppointment,
+    LeadQuery,
+    change_status,
+    deliver_after_response,
+    find_lead,
+    lead_page,
+)
 from web.errors import error_json
 
 bp = Blueprint("leads", __name__, url_prefix="/leads")
@@ -235,7 +242,12 @@ def set_status(lead_id: int) -> tuple[Response, int] | Response:
     if lead is None:
         return _not_found()
     touch(g.api_token)
-    change = change_status(lead, status, author_id=None, api_token=g.api_token)
+    try:
+        change = change_status(lead, status, author_id=None, api_token=g.api_token)
+    except BookedWithoutAppointment:  # nothing written but the token's last use
+        db.session.commit()
+        message = _("A lead is booked only with an appointment: book one in the console.")
+        return _errors([{"field": "status", "message": message}])
     if change is None:  # it had that status already: nothing changed, the call is audited still
         record("api_update", lead_id=lead.id, detail="status unchanged", actor=None,
                api_token=g.api_token)  # fmt: skip
