@@ -19,10 +19,10 @@ from staff.console.answers import readable_answers, reason_lines
 from staff.console.forms import ConfirmForm
 from staff.console.labels import CALL_OUTCOME_LABELS, OUTCOME_LABELS, SOURCE_LABELS, STATUS_LABELS
 from staff.leads.appointment_forms import BookingCallForm
-from staff.leads.booking_words import booking_words
 from staff.leads.forms import NoteForm, StatusForm
 from staff.leads.navigation import lead_navigation, list_args
 from staff.leads.panels import appointment_panel, contact_tools
+from staff.leads.timeline import event_words, timeline
 from staff.leads.work_forms import (
     SHORTCUT_LABELS,
     SHORTCUTS,
@@ -130,7 +130,8 @@ def render_lead_page(
             consent=consent_text(lead.consent_version, lang=lead.lang),
             consent_lang=_shown_language(lead.lang),
             earlier_versions=earlier_versions,
-            booking_words=booking_words,
+            event_words=event_words,
+            history=timeline(lead, editing),
             signoff=signoff_of(lead.rulebase_sha256),
             contact_time=CONTACT_TIME_LABELS.get(lead.contact_time, lead.contact_time),
             labels={

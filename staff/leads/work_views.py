@@ -55,22 +55,6 @@ def record_call(lead_id: int):
     outcome = form.call_outcome.data
     follow_up = form.follow_up()
     was_due = lead.follow_up_at
-    booking = None
-    if form.books():
-        try:
-            booking = appointments.book_in_session(
-                lead,
-                form.starts_at(),
-                form.minutes(),
-                form.call_appointment_kind.data,
-                by=current_user.id,
-            )
-        except AppointmentRefused:  # the time passed between the form's check and now
-            db.session.rollback()
-            form.call_appointment_at.errors.append(
-                _("Choose a time from now on: that one has passed.")
-            )
-            return render_lead_page(lead, status=422, call_form=form)
     db.session.add(
         LeadNote(
             lead_id=lead.id,
@@ -80,6 +64,25 @@ def record_call(lead_id: int):
             text=form.call_note.data or "",
         )
     )
+    booking = None  # the call first, its booking above it in the timeline (newest first)
+    if form.books():
+        try:
+            booking = appointments.book_in_session(
+                lead,
+                form.starts_at(),
+                form.minutes(),
+                # Not sent (a program's POST): the kind the lead's result calls for.
+                form.call_appointment_kind.data
+                if form.call_appointment_kind.raw_data
+                else appointments.kind_for(lead),
+                by=current_user.id,
+            )
+        except AppointmentRefused:  # the time passed between the form's check and now
+            db.session.rollback()
+            form.call_appointment_at.errors.append(
+                _("Choose a time from now on: that one has passed.")
+            )
+            return render_lead_page(lead, status=422, call_form=form)
     note_first_contact(lead)
     change = (
         None if booking else apply_status(lead, form.call_status.data, author_id=current_user.id)

@@ -419,7 +419,7 @@ def test_a_write_only_token_cannot_tell_which_leads_exist(db_app):
 
 
 def test_booked_without_an_appointment_is_refused_per_field(db_app):
-    """"Booked" stands only with an appointment: the API says so (422, on ``status``) and
+    """ "Booked" stands only with an appointment: the API says so (422, on ``status``) and
     writes nothing; once the lead has one, the same request is accepted."""
     lead_id = make_lead(db_app)
     secret = make_token(db_app, "leads:read", "leads:write")
