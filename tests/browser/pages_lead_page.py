@@ -111,7 +111,7 @@ def _booked_button(page):
 
 
 def booked_call_without_time(page, server) -> None:
-    """"Booked" chosen with no appointment time: the summary names it, the note is kept."""
+    """ "Booked" chosen with no appointment time: the summary names it, the note is kept."""
     staff(_lead_url(page, server, "booking-missing"), with_lead=False)(page, server)
     page.fill("#call_note", "Wants a Thursday morning.")
     _booked_button(page).click()
