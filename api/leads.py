@@ -24,6 +24,7 @@ from core.audit import record
 from core.extensions import db
 from leads.models import SOURCES, STATUSES
 from leads.service import (
+    BookedWithoutAppointment,
     LeadMerged,
     LeadQuery,
     change_status,
@@ -264,7 +265,12 @@ def set_status(lead_id: int) -> tuple[Response, int] | Response:
     if lead.merged_into_id is not None:
         return merged_conflict(lead.id, lead.merged_into_id)
     touch(g.api_token)
-    change = change_status(lead, status, author_id=None, api_token=g.api_token)
+    try:
+        change = change_status(lead, status, author_id=None, api_token=g.api_token)
+    except BookedWithoutAppointment:  # nothing written but the token's last use
+        db.session.commit()
+        message = _("A lead is booked only with an appointment: book one in the console.")
+        return _errors([{"field": "status", "message": message}])
     if change is None:  # it had that status already: nothing changed, the call is audited still
         record("api_update", lead_id=lead.id, detail="status unchanged", actor=None,
                api_token=g.api_token)  # fmt: skip

@@ -346,7 +346,9 @@ def paths(too_many: dict[str, Any], lang_parameter: dict[str, Any]) -> dict[str,
                     "413": _json(ERRORS_REF, "The body is too large."),
                     "415": _json(ERRORS_REF, "The body is not sent as application/json."),
                     "422": _json(
-                        ERRORS_REF, "Every problem with the body, per field; or a parameter."
+                        ERRORS_REF,
+                        "Every problem with the body, per field; or a parameter; or "
+                        '"booked" for a lead with no appointment (booking sets it).',
                     ),
                     **refusals,
                 },

@@ -205,7 +205,8 @@ class LeadNote(db.Model):
     author = relationship("StaffUser")
 
 
-CALL_OUTCOMES = ("reached", "no_answer", "left_message", "wrong_number")
+#: "booked": reached, and an appointment booked in the same call (the call form books it).
+CALL_OUTCOMES = ("reached", "booked", "no_answer", "left_message", "wrong_number")
 
 
 class Appointment(db.Model):

@@ -52,12 +52,13 @@ from leads.replay import (
     stored_decisions_by_version,
     stored_replay,
 )
-from leads.status import change_status, status_history
+from leads.status import BookedWithoutAppointment, change_status, status_history
 from questionnaire.service import Decided, FlowState
 from web.embed_mode import embed_of
 
 __all__ = [
     "EXPORT_FORMAT",
+    "BookedWithoutAppointment",
     "CaptureError",
     "ContactForm",
     "HeldData",

@@ -13,18 +13,42 @@ retried, exactly once); the caller hands ``message_ids`` to ``deliver_after_resp
 larger action reuses: a recorded call changes the status inside its own
 transaction and writes one ``call`` audit row for everything it did, so it must
 not write a second one.
+
+"Booked" always has an appointment: whichever path sets it (the status form, a
+recorded call, the API, a booking), the lead must hold an appointment not
+cancelled, or ``BookedWithoutAppointment`` is raised with nothing written. A
+booking stores (and flushes) its appointment first, then sets the status.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from core.audit import record
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads import outbox
 from leads.merged_guard import refuse_if_merged
-from leads.models import STATUS_NOTE_ARROW, STATUSES, Lead, LeadNote
+from leads.models import STATUS_NOTE_ARROW, STATUSES, Appointment, Lead, LeadNote
+
+#: The status that needs an appointment behind it.
+BOOKED = "booked"
+
+
+class BookedWithoutAppointment(ValueError):
+    """Refused: "booked" asked for a lead with no appointment (booking is what sets it)."""
+
+
+def has_appointment(lead: Lead) -> bool:
+    """Whether the lead holds an appointment not cancelled (one pending in this session too)."""
+    found = db.session.scalar(
+        select(Appointment.id)
+        .where(Appointment.lead_id == lead.id, Appointment.cancelled_at.is_(None))
+        .limit(1)
+    )
+    return found is not None
 
 
 @dataclass(frozen=True)
@@ -46,12 +70,16 @@ def apply_status(lead: Lead, status: str, *, author_id: int | None) -> StatusCha
 
     Writes no audit row and does not commit: the caller does both, once for its
     whole action. None (nothing written) when the lead had that status already.
+    Raises BookedWithoutAppointment, with nothing written, for "booked" on a lead
+    with no appointment.
     """
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")
     refuse_if_merged(lead)
     if status == lead.status:
         return None
+    if status == BOOKED and not has_appointment(lead):
+        raise BookedWithoutAppointment("book an appointment: that sets the status to booked")
     before = lead.status
     lead.status = status
     lead.status_changed_at = utcnow()

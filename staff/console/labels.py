@@ -111,6 +111,7 @@ ACTION_LABELS = {
 
 CALL_OUTCOME_LABELS = {
     "reached": _l("Reached"),
+    "booked": _l("Booked"),
     "no_answer": _l("No answer"),
     "left_message": _l("Left a message"),
     "wrong_number": _l("Wrong number"),

@@ -29,13 +29,18 @@ from staff.console.lookups import get_or_404
 from staff.leads.appointment_forms import LENGTH_LABELS, AppointmentForm, MoveForm
 from staff.leads.lead_page import render_lead_page
 from staff.leads.navigation import list_args
-from staff.leads.panels import SENT, emails_told, move_form
+from staff.leads.panels import SENT, emails_told, move_form, told_words
 from web.formatting import local_datetime
+
+#: The lead page's top (the console's <main>, the messages first in it).
+FLASH_ANCHOR = "main"
 
 
 def _back(lead_id: int):
+    """Back to the lead page's top, where the message says whether the person was told
+    (landing on the panel would scroll that message out of view)."""
     return redirect(
-        url_for(".lead_detail", lead_id=lead_id, _anchor="appointments", **list_args()), code=303
+        url_for(".lead_detail", lead_id=lead_id, _anchor=FLASH_ANCHOR, **list_args()), code=303
     )
 
 
@@ -52,11 +57,7 @@ def _has_passed(form: MoveForm) -> None:
 
 
 def _told(change: appointments.AppointmentChange, lead: Lead) -> str:
-    if change.emailed:
-        return _("The person is emailed about it.")
-    if emails_told(lead) == "no_email":
-        return _("No email was sent: this person gave no email address. Tell them yourself.")
-    return _("No email was sent: no mail server is set up. Tell the person yourself.")
+    return told_words(change.emailed, lead)
 
 
 @bp.post("/leads/<id:lead_id>/appointments")
@@ -104,7 +105,9 @@ def move_appointment(lead_id: int, appointment_id: int):
     if not form.validate():
         return _page_again(appointment.lead, form, appointment.id)
     try:
-        change = appointments.move(appointment, form.starts_at(), form.minutes())
+        change = appointments.move(
+            appointment, form.starts_at(), form.minutes(), by=current_user.id
+        )
     except AppointmentRefused:
         _has_passed(form)
         return _page_again(appointment.lead, form, appointment.id)
@@ -162,7 +165,7 @@ def cancel_appointment(lead_id: int, appointment_id: int):
     if not _still_upcoming(appointment):
         return _back(lead_id)
     try:
-        change = appointments.cancel(appointment)
+        change = appointments.cancel(appointment, by=current_user.id)
     except AppointmentRefused:  # it began meanwhile
         change = None
     if change is None:  # or someone else cancelled it a moment ago

@@ -11,22 +11,23 @@ from flask_babel import format_datetime, format_time
 
 from core.clinic_time import in_clinic_time
 from core.dbtypes import utcnow
+from leads import appointments
 from leads.models import CONTACT_TIME_LABELS, Lead, LeadNote
 from leads.service import consent_text
 from signoff.service import signoff_of
 from staff.console.answers import readable_answers, reason_lines
 from staff.console.forms import ConfirmForm
 from staff.console.labels import CALL_OUTCOME_LABELS, OUTCOME_LABELS, SOURCE_LABELS, STATUS_LABELS
-from staff.leads.booking_words import booking_words
+from staff.leads.appointment_forms import BookingCallForm
 from staff.leads.forms import NoteForm, StatusForm
 from staff.leads.navigation import lead_navigation, list_args
 from staff.leads.panels import appointment_panel, contact_tools
+from staff.leads.timeline import event_words, timeline
 from staff.leads.work_forms import (
     SHORTCUT_LABELS,
     SHORTCUTS,
     UNASSIGNED,
     AssignForm,
-    CallForm,
     FollowUpForm,
     NoteEditForm,
     active_staff,
@@ -90,8 +91,9 @@ def render_lead_page(
     now = utcnow()
     coming = coming_follow_up(lead)
     forms = {
-        "call_form": CallForm(
+        "call_form": BookingCallForm(
             formdata=None,
+            call_appointment_kind=appointments.kind_for(lead),
             call_status=lead.status,
             call_follow_up=_clinic_clock(coming),
             # No follow-up ahead: tomorrow morning is chosen, so a call is one click.
@@ -128,7 +130,8 @@ def render_lead_page(
             consent=consent_text(lead.consent_version, lang=lead.lang),
             consent_lang=_shown_language(lead.lang),
             earlier_versions=earlier_versions,
-            booking_words=booking_words,
+            event_words=event_words,
+            history=timeline(lead, editing),
             signoff=signoff_of(lead.rulebase_sha256),
             contact_time=CONTACT_TIME_LABELS.get(lead.contact_time, lead.contact_time),
             labels={

@@ -9,11 +9,12 @@ from flask_login import current_user
 
 from core.extensions import db
 from leads.models import Lead, LeadNote
-from leads.service import change_status as change_lead_status
 from leads.service import (
+    BookedWithoutAppointment,
     delete_lead,
     deliver_after_response,
 )
+from leads.service import change_status as change_lead_status
 from staff.console.audit import record, record_view
 from staff.console.blueprint import allowed_if, bp
 from staff.console.confirm import confirm_page
@@ -49,7 +50,16 @@ def change_status(lead_id: int):
     if not form.validate():
         return render_lead_page(lead, status=422, status_form=form)
     # The note, one audit row and the webhook event with it (the API's way too).
-    change = change_lead_status(lead, form.status.data, author_id=current_user.id)
+    try:
+        change = change_lead_status(lead, form.status.data, author_id=current_user.id)
+    except BookedWithoutAppointment:
+        form.status.errors.append(
+            _(
+                "“Booked” needs an appointment: book it under Appointments (or record a "
+                "call as booked), and the status follows."
+            )
+        )
+        return render_lead_page(lead, status=422, status_form=form)
     if change is not None:
         flash(_("Status changed to %(status)s.", status=STATUS_LABELS[change.after]))
     return deliver_after_response(back_to_lead(lead_id), change.message_ids if change else ())

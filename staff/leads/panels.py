@@ -46,6 +46,15 @@ def emails_told(lead: Lead) -> str:
     return "yes" if lead.email else "no_email"
 
 
+def told_words(emailed: bool, lead: Lead) -> str:
+    """After a booking, move or cancellation: whether the person is told, or must be by you."""
+    if emailed:
+        return _("The person is emailed about it.")
+    if emails_told(lead) == "no_email":
+        return _("No email was sent: this person gave no email address. Tell them yourself.")
+    return _("No email was sent: no mail server is set up. Tell the person yourself.")
+
+
 def _booking_tool(lead: Lead) -> dict[str, str] | None:
     """The clinic's own booking page with this person's details in, to open, if it has one."""
     link = booking_tool_link(lead.name, lead.email, lead.phone, lead.booking_reference)
@@ -75,7 +84,9 @@ def appointment_panel(lead: Lead) -> dict[str, Any]:
     return {
         "upcoming": upcoming,
         "earlier": earlier,
-        "book_form": sent if booking_sent else AppointmentForm(formdata=None),
+        "book_form": sent
+        if booking_sent
+        else AppointmentForm(formdata=None, appointment_kind=appointments.kind_for(lead)),
         "move_forms": move_forms,
         "failed": sent,
         "moving": sent_for,

@@ -1,5 +1,10 @@
 """Working a lead from its page: record a call, assign it, set its follow-up, correct a note.
 
+A call recorded as "Booked" books its appointment in the same transaction
+(leads/appointments.py: the appointment, its emails, its history note and the
+status "booked"); it then comes back to the lead, whose top says whether the person
+was emailed or must be told, rather than opening the next call.
+
 Each action is one POST, one transaction and one audit row (with its data as ids
 and codes, never the person's details or a note's words), answered with a 303
 back to the lead page that keeps the list's filters. A form sent with errors
@@ -14,16 +19,20 @@ from flask_login import current_user
 
 from core.dbtypes import utcnow
 from core.extensions import db
-from leads.models import Lead, LeadNote
+from leads import appointments
+from leads.appointments import KIND_LABELS, AppointmentRefused
+from leads.models import Appointment, Lead, LeadNote
 from leads.service import deliver_after_response
 from leads.status import apply_status, note_first_contact
 from staff.console.audit import record, record_view
 from staff.console.blueprint import bp
 from staff.console.labels import CALL_OUTCOME_LABELS, STATUS_LABELS
 from staff.console.lookups import get_or_404
+from staff.leads.appointment_forms import BookingCallForm
 from staff.leads.calls import CALLS_ARG, EVERYONE, next_call, opened_from
 from staff.leads.lead_page import back_to_lead, coming_follow_up, render_lead_page
-from staff.leads.work_forms import AssignForm, CallForm, FollowUpForm, NoteEditForm
+from staff.leads.panels import told_words
+from staff.leads.work_forms import AssignForm, FollowUpForm, NoteEditForm
 from web.formatting import local_datetime
 
 #: The notes a person wrote (and so may correct); status notes are the system's record.
@@ -36,9 +45,10 @@ def _iso(moment) -> str | None:
 
 @bp.post("/leads/<id:lead_id>/call")
 def record_call(lead_id: int):
-    """The call's outcome, note, status and next follow-up, together: one ``call`` row."""
+    """The call's outcome, note, status, next follow-up (and booking), together: one ``call``
+    row (and, for a booking, its ``appointment`` row)."""
     lead = get_or_404(Lead, lead_id)
-    form = CallForm()
+    form = BookingCallForm()
     form.offered = coming_follow_up(lead)
     if not form.validate():
         return render_lead_page(lead, status=422, call_form=form)
@@ -54,10 +64,33 @@ def record_call(lead_id: int):
             text=form.call_note.data or "",
         )
     )
+    booking = None  # the call first, its booking above it in the timeline (newest first)
+    if form.books():
+        try:
+            booking = appointments.book_in_session(
+                lead,
+                form.starts_at(),
+                form.minutes(),
+                # Not sent (a program's POST): the kind the lead's result calls for.
+                form.call_appointment_kind.data
+                if form.call_appointment_kind.raw_data
+                else appointments.kind_for(lead),
+                by=current_user.id,
+            )
+        except AppointmentRefused:  # the time passed between the form's check and now
+            db.session.rollback()
+            form.call_appointment_at.errors.append(
+                _("Choose a time from now on: that one has passed.")
+            )
+            return render_lead_page(lead, status=422, call_form=form)
     note_first_contact(lead)
-    change = apply_status(lead, form.call_status.data, author_id=current_user.id)
+    change = (
+        None if booking else apply_status(lead, form.call_status.data, author_id=current_user.id)
+    )
     lead.follow_up_at = follow_up
-    status_to = change.after if change else None
+    status_to = (
+        change.after if change else ("booked" if booking and booking.status_changed else None)
+    )
     record(
         "call",
         lead_id=lead.id,
@@ -66,11 +99,24 @@ def record_call(lead_id: int):
     )
     db.session.commit()
     said = [_("Call recorded: %(outcome)s.", outcome=CALL_OUTCOME_LABELS[outcome])]
-    if change:
-        said.append(_("Status changed to %(status)s.", status=STATUS_LABELS[change.after]))
+    if booking:
+        appointment = db.session.get(Appointment, booking.appointment_id)
+        said.append(
+            _(
+                "Appointment booked: %(kind)s on %(when)s.",
+                kind=KIND_LABELS.get(appointment.kind, appointment.kind),
+                when=local_datetime(appointment.starts_at),
+            )
+        )
+    if status_to:
+        said.append(_("Status changed to %(status)s.", status=STATUS_LABELS[status_to]))
     if follow_up:
         said.append(_("Next follow-up %(when)s.", when=local_datetime(follow_up)))
+    if booking:
+        said.append(told_words(booking.emailed, lead))
     flash(" ".join(said))
+    if booking:  # stay with this person: the message says whether to tell them yourself
+        return deliver_after_response(back_to_lead(lead.id), booking.message_ids)
     return deliver_after_response(
         _after_the_call(lead.id, was_due, form.call_next.data == "1"),
         change.message_ids if change else (),

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from api.models import ApiToken
 from core.audit import AuditEvent
 from core.extensions import db
-from leads.models import Lead, LeadNote, OutboxMessage
+from leads.models import Appointment, Lead, LeadNote, OutboxMessage
 from tests.api_token_support import bearer, make_token
 from tests.factories import make_lead, make_staff, post_form, sign_in, staff_client
 
@@ -293,20 +293,20 @@ def test_a_status_change_writes_a_note_an_audit_row_and_one_webhook_event(app_fa
     lead_id = make_lead(app)  # its lead.created webhook is queued, not sent: no request made it
     secret = make_token(app, "leads:read", "leads:write")
     response = app.test_client().post(
-        f"/api/v1/leads/{lead_id}/status", json={"status": "booked"}, headers=bearer(secret)
+        f"/api/v1/leads/{lead_id}/status", json={"status": "contacted"}, headers=bearer(secret)
     )
     assert response.status_code == 200
-    assert response.get_json()["status"] == "booked" and response.get_json()["id"] == lead_id
+    assert response.get_json()["status"] == "contacted" and response.get_json()["id"] == lead_id
     with app.app_context():
-        assert db.session.get(Lead, lead_id).status == "booked"
+        assert db.session.get(Lead, lead_id).status == "contacted"
         [note] = db.session.scalars(select(LeadNote)).all()
-        assert (note.kind, note.text, note.author_id) == ("status", "new → booked", None)
+        assert (note.kind, note.text, note.author_id) == ("status", "new → contacted", None)
         token_id = db.session.scalar(select(ApiToken.id))
     [event] = audit(app, "api_update")
     assert (event.lead_id, event.api_token_id, event.detail) == (
         lead_id,
         token_id,
-        "status new -> booked",
+        "status new -> contacted",
     )
     # Sent once the answer has gone out: the status event (the created one waits for cron).
     bodies = [request["body"] for request in webhook.requests]
@@ -321,18 +321,18 @@ def test_a_status_change_writes_a_note_an_audit_row_and_one_webhook_event(app_fa
     assert headers["x-screening-signature"] == f"sha256={expected}"
     [payload] = webhook.payloads()
     assert payload["event"] == "lead.status_changed"
-    assert payload["lead"]["id"] == lead_id and payload["lead"]["status"] == "booked"
+    assert payload["lead"]["id"] == lead_id and payload["lead"]["status"] == "contacted"
     assert "email" not in payload["lead"]  # the clinic did not opt in to contact details
 
     # The same status again changes nothing and sends nothing.
     again = app.test_client().post(
-        f"/api/v1/leads/{lead_id}/status", json={"status": "booked"}, headers=bearer(secret)
+        f"/api/v1/leads/{lead_id}/status", json={"status": "contacted"}, headers=bearer(secret)
     )
     assert again.status_code == 200 and len(webhook.requests) == 1
     with app.app_context():
         assert len(db.session.scalars(select(LeadNote)).all()) == 1
         events = db.session.scalars(select(OutboxMessage.event).order_by(OutboxMessage.id)).all()
-        assert events == ["", "lead.status_changed:booked"]
+        assert events == ["", "lead.status_changed:contacted"]
 
 
 def test_last_used_is_written_at_most_once_a_minute(db_app):
@@ -416,3 +416,30 @@ def test_a_write_only_token_cannot_tell_which_leads_exist(db_app):
     assert missing.status_code == 404
     with db_app.app_context():
         assert db.session.get(Lead, lead_id).status == "new"
+
+
+def test_booked_without_an_appointment_is_refused_per_field(db_app):
+    """ "Booked" stands only with an appointment: the API says so (422, on ``status``) and
+    writes nothing; once the lead has one, the same request is accepted."""
+    lead_id = make_lead(db_app)
+    secret = make_token(db_app, "leads:read", "leads:write")
+    url = f"/api/v1/leads/{lead_id}/status"
+    refused = db_app.test_client().post(url, json={"status": "booked"}, headers=bearer(secret))
+    assert refused.status_code == 422
+    [error] = refused.get_json()["errors"]
+    assert error["field"] == "status" and "appointment" in error["message"]
+    with db_app.app_context():
+        assert db.session.get(Lead, lead_id).status == "new"
+        assert db.session.scalar(select(LeadNote)) is None
+        assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.event != "")) is None
+        db.session.add(
+            Appointment(
+                lead_id=lead_id,
+                starts_at=datetime.now(UTC) + timedelta(days=3),
+                duration_minutes=30,
+                kind="consultation",
+            )
+        )
+        db.session.commit()
+    accepted = db_app.test_client().post(url, json={"status": "booked"}, headers=bearer(secret))
+    assert accepted.status_code == 200 and accepted.get_json()["status"] == "booked"

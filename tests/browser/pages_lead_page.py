@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from core.clinic_time import clinic_now
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Contact, Lead, LeadNote
@@ -105,10 +106,37 @@ def overdue_follow_up(page, server) -> None:
     page.wait_for_selector(".tag-overdue")
 
 
+def _booked_button(page):
+    return page.locator("#call button[name=call_outcome][value=booked]")
+
+
+def booked_call_without_time(page, server) -> None:
+    """ "Booked" chosen with no appointment time: the summary names it, the note is kept."""
+    staff(_lead_url(page, server, "booking-missing"), with_lead=False)(page, server)
+    page.fill("#call_note", "Wants a Thursday morning.")
+    _booked_button(page).click()
+    page.wait_for_selector(".error-summary a[href='#call_appointment_at']")
+
+
+def booked_in_the_call(page, server) -> None:
+    """A call recorded as booked with its appointment: the message at the top says to tell
+    the person (no mail server here), the timeline shows the booking."""
+    staff(_lead_url(page, server, "booked-in-call"), with_lead=False)(page, server)
+    with server.app.test_request_context():
+        typed = (clinic_now() + timedelta(days=3)).strftime("%Y-%m-%dT10:30")
+    page.fill("#call_appointment_at", typed)
+    _booked_button(page).click()
+    page.wait_for_selector("#notes .note-appointment")
+
+
 PAGES: list[PageState] = [
     PageState("staff-lead-page-worked", lead_page),
     PageState("es-staff-lead-page-worked", lead_page, lang="es"),
     PageState("staff-lead-page-call-errors", call_errors),
     PageState("staff-lead-page-note-correcting", note_being_corrected),
     PageState("staff-lead-page-follow-up-overdue", overdue_follow_up),
+    PageState("staff-lead-page-booked-call-missing-time", booked_call_without_time),
+    PageState("es-staff-lead-page-booked-call-missing-time", booked_call_without_time, lang="es"),
+    PageState("staff-lead-page-booked-in-the-call", booked_in_the_call),
+    PageState("es-staff-lead-page-booked-in-the-call", booked_in_the_call, lang="es"),
 ]

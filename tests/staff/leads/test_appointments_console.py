@@ -120,7 +120,8 @@ def test_booking_stores_the_appointment_status_audit_and_emails_together(clinic,
     typed = wall_clock(clinic)
     response = book(coordinator, lead_id, appointment_at=typed, appointment_kind="medical_review")
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/staff/leads/{lead_id}#appointments"
+    # The page's top, where the message says whether the person was told (not the panel).
+    assert response.headers["Location"] == f"/staff/leads/{lead_id}#main"
 
     with clinic.test_request_context():
         expected = from_clinic_clock(datetime.strptime(typed, "%Y-%m-%dT%H:%M"))
@@ -174,7 +175,11 @@ def test_a_booked_lead_stays_booked_with_no_second_status_note(clinic, coordinat
     before = counts(clinic, lead_id)
     assert book(coordinator, lead_id, appointment_at=wall_clock(clinic)).status_code == 303
     after = counts(clinic, lead_id)
-    assert after["notes"] == before["notes"] and after["appointments"] == 1
+    # One note: the booking in the history; no status note (it was booked already).
+    assert after["notes"] == before["notes"] + 1 and after["appointments"] == 1
+    with clinic.app_context():
+        kinds = db.session.scalars(select(LeadNote.kind).where(LeadNote.lead_id == lead_id)).all()
+    assert "status" not in kinds and kinds.count("appointment") == 1
 
 
 @pytest.mark.parametrize(

@@ -120,7 +120,10 @@ def test_a_status_change_by_call_still_sends_its_webhook(app_factory, webhook):
     app = app_factory(WEBHOOK_URL=webhook.url, WEBHOOK_SECRET="call-webhook-secret")
     client = staff_client(app, "coordinator@clinic.test")
     the_id = make_lead(app, outcome="clinician_review")
-    assert call(client, the_id, call_outcome="reached", call_status="booked").status_code == 303
+    with app.test_request_context():
+        at = (clinic_now() + timedelta(days=2)).strftime("%Y-%m-%dT10:00")
+    booked = call(client, the_id, call_outcome="booked", call_status="new", call_appointment_at=at)
+    assert booked.status_code == 303
     with app.app_context():
         events = db.session.scalars(
             select(OutboxMessage.event).where(
