@@ -67,3 +67,20 @@ def test_without_javascript_no_button_shows_and_the_link_selects(browser, live_s
         assert selected == box.input_value()
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_after_add_the_message_is_in_view(browser, live_server):
+    """The Add form sits at the foot of the staff list; the page it opens starts at its
+    main region, the confirmation in the first screen at 1366x768."""
+    added = next(s for s in PAGES if s.name == "staff-added-message-in-view")
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    try:
+        added.reach(page, live_server)
+        notice = page.locator("main .notice[role=status]")
+        assert "can now sign in" in notice.inner_text()
+        box = notice.bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 768, box
+    finally:
+        context.close()
