@@ -190,7 +190,7 @@ def _draft_page(draft, form: SignOffForm | None = None, error: str | None = None
     )
 
 
-@bp.get("/rules/drafts/<int:draft_id>")
+@bp.get("/rules/drafts/<id:draft_id>")
 @readers
 def rule_draft(draft_id: int):
     return _draft_page(_open_draft(draft_id))
@@ -204,7 +204,7 @@ def _saved(draft_id: int, outcome, success: str):
     return redirect(url_for("staff.rule_draft", draft_id=draft_id), code=303)
 
 
-@bp.post("/rules/drafts/<int:draft_id>/rules/<int:index>/move")
+@bp.post("/rules/drafts/<id:draft_id>/rules/<int:index>/move")
 @editors
 def move_draft_rule(draft_id: int, index: int):
     draft = _open_draft(draft_id)
@@ -220,7 +220,7 @@ def move_draft_rule(draft_id: int, index: int):
     return _saved(draft_id, outcome, _("Moved %(rule)s.", rule=rule_id))
 
 
-@bp.post("/rules/drafts/<int:draft_id>/rules/<int:index>/remove")
+@bp.post("/rules/drafts/<id:draft_id>/rules/<int:index>/remove")
 @editors
 def remove_draft_rule(draft_id: int, index: int):
     draft = _open_draft(draft_id)
@@ -233,7 +233,7 @@ def remove_draft_rule(draft_id: int, index: int):
     return _saved(draft_id, outcome, _("Removed %(rule)s.", rule=rule_id))
 
 
-@bp.post("/rules/drafts/<int:draft_id>/discard")
+@bp.post("/rules/drafts/<id:draft_id>/discard")
 @editors
 def discard_rule_draft(draft_id: int):
     _open_draft(draft_id)
@@ -290,8 +290,8 @@ def _rule_at(doc: dict, index: int | None) -> dict:
     return rules_list[index]
 
 
-@bp.get("/rules/drafts/<int:draft_id>/rules/new", endpoint="new_draft_rule")
-@bp.get("/rules/drafts/<int:draft_id>/rules/<int:index>")
+@bp.get("/rules/drafts/<id:draft_id>/rules/new", endpoint="new_draft_rule")
+@bp.get("/rules/drafts/<id:draft_id>/rules/<int:index>")
 @editors
 def edit_draft_rule(draft_id: int, index: int | None = None):
     draft = _open_draft(draft_id)
@@ -302,8 +302,8 @@ def edit_draft_rule(draft_id: int, index: int | None = None):
     return _rule_page(draft, index, entries, {}, draft.revision)
 
 
-@bp.post("/rules/drafts/<int:draft_id>/rules/new", endpoint="add_draft_rule")
-@bp.post("/rules/drafts/<int:draft_id>/rules/<int:index>")
+@bp.post("/rules/drafts/<id:draft_id>/rules/new", endpoint="add_draft_rule")
+@bp.post("/rules/drafts/<id:draft_id>/rules/<int:index>")
 @editors
 def save_draft_rule(draft_id: int, index: int | None = None):
     draft = _open_draft(draft_id)
@@ -342,7 +342,7 @@ def save_draft_rule(draft_id: int, index: int | None = None):
 # --- signing ------------------------------------------------------------------------
 
 
-@bp.post("/rules/drafts/<int:draft_id>/sign")
+@bp.post("/rules/drafts/<id:draft_id>/sign")
 @editors
 def sign_rule_draft(draft_id: int):
     draft = _open_draft(draft_id)

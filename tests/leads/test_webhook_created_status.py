@@ -41,7 +41,7 @@ def test_the_creation_event_gives_the_status_the_lead_started_with(db_app):
         assert _created_status(phone_lead) == "contacted"
         assert _created_status(web_lead) == "new"
 
-        change_status(web_lead, "booked", author_id=None, api_token=None)
+        change_status(web_lead, "closed", author_id=None, api_token=None)
         change_status(phone_lead, "closed", author_id=None, api_token=None)
         assert _created_status(web_lead) == "new"
         assert _created_status(phone_lead) == "contacted"

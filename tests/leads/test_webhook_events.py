@@ -105,12 +105,12 @@ def test_each_event_keeps_the_status_it_had_when_it_happened(app_factory, webhoo
     make_staff(app, "desk@clinic.test")
     webhook.stop()
     change_in_console(app, lead_id, "contacted")
-    change_in_console(app, lead_id, "booked")
+    change_in_console(app, lead_id, "closed")
     with app.app_context():
         pending = db.session.scalars(
             select(OutboxMessage.event).where(OutboxMessage.status == "pending")
         ).all()
-    assert sorted(pending) == ["", "lead.status_changed:booked", "lead.status_changed:contacted"]
+    assert sorted(pending) == ["", "lead.status_changed:closed", "lead.status_changed:contacted"]
     webhook.start()
     with app.app_context():
         deliver_due()
@@ -119,7 +119,7 @@ def test_each_event_keeps_the_status_it_had_when_it_happened(app_factory, webhoo
     assert events == [
         ("lead.created", "new"),
         ("lead.status_changed", "contacted"),
-        ("lead.status_changed", "booked"),
+        ("lead.status_changed", "closed"),
     ]
     assert all(verified(request) for request in webhook.requests)
 
@@ -128,6 +128,6 @@ def test_without_a_webhook_a_status_change_queues_nothing(app_factory):
     app = app_factory()
     lead_id = make_lead(app)
     make_staff(app, "desk@clinic.test")
-    assert change_in_console(app, lead_id, "booked").status_code == 303
+    assert change_in_console(app, lead_id, "closed").status_code == 303
     with app.app_context():
         assert db.session.scalars(select(OutboxMessage)).all() == []

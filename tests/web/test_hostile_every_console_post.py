@@ -26,8 +26,10 @@ from core.dbtypes import utcnow
 from core.extensions import db
 from leads import appointments
 from leads.models import BookingEvent, Lead, LeadNote
+from staff.models import StaffUser
+from staff.rulebook.drafts import start_draft
 from tests.api_token_support import make_token
-from tests.factories import csrf_token, make_lead, make_staff, sign_in
+from tests.factories import csrf_token, make_lead, make_staff, sign_in, staff_client
 from tests.support import sqlite_app
 
 # Reached without a session: they have their own tests of odd input.
@@ -140,16 +142,21 @@ def console(tmp_path):
     make_token(app)
     with app.app_context():
         ids["token_id"] = db.session.query(ApiToken.id).scalar()
+    with app.test_request_context():
+        # A rule draft (admins may read one, not change it) and its first rule.
+        ids["draft_id"] = start_draft(db.session.get(StaffUser, admin), "Hostile input").id
+        ids["index"] = 0
     client = app.test_client()
     assert sign_in(client, "admin@clinic.test").status_code == 302
     client.csrf = csrf_token(client.get(f"/staff/leads/{lead}").get_data(as_text=True))
     client.ids = ids
+    client.app = app
     return client
 
 
 def url_of(rule: str, ids: dict[str, int]) -> str:
     for name, value in ids.items():
-        rule = rule.replace(f"<id:{name}>", str(value))
+        rule = rule.replace(f"<id:{name}>", str(value)).replace(f"<int:{name}>", str(value))
     assert "<" not in rule, rule
     return rule
 
@@ -165,6 +172,27 @@ def test_random_fields_to_every_console_post_get_no_server_error(console, endpoi
         assert response.status_code < 500, (endpoint, body, response.status_code)
         page = response.get_data()
         assert b"<script>alert(1)</script>" not in page, endpoint
+
+    post()
+
+
+DRAFT_POSTS = [(endpoint, rule) for endpoint, rule in POSTS if "/rules/drafts/<" in rule]
+
+
+@pytest.mark.parametrize(("endpoint", "rule"), DRAFT_POSTS, ids=[e for e, _ in DRAFT_POSTS])
+def test_random_fields_to_a_clinicians_draft_posts_get_no_server_error(console, endpoint, rule):
+    """Admins only read drafts (403): a clinician's posts reach the draft's own handling."""
+    clinician = staff_client(console.app, "cleo@clinic.test", "clinician", name="Dr Cleo Hale")
+    url = url_of(rule, console.ids)
+    draft = console.ids["draft_id"]
+    token = csrf_token(clinician.get(f"/staff/rules/drafts/{draft}").get_data(as_text=True))
+
+    @SETTINGS
+    @given(body=st.lists(st.tuples(st.sampled_from(FIELD_NAMES), odd_value), max_size=12))
+    def post(body):
+        response = clinician.post(url, data=MultiDict([("csrf_token", token), *body]))
+        assert response.status_code < 500, (endpoint, body, response.status_code)
+        assert b"<script>alert(1)</script>" not in response.get_data(), endpoint
 
     post()
 

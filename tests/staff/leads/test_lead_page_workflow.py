@@ -37,13 +37,14 @@ def test_the_page_starts_with_contact_status_assignee_and_follow_up_then_the_cal
     assert 'href="tel:+442079460958"' in page and 'href="mailto:zoe@example.com"' in page
     for words in ("Best time", "Assigned to", "Next follow-up", "Unassigned", "None set"):
         assert top < page.index(words) < page.index('id="call-title"'), words
-    # Then the call, assignment and follow-up, all before the decision and the answers.
+    # Then the call, the timeline the coordinator reads first, assignment and follow-up, all
+    # before the decision and the answers.
     assert (
         page.index('id="call-title"')
+        < page.index('id="notes-title"')
         < page.index('id="assign-title"')
         < page.index('id="decision-title"')
         < page.index('id="answers-title"')
-        < page.index('id="notes-title"')
     )
     # The call's outcomes are its save buttons, under the question they answer.
     assert '<legend class="question-label">How did the call go? <span class="legend-hint">' in page

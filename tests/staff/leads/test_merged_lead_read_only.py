@@ -193,7 +193,7 @@ def test_the_api_refuses_a_merged_lead_with_409_in_the_contracts_shape(db_app, d
     assert _state(db_app, gone) == before
     assert (
         client.post(
-            f"/api/v1/leads/{kept}/status", json={"status": "booked"}, headers=bearer(writer)
+            f"/api/v1/leads/{kept}/status", json={"status": "contacted"}, headers=bearer(writer)
         ).status_code
         == 200
     )
