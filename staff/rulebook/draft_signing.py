@@ -17,12 +17,11 @@ from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
 from signoff.deployed import RulesNotProved
-from signoff.registration import RegistrationRefused, checked
 from signoff.service import SignOff, SignRefused, forget_choice, sign_text
 from staff.console.audit import record
 from staff.models import StaffUser
 from staff.rulebook.drafts import authors, get_draft, mark_signed
-from staff.rulebook.signing import Refused, _may_act, _password_refused
+from staff.rulebook.signing import Refused, password_refused, signer_of
 
 __all__ = ["second_signer_required", "sign_draft"]
 
@@ -46,15 +45,10 @@ def sign_draft(
     Refusals beyond ``sign_deployed``'s: ``changed`` (saved since it was reviewed, or no
     longer open), ``not_proved`` (it fails its proof), ``sole_author``.
     """
-    if not _may_act(user):
-        return Refused("not_clinician")
-    name = (user.name or "").strip()
-    if not name:
-        return Refused("no_name")
-    try:
-        registration = checked(registration)
-    except RegistrationRefused as refusal:
-        return Refused("registration", message=str(refusal))
+    signer = signer_of(user, registration)
+    if isinstance(signer, Refused):
+        return signer
+    name, registration = signer
     draft = get_draft(draft_id)
     if draft is None or draft.state != "open" or draft.revision != revision:
         return Refused("changed")
@@ -63,7 +57,7 @@ def sign_draft(
         return Refused("changed")
     if second_signer_required() and authors(draft_id) <= {user.id}:
         return Refused("sole_author")
-    refused = _password_refused(user, password, f"wrong password for draft {draft_id}")
+    refused = password_refused(user, password, f"wrong password for draft {draft_id}")
     if refused:
         return refused
     try:

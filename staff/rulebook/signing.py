@@ -37,7 +37,7 @@ class Refused:
     message: str = ""
 
 
-def _password_refused(user: StaffUser, password: str, refused_detail: str) -> Refused | None:
+def password_refused(user: StaffUser, password: str, refused_detail: str) -> Refused | None:
     """The clinician's password, checked and counted like a sign-in (the accounts' one
     re-authentication); None when it is right. A wrong one is audited (``refused_detail``)."""
     checked = check_password(
@@ -54,27 +54,36 @@ def _may_act(user: StaffUser) -> bool:
     return user.role == "clinician" and user.active
 
 
-def sign_deployed(
-    user: StaffUser, password: str, *, registration: str, sha256: str
-) -> SignOff | Refused:
-    """Sign the deployed version (which must be the one with ``sha256``) as ``user``, under
-    the account's name and ``registration`` (checked against its register's shape)."""
-    shipped = deployed().base
+def signer_of(user: StaffUser, registration: str) -> tuple[str, str] | Refused:
+    """(name, registration) a sign-off by ``user`` records: refused unless an active
+    clinician with a name, whose ``registration`` has its register's shape."""
     if not _may_act(user):
         return Refused("not_clinician")
     name = (user.name or "").strip()
     if not name:
         return Refused("no_name")
     try:
-        registration = checked(registration)
+        return name, checked(registration)
     except RegistrationRefused as refusal:
         return Refused("registration", message=str(refusal))
+
+
+def sign_deployed(
+    user: StaffUser, password: str, *, registration: str, sha256: str
+) -> SignOff | Refused:
+    """Sign the deployed version (which must be the one with ``sha256``) as ``user``, under
+    the account's name and ``registration`` (checked against its register's shape)."""
+    shipped = deployed().base
+    signer = signer_of(user, registration)
+    if isinstance(signer, Refused):
+        return signer
+    name, registration = signer
     if sha256 != shipped.sha256:
         return Refused("changed")
     earlier = signoff_of(shipped.sha256)
     if earlier is not None:
         return Refused("withdrawn" if earlier.withdrawn else "signed_already")
-    refused = _password_refused(user, password, f"wrong password for {shipped.sha256}")
+    refused = password_refused(user, password, f"wrong password for {shipped.sha256}")
     if refused:
         return refused
     try:
@@ -115,7 +124,7 @@ def withdraw_signoff(
     current = signoff_of(sha256)
     if current is None or current.withdrawn:
         return Refused("not_active")
-    refused = _password_refused(
+    refused = password_refused(
         user, password, f"wrong password to withdraw the sign-off of {sha256}"
     )
     if refused:
