@@ -59,7 +59,7 @@ import rules
 from core.config import LIVE_RULES_TTL_DEFAULT
 from core.dbtypes import utcnow
 from core.extensions import db
-from signoff.deployed import RulesNotProved, deployed, prove
+from signoff.deployed import DeployedRules, RulesNotProved, deployed, prove
 from signoff.draft_models import RuleDraft
 from signoff.models import RuleSignOff
 from web import errors, render_cache
@@ -330,23 +330,9 @@ def sign(*, signer_id: int, name: str, registration: str, email: str) -> SignOff
     is written at the commit: one signed by someone else at this very moment fails there,
     as an IntegrityError the caller answers as ``signed_already``.
     """
-    shipped = deployed()
-    earlier = signoff_of(shipped.base.sha256)
-    if earlier is not None:
-        raise SignRefused("withdrawn" if earlier.withdrawn else "signed_already")
-    row = RuleSignOff(
-        sha256=shipped.base.sha256,
-        version=shipped.base.version,
-        rules_text=shipped.data.decode("utf-8"),
-        proof_summary=shipped.proof[:500],
-        signer_id=signer_id,
-        signer_name=name,
-        signer_registration=registration,
-        signer_email=email,
-        signed_at=utcnow(),
+    return _record(
+        deployed(), signer_id=signer_id, name=name, registration=registration, email=email
     )
-    db.session.add(row)
-    return SignOff.of(row)
 
 
 def sign_text(
@@ -365,13 +351,22 @@ def sign_text(
     Text signed already, or whose sign-off was withdrawn, is refused (``SignRefused``).
     """
     proved = prove(Path(label), data)
+    signed = _record(proved, signer_id=signer_id, name=name, registration=registration, email=email)
+    return signed, proved.base
+
+
+def _record(
+    proved: DeployedRules, *, signer_id: int, name: str, registration: str, email: str
+) -> SignOff:
+    """Add the sign-off row of a proved version (its exact text) to the caller's session;
+    ``SignRefused`` when that text was signed already or its sign-off withdrawn."""
     earlier = signoff_of(proved.base.sha256)
     if earlier is not None:
         raise SignRefused("withdrawn" if earlier.withdrawn else "signed_already")
     row = RuleSignOff(
         sha256=proved.base.sha256,
         version=proved.base.version,
-        rules_text=data.decode("utf-8"),
+        rules_text=proved.data.decode("utf-8"),
         proof_summary=proved.proof[:500],
         signer_id=signer_id,
         signer_name=name,
@@ -380,7 +375,7 @@ def sign_text(
         signed_at=utcnow(),
     )
     db.session.add(row)
-    return SignOff.of(row), proved.base
+    return SignOff.of(row)
 
 
 def signed_text(sha256: str) -> str | None:
