@@ -19,11 +19,14 @@ APP_FAILED_TO_LOAD = 4  # gunicorn's code: its master stops instead of restartin
 COMMANDS = {
     "flask run": ["-m", "flask", "run", "--port", "0"],  # finds app.py's create_app
     "flask --app app routes": ["-m", "flask", "--app", "app", "routes"],
+    # One worker: with two, both fail at once and gunicorn's arbiter can raise its own
+    # HaltServer again while halting for the first (its traceback, not ours) — a race in
+    # gunicorn that the team's note names (preloading the app would avoid it).
     "gunicorn": [
         "-m",
         "gunicorn",
         "--workers",
-        "2",
+        "1",
         "--bind",
         "127.0.0.1:0",
         "--no-control-socket",
