@@ -14,6 +14,7 @@ from app import create_app
 from questionnaire.catalogue import STEPS
 from rules.engine import RULES_PATH
 from tests.browser.test_wizard_in_chromium import answer_step
+from tests.clinic_rules import DEFAULT, OVER_65
 from tests.console_support import CONTACT
 from tests.factories import PASSWORD, make_staff
 from tests.signoff_support import SIGNER, sign_as_clinician
@@ -21,21 +22,6 @@ from tests.support import HEALTHY, completed_token
 
 CLINICIAN = "lead@clinic.test"
 LAPTOP = {"width": 1366, "height": 768}
-DEFAULT = "# --- the default: no screening concern ---"
-OVER_65 = """
-[[rule]]
-id = "R-age-over-65"
-reason = "clinic_age_over_65"
-outcome = "clinician_review"
-evidence = []
-note = "Clinic policy: thinner skin heals more slowly after 65; a clinician sees everyone older."
-when = { age = { at_least = 66 } }
-
-[rule.text]
-en = "As you are over 65, a clinician will see you before any treatment."
-es = "Como tiene más de 65 años, un profesional clínico le verá antes de cualquier tratamiento."
-
-"""
 WORDS = {
     "en": {
         "awaiting": "Awaiting sign-off: version 2026.12.0",

@@ -10,24 +10,9 @@ from pathlib import Path
 from rules import load_rulebase
 from rules.engine import RULES_PATH
 from rules.verify import verify
+from tests.clinic_rules import DEFAULT, OVER_65
 
 SHIPPED = RULES_PATH.read_text(encoding="utf-8")
-DEFAULT = "# --- the default: no screening concern ---"
-
-OVER_65 = """
-[[rule]]
-id = "R-age-over-65"
-reason = "clinic_age_over_65"
-outcome = "clinician_review"
-evidence = []
-note = "Clinic policy: thinner skin heals more slowly after 65; a clinician sees everyone older."
-when = { age = { at_least = 66 } }
-
-[rule.text]
-en = "As you are over 65, a clinician will see you before any treatment."
-es = "Como tiene más de 65 años, un profesional clínico le verá antes de cualquier tratamiento."
-
-"""
 
 
 def variant(tmp_path: Path, *edits: tuple[str, str]) -> Path:

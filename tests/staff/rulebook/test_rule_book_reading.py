@@ -16,6 +16,7 @@ from core.extensions import db
 from leads.models import Lead
 from leads.verdicts import VerdictInput, find_clinician, record_verdict
 from rules.engine import RULES_PATH
+from tests.clinic_rules import DEFAULT, OVER_65
 from tests.console_support import CONTACT
 from tests.factories import make_staff, staff_client
 from tests.signoff_support import (
@@ -27,22 +28,6 @@ from tests.signoff_support import (
     withdraw_in_console,
 )
 from tests.support import HEALTHY, completed_token
-
-DEFAULT = "# --- the default: no screening concern ---"
-OVER_65 = """
-[[rule]]
-id = "R-age-over-65"
-reason = "clinic_age_over_65"
-outcome = "clinician_review"
-evidence = []
-note = "Clinic policy: thinner skin heals more slowly after 65; a clinician sees everyone older."
-when = { age = { at_least = 66 } }
-
-[rule.text]
-en = "As you are over 65, a clinician will see you before any treatment."
-es = "Como tiene más de 65 años, un profesional clínico le verá antes de cualquier tratamiento."
-
-"""
 
 
 def words(response) -> str:
