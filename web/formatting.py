@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 import phonenumbers
+from babel.dates import get_date_format, get_time_format, parse_pattern
 from flask import Flask
-from flask_babel import format_date, format_decimal, format_time
+from flask_babel import format_date, format_decimal, format_time, get_locale, get_timezone
 from markupsafe import Markup
 
 
@@ -27,6 +30,38 @@ def local_datetime(value: dt.datetime | None) -> str:
     if value is None:
         return ""
     return f"{format_date(value, 'medium')} {format_time(value, 'short')}"
+
+
+def datetime_writer() -> Callable[[dt.datetime], str]:
+    """``local_datetime`` for many times in one request (an export writes thousands).
+
+    The language, the zone and Babel's two patterns are looked up once here, where
+    ``local_datetime`` looks all four up for every time, and each day's and each minute's
+    words are written once (a short time is its hour and minute only: hour, minutes and
+    AM/PM in every language's pattern). The words are the same as ``local_datetime``'s
+    (tests/web/test_formatting.py compares both over the year's clock changes)."""
+    locale = get_locale()
+    zone = get_timezone() or ZoneInfo("UTC")
+    day = parse_pattern(get_date_format("medium", locale=locale))
+    clock = parse_pattern(get_time_format("short", locale=locale))
+
+    days: dict[dt.date, str] = {}
+    minutes: dict[tuple[int, int], str] = {}
+
+    def written(value: dt.datetime) -> str:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        local = value.astimezone(zone)
+        date = local.date()
+        on = days.get(date)
+        if on is None:
+            on = days[date] = day.apply(date, locale)
+        at = minutes.get((local.hour, local.minute))
+        if at is None:
+            at = minutes[local.hour, local.minute] = clock.apply(local, locale)
+        return f"{on} {at}"
+
+    return written
 
 
 def local_number(value: float | int | None, decimals: int | None = None) -> str:
@@ -55,11 +90,42 @@ def phone_display(phone: str | None) -> str:
     """An E.164 number grouped for reading (``+44 20 7946 0958``); anything else as it is."""
     if not phone:
         return ""
-    try:
-        number = phonenumbers.parse(phone, None)
-    except phonenumbers.NumberParseException:
-        return phone
+    number = _stored_number(phone)
+    if number is None:
+        try:
+            number = phonenumbers.parse(phone, None)
+        except phonenumbers.NumberParseException:
+            return phone
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+_E164 = re.compile(r"\+[1-9][0-9]{4,14}")
+
+
+def _stored_number(phone: str) -> phonenumbers.PhoneNumber | None:
+    """A stored number (E.164: ``+``, country code, national number) read without
+    ``phonenumbers.parse``, which checks and strips what people type and was most of an
+    export's time. Country codes are prefix-free, so the first known one is the one; a
+    national number's leading zeros are kept as ``parse`` keeps them (Italy's). Gives
+    what ``parse`` gives (tests/web/test_formatting.py, every region's example numbers)."""
+    if not _E164.fullmatch(phone):
+        return None
+    digits = phone[1:]
+    for size in (1, 2, 3):
+        code = int(digits[:size])
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            break
+    else:
+        return None
+    national = digits[size:]
+    # parse's count: only before another digit, so "0" alone has none and "000" has two.
+    zeros = len(national[:-1]) - len(national[:-1].lstrip("0"))
+    return phonenumbers.PhoneNumber(
+        country_code=code,
+        national_number=int(national),
+        italian_leading_zero=True if zeros else None,
+        number_of_leading_zeros=zeros if zeros > 1 else None,
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -32,20 +32,21 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import IO
 
 from flask import Response, g
 from flask_babel import gettext as _
 
-from core.clinic_time import clinic_now, in_clinic_time, zone_name
+from core.clinic_time import clinic_now, clinic_zone, in_clinic_time, zone_name
 from leads.appointments import KIND_LABELS
 from leads.models import CONTACT_TIME_LABELS, Lead
 from leads.status import status_history
 from questionnaire.service import flow as questionnaire_flow
+from rules.i18n import N_
 from staff.console.answers import readable_answers, reason_lines
 from staff.console.labels import CALL_OUTCOME_LABELS, OUTCOME_LABELS, SOURCE_LABELS, STATUS_LABELS
-from web.formatting import local_datetime, phone_display
+from web.formatting import datetime_writer, local_datetime, phone_display
 from web.language import LANGUAGE_NAMES
 
 # --- the table ---------------------------------------------------------------------
@@ -69,9 +70,11 @@ def lead_columns() -> Columns:
     """One row per lead; one column per question, headed by the question, between the work
     done and the notes."""
     zone = zone_name()
+    clock = clinic_clock_writer()
+    spoken = spoken_time_writer()
     before: list[tuple[str, Cell]] = [
         (_("Lead number"), lambda lead: str(lead.id)),
-        (_("Received (%(zone)s)", zone=zone), lambda lead: clinic_clock(lead.created_at)),
+        (_("Received (%(zone)s)", zone=zone), lambda lead: clock(lead.created_at)),
         (_("Name"), lambda lead: lead.name),
         (_("Email"), lambda lead: lead.email),
         (_("Phone"), lambda lead: phone_display(lead.phone)),
@@ -81,17 +84,17 @@ def lead_columns() -> Columns:
         (_("Source"), _source),
         (_("Entered by"), lambda lead: _staff_name(lead.entered_by)),
         (_("Outcome"), lambda lead: _words(OUTCOME_LABELS, lead.outcome)),
-        (_("Reasons"), lambda lead: "\n".join(r.words for r in reason_lines(lead.reasons))),
+        (_("Reasons"), reasons_writer()),
         (_("Status"), lambda lead: _words(STATUS_LABELS, lead.status)),
-        (_("Status history"), status_history_words),
+        (_("Status history"), lambda lead: status_history_words(lead, spoken)),
         (_("Assigned to"), lambda lead: _staff_name(lead.assigned_to)),
-        (_("Next follow-up (%(zone)s)", zone=zone), lambda lead: clinic_clock(lead.follow_up_at)),
-        (_("Appointments"), appointments_words),
+        (_("Next follow-up (%(zone)s)", zone=zone), lambda lead: clock(lead.follow_up_at)),
+        (_("Appointments"), lambda lead: appointments_words(lead, spoken)),
     ]
     after: list[tuple[str, Cell]] = [
-        (_("Notes"), notes_words),
+        (_("Notes"), lambda lead: notes_words(lead, spoken)),
         (_("Consent version"), lambda lead: lead.consent_version),
-        (_("Consented (%(zone)s)", zone=zone), lambda lead: clinic_clock(lead.consented_at)),
+        (_("Consented (%(zone)s)", zone=zone), lambda lead: clock(lead.consented_at)),
     ]
     questions = [line.question for line in readable_answers({})]
     header = [name for name, _cell in before] + questions + [name for name, _cell in after]
@@ -110,13 +113,37 @@ def clinic_clock(moment: datetime | None) -> str:
     return "" if moment is None else in_clinic_time(moment).strftime("%Y-%m-%d %H:%M")
 
 
+def clinic_clock_writer() -> Callable[[datetime | None], str]:
+    """``clinic_clock`` with the clinic's zone looked up once, for a whole export."""
+    zone = clinic_zone()
+
+    def written(moment: datetime | None) -> str:
+        if moment is None:
+            return ""
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+    return written
+
+
 def spoken_time(moment: datetime) -> str:
     """A time inside a sentence, as the console shows it, with plain spaces only.
 
     CLDR puts a narrow no-break space before "AM"; some spreadsheet fonts draw it
     as a box, and an import may not take it for a space.
     """
-    return local_datetime(moment).replace("\u202f", " ").replace("\xa0", " ")
+    return _plain_spaces(local_datetime(moment))
+
+
+def spoken_time_writer() -> Callable[[datetime], str]:
+    """``spoken_time`` with the language, zone and patterns looked up once, for an export."""
+    written = datetime_writer()
+    return lambda moment: _plain_spaces(written(moment))
+
+
+def _plain_spaces(text: str) -> str:
+    return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 def _words(labels: Mapping[str, object], code: str) -> str:
@@ -143,6 +170,22 @@ def _source(lead: Lead) -> str:
     return f"{words} ({lead.embed_origin})" if lead.embed_origin else words
 
 
+def reasons_writer() -> Cell:
+    """The reasons' words, one a line, as ``reason_lines`` writes them; each lead's set of
+    reasons is written once per export (a rule version gives a few dozen sets)."""
+    written: dict[tuple, str] = {}
+
+    def cell(lead: Lead) -> str:
+        reasons = lead.reasons or []
+        key = tuple((r.get("key"), r.get("text"), r.get("severity")) for r in reasons)
+        words = written.get(key)
+        if words is None:
+            words = written[key] = "\n".join(r.words for r in reason_lines(reasons))
+        return words
+
+    return cell
+
+
 def answer_words() -> Callable[[Mapping[str, object]], list[str]]:
     """Each question's answer in words, as ``readable_answers`` (staff/console/answers.py)
     writes them; a question the person was not shown says so.
@@ -153,22 +196,27 @@ def answer_words() -> Callable[[Mapping[str, object]], list[str]]:
     tests/staff/leads/test_exports_at_scale.py checks both give the same words."""
     yes, no, no_answer, not_asked = _("Yes"), _("No"), _("(no answer)"), _("(not asked)")
     questions = [
-        (question, {choice.value: str(choice.label) for choice in question.choices})
+        (
+            question.id,
+            question.when,
+            question.kind,
+            {choice.value: str(choice.label) for choice in question.choices},
+        )
         for question in questionnaire_flow().questions
     ]
 
     def cells(answers: Mapping[str, object]) -> list[str]:
         written = []
-        for question, labels in questions:
-            value = answers.get(question.id)
-            if not question.is_shown(answers):
+        for question_id, when, kind, labels in questions:
+            value = answers.get(question_id)
+            if when is not None and not when.holds(answers):  # Question.is_shown
                 written.append(not_asked)
             elif value is None:
                 written.append(no_answer)
-            elif question.kind == "multi" and isinstance(value, list):
-                written.append(", ".join(labels.get(str(v), str(v)) for v in value))
-            elif question.kind == "bool":
+            elif kind == "bool":
                 written.append(yes if value else no)
+            elif kind == "multi" and isinstance(value, list):
+                written.append(", ".join(labels.get(str(v), str(v)) for v in value))
             else:
                 written.append(labels.get(str(value), str(value)))
         return written
@@ -176,9 +224,28 @@ def answer_words() -> Callable[[Mapping[str, object]], list[str]]:
     return cells
 
 
+#: Sentences written for every lead, translated once per export (``_template``).
+BY_WHOM = N_("%(what)s by %(who)s")
+CALL = N_("Call: %(outcome)s.")
+CORRECTED = N_("%(note)s (corrected)")
+FORMER_STAFF = N_("someone no longer on the staff")
+APPOINTMENT = N_("%(when)s, %(minutes)d minutes, %(kind)s")
+CANCELLED = N_("%(appointment)s (cancelled)")
+
+
 def _by(words: str, user) -> str:
     name = _staff_name(user)
-    return _("%(what)s by %(who)s", what=words, who=name) if name else words
+    return _template(BY_WHOM) % {"what": words, "who": name} if name else words
+
+
+def _template(message: str) -> str:
+    """A message's translation with its ``%(name)s`` left in, looked up once per request
+    (the history and notes write the same few sentences for every lead)."""
+    looked_up = g.setdefault("export_templates", {})
+    template = looked_up.get(message)
+    if template is None:
+        template = looked_up[message] = _(message)  # no variables: left unformatted
+    return template
 
 
 def status_history_words(lead: Lead, when: Callable[[datetime], str] = spoken_time) -> str:
@@ -205,14 +272,13 @@ def appointments_words(lead: Lead, when: Callable[[datetime], str] = spoken_time
     """Each appointment, one a line: when, how long, what kind, and if it was cancelled."""
     lines = []
     for appointment in lead.appointments:
-        line = _(
-            "%(when)s, %(minutes)d minutes, %(kind)s",
-            when=when(appointment.starts_at),
-            minutes=appointment.duration_minutes,
-            kind=_words(KIND_LABELS, appointment.kind),
-        )
+        line = _template(APPOINTMENT) % {
+            "when": when(appointment.starts_at),
+            "minutes": appointment.duration_minutes,
+            "kind": _words(KIND_LABELS, appointment.kind),
+        }
         if appointment.cancelled_at is not None:
-            line = _("%(appointment)s (cancelled)", appointment=line)
+            line = _template(CANCELLED) % {"appointment": line}
         lines.append(line)
     return "\n".join(lines)
 
@@ -225,11 +291,12 @@ def notes_words(lead: Lead, when: Callable[[datetime], str] = spoken_time) -> st
             continue  # in the status history
         said = note.text
         if note.call_outcome:
-            call = _("Call: %(outcome)s.", outcome=_words(CALL_OUTCOME_LABELS, note.call_outcome))
+            outcome = _words(CALL_OUTCOME_LABELS, note.call_outcome)
+            call = _template(CALL) % {"outcome": outcome}
             said = f"{call} {said}".strip()
         if note.edited_at is not None:
-            said = _("%(note)s (corrected)", note=said)
-        who = _staff_name(note.author) or _("someone no longer on the staff")
+            said = _template(CORRECTED) % {"note": said}
+        who = _staff_name(note.author) or _template(FORMER_STAFF)
         paragraphs.append(f"{when(note.created_at)}, {who}: {said}")
     return "\n\n".join(paragraphs)
 

@@ -57,6 +57,26 @@ from staff.models import StaffUser
 #: What the audit log keeps of a search in place of its words.
 SEARCH_NOT_KEPT = "…"
 
+#: What a lead's row shows (export.py, export_workbook.py): only these columns are read.
+EXPORTED = tuple(
+    getattr(Lead, name)
+    for name in (
+        "id", "created_at", "name", "email", "phone", "contact_time", "message", "lang",
+        "source", "embed_origin", "entered_by_id", "outcome", "reasons", "status",
+        "assigned_to_id", "follow_up_at", "consent_version", "consented_at", "answers",
+    )
+)  # fmt: skip
+NOTE_COLUMNS = tuple(
+    getattr(LeadNote, name)
+    for name in (
+        "id", "lead_id", "author_id", "kind", "text", "call_outcome", "edited_at", "created_at",
+    )
+)  # fmt: skip
+APPOINTMENT_COLUMNS = tuple(
+    getattr(Appointment, name)
+    for name in ("lead_id", "starts_at", "duration_minutes", "kind", "cancelled_at")
+)  # fmt: skip
+
 #: Leads taken from the streamed query at a time; each batch adds two queries (their
 #: notes; their appointments). One query before them reads the staff's names.
 BATCH = 500
@@ -160,7 +180,7 @@ def lead_batches(conditions: list[ColumnElement[bool]]) -> Iterator[list[SimpleN
         row.id: SimpleNamespace(name=row.name, email=row.email)
         for row in db.session.execute(select(StaffUser.id, StaffUser.name, StaffUser.email))
     }
-    query = select(Lead.__table__).where(*conditions).order_by(*search.ORDER)
+    query = select(*EXPORTED).where(*conditions).order_by(*search.ORDER)
     # yield_per, not stream_results alone: through the session, only yield_per keeps the
     # result from being buffered whole (100 MB of Python objects at 20,000 leads on SQLite).
     streamed = db.session.execute(query, execution_options={"yield_per": BATCH})
@@ -184,7 +204,7 @@ def _with_notes_and_appointments(rows, staff: dict[int, SimpleNamespace]) -> lis
         leads[lead.id] = lead
     ids = list(leads)
     notes = db.session.execute(
-        select(LeadNote.__table__)
+        select(*NOTE_COLUMNS)
         .where(LeadNote.lead_id.in_(ids))
         .order_by(LeadNote.created_at, LeadNote.id)
     )
@@ -194,7 +214,7 @@ def _with_notes_and_appointments(rows, staff: dict[int, SimpleNamespace]) -> lis
         note.author = staff.get(note.author_id)
         leads[note.lead_id].notes.append(note)
     appointments = db.session.execute(
-        select(Appointment.__table__)
+        select(*APPOINTMENT_COLUMNS)
         .where(Appointment.lead_id.in_(ids))
         .order_by(Appointment.starts_at, Appointment.id)
     )
