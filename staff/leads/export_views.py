@@ -40,7 +40,8 @@ from types import SimpleNamespace
 from flask import Response, current_app, redirect, stream_with_context, url_for
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Integer, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from core.extensions import db
 from leads.models import Appointment, Lead, LeadNote
@@ -191,6 +192,14 @@ def lead_batches(conditions: list[ColumnElement[bool]]) -> Iterator[list[SimpleN
         streamed.close()  # also when the download is cut short
 
 
+def _one_of(column, ids: list[int]) -> ColumnElement[bool]:
+    """``column IN ids``; on PostgreSQL as one array, ``= ANY(%s)``: the same plan, without
+    writing, sending and parsing 500 parameters for every batch."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
+    return column.in_(ids)
+
+
 def _with_notes_and_appointments(rows, staff: dict[int, SimpleNamespace]) -> list[SimpleNamespace]:
     """One batch of lead rows as namespaces, with their notes and appointments."""
     leads = {}
@@ -205,7 +214,7 @@ def _with_notes_and_appointments(rows, staff: dict[int, SimpleNamespace]) -> lis
     ids = list(leads)
     notes = db.session.execute(
         select(*NOTE_COLUMNS)
-        .where(LeadNote.lead_id.in_(ids))
+        .where(_one_of(LeadNote.lead_id, ids))
         .order_by(LeadNote.created_at, LeadNote.id)
     )
     fields = tuple(notes.keys())
@@ -215,7 +224,7 @@ def _with_notes_and_appointments(rows, staff: dict[int, SimpleNamespace]) -> lis
         leads[note.lead_id].notes.append(note)
     appointments = db.session.execute(
         select(*APPOINTMENT_COLUMNS)
-        .where(Appointment.lead_id.in_(ids))
+        .where(_one_of(Appointment.lead_id, ids))
         .order_by(Appointment.starts_at, Appointment.id)
     )
     fields = tuple(appointments.keys())
