@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, Select, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -49,3 +49,20 @@ def stored_figure(name: str, version: str, compute: Callable[[], Any]) -> tuple[
     except IntegrityError:  # another instance stored it at the same moment: theirs is as good
         db.session.rollback()
     return value, now
+
+
+def figures_version(*aggregates: Select) -> str:
+    """The inputs' version, from one aggregate per ``select`` (``count()``, ``max(id)``).
+
+    Each aggregate is its own subquery of one statement: alone, ``max`` of an indexed
+    column reads one end of its index and ``count(*)`` the table's smallest b-tree
+    (SQLite counts its pages), where one select of several aggregates reads every row
+    (96 ms at 20,000 leads on SQLite, on every view of the dashboard)."""
+    row = db.session.execute(select(*(aggregate.scalar_subquery() for aggregate in aggregates)))
+    return ":".join(_word(value) for value in row.one())
+
+
+def _word(value: object) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, datetime) else str(value)

@@ -190,3 +190,23 @@ def init_storage(app: Flask) -> None:
         with app.app_context():
             if not schema_at_head(db.engine):
                 upgrade(directory=str(MIGRATIONS))  # under migration_lock (migrations/env.py)
+            if db.engine.dialect.name == "sqlite":
+                refresh_sqlite_statistics(db.engine)
+
+
+#: Rows of each index SQLite's ANALYZE reads (``analysis_limit``): about the same few
+#: milliseconds at start-up whatever the number of leads, and statistics good enough.
+SQLITE_ANALYSIS_LIMIT = 1_000
+
+
+def refresh_sqlite_statistics(engine: Engine) -> None:
+    """Give SQLite's query planner the tables' statistics, at every start of the app.
+
+    Without them it guesses that ``merged_into_id IS NULL`` picks out a few leads (an
+    equality on an indexed column), reads the list through that index and sorts every
+    lead: the leads list took 240 ms at 20,000 leads, 50 ms with statistics. PostgreSQL
+    keeps its own (autovacuum). A long-running process keeps the start's statistics; the
+    shape they describe (almost every lead unmerged, follow-ups spread) changes slowly."""
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT}")
+        connection.exec_driver_sql("ANALYZE")

@@ -226,7 +226,7 @@ class Appointment(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True
     )
-    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     # Booked in the clinic's booking tool ("calcom", "calendly", "acuity", "jane") and that
     # tool's id of the booking: stored once per tool booking id. "" and None when booked here.
     booking_tool: Mapped[str] = mapped_column(

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 import rules
-from core.computed_figures import stored_figure
+from core.computed_figures import figures_version, stored_figure
 from core.extensions import db
 from leads.models import Lead
 
@@ -110,10 +110,11 @@ def data_version() -> str:
     """What the replay reads, in three indexed figures: how many leads, the newest id and
     the newest creation time. Storing or deleting a lead changes it (an id SQLite reuses
     comes with a later creation time); a lead's answers and decision never change."""
-    count, newest_id, newest = db.session.execute(
-        select(func.count(Lead.id), func.max(Lead.id), func.max(Lead.created_at))
-    ).one()
-    return f"{count}:{newest_id}:{newest.isoformat() if newest else ''}"
+    return figures_version(
+        select(func.count()).select_from(Lead),
+        select(func.max(Lead.id)),
+        select(func.max(Lead.created_at)),
+    )
 
 
 def stored_replay(candidate: rules.RuleBase) -> tuple[Replay, datetime]:

@@ -62,7 +62,7 @@ class Verdict(db.Model):
     )
     source: Mapped[str] = mapped_column(String(16), nullable=False, default="console")
     # Set when a correction replaced this verdict: the newer row is the lead's verdict.
-    replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
 
     lead = relationship("Lead")
     clinician = relationship("StaffUser")

@@ -16,34 +16,22 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 
 from core.clinic_time import zone_name
-from core.computed_figures import stored_figure
-from core.extensions import db
+from core.computed_figures import figures_version, stored_figure
 from leads.models import Appointment, Lead
 from staff.dashboard import pipeline
 
 
 def data_version() -> str:
     """What the pipeline reads, in indexed figures (see the module's docstring)."""
-    leads = db.session.execute(
-        select(
-            func.count(Lead.id),
-            func.max(Lead.id),
-            func.max(Lead.created_at),
-            func.max(Lead.updated_at),
-        )
-    ).one()
-    appointments = db.session.execute(
-        select(
-            func.count(Appointment.id), func.max(Appointment.id), func.max(Appointment.cancelled_at)
-        )
-    ).one()
-    return ":".join(_word(value) for value in (*leads, *appointments))
-
-
-def _word(value: object) -> str:
-    if value is None:
-        return ""
-    return value.isoformat() if isinstance(value, datetime) else str(value)
+    return figures_version(
+        select(func.count()).select_from(Lead),
+        select(func.max(Lead.id)),
+        select(func.max(Lead.created_at)),
+        select(func.max(Lead.updated_at)),
+        select(func.count()).select_from(Appointment),
+        select(func.max(Appointment.id)),
+        select(func.max(Appointment.cancelled_at)),
+    )
 
 
 def stored_pipeline(period: pipeline.Period) -> tuple[dict, datetime]:

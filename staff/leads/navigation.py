@@ -8,7 +8,8 @@ is dropped, never echoed) for every link and redirect that should keep them, and
 ``lead_navigation()`` gives the way back to that list and the leads above and
 below this one in it. Previous and next are keyset queries on the list's order
 (created_at, id), one row each; the position ("Lead 3 of 17") and the pages are
-one counting query. A lead that no longer matches the filters (its status just
+two counting queries, each stopping at ``COUNT_LIMIT`` (a page's cost does not grow with
+the list). A lead that no longer matches the filters (its status just
 changed) still has neighbours: the leads on either side of where it was.
 """
 
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 
 from flask import g, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from core.extensions import db
@@ -26,9 +27,9 @@ from leads.models import Lead
 from staff.console.filters import filter_args, filters_from_query
 from staff.console.labels import OUTCOME_LABELS
 from staff.console.lead_filters import LeadFilterForm
-from staff.leads import keyset
+from staff.leads import keyset, search
 from staff.leads.calls import CALLS_ARG, EVERYONE, next_call, opened_from, previous_call
-from staff.leads.search import filter_conditions
+from staff.leads.search import bounded_count, filter_conditions
 from web.formatting import local_date
 
 
@@ -39,7 +40,8 @@ class LeadNavigation:
     next_url: str | None  # the lead below it
     back_label: str = ""  # "Back to leads: New, assigned to me" (the filters in words)
     position: int | None = None  # this lead's place in the list (None: not in it now)
-    total: int | None = None  # how many leads the list holds
+    total: int | None = None  # how many leads the list holds, counted to ``count_limit + 1``
+    count_limit: int = 0  # how far the counts went (search.COUNT_LIMIT)
 
 
 def list_filters() -> LeadFilterForm:
@@ -95,13 +97,11 @@ def lead_navigation(lead_id: int) -> LeadNavigation:
         .order_by(Lead.created_at.desc(), Lead.id.desc())
         .limit(1)
     )
-    total, above, listed = db.session.execute(
-        select(
-            func.count(),
-            func.count(case((newer, 1))),
-            func.count(case((Lead.id == lead_id, 1))),
-        ).where(*conditions)
-    ).one()
+    # Counted no further than COUNT_LIMIT + 1 (search.bounded_count): past it the page says
+    # "Lead 3 of more than 1,000", and far down a long list it gives no position.
+    total = bounded_count(conditions)
+    above = bounded_count([*conditions, newer])
+    listed = db.session.scalar(select(exists().where(*conditions, Lead.id == lead_id)))
     kept = {**filters, **list_page()}  # back to the page of the list it was opened from
 
     def lead_url(neighbour: int | None, position: int) -> str | None:
@@ -117,8 +117,9 @@ def lead_navigation(lead_id: int) -> LeadNavigation:
         back_label=_("Back to leads: %(filters)s", filters=in_words)
         if in_words
         else _("Back to leads"),
-        position=above + 1 if listed else None,
+        position=above + 1 if listed and above < search.COUNT_LIMIT else None,
         total=total,
+        count_limit=search.COUNT_LIMIT,
     )
 
 

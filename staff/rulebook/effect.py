@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 import rules
-from core.computed_figures import stored_figure
+from core.computed_figures import figures_version, stored_figure
 from core.extensions import db
 from leads.models import Lead
 from leads.service import stored_replay
@@ -72,19 +72,14 @@ class Effect:
 def _verdicts_version() -> str:
     """What the verdict replay reads, in indexed figures: the leads' count, newest id and
     creation, and the verdicts' count, newest id and newest replacement."""
-    leads = db.session.execute(
-        select(func.count(Lead.id), func.max(Lead.id), func.max(Lead.created_at))
-    ).one()
-    verdicts = db.session.execute(
-        select(func.count(Verdict.id), func.max(Verdict.id), func.max(Verdict.replaced_at))
-    ).one()
-    return ":".join(_word(value) for value in (*leads, *verdicts))
-
-
-def _word(value: object) -> str:
-    if value is None:
-        return ""
-    return value.isoformat() if isinstance(value, datetime) else str(value)
+    return figures_version(
+        select(func.count()).select_from(Lead),
+        select(func.max(Lead.id)),
+        select(func.max(Lead.created_at)),
+        select(func.count()).select_from(Verdict),
+        select(func.max(Verdict.id)),
+        select(func.max(Verdict.replaced_at)),
+    )
 
 
 def _replay_on_verdicts(candidate: rules.RuleBase) -> dict:

@@ -129,3 +129,24 @@ def test_the_call_list_pages_by_key_in_due_order_each_call_once(app_factory):
         last, url = url, link(page, "next")
     assert seen == expected
     assert "7 calls due" in client.get(last).get_data(as_text=True)
+
+
+def test_the_views_and_a_leads_place_count_no_further_than_they_need(crowded, monkeypatch):
+    """The views' counts and "Lead 3 of 17" stop at COUNT_LIMIT too: "10+", "of more than 10",
+    and no place far down a long list (each count reads at most COUNT_LIMIT + 1 leads)."""
+    import staff.leads.search
+
+    app, client = crowded
+    with app.app_context():
+        newest, twelfth = db.session.scalars(
+            select(Lead.id).order_by(Lead.created_at.desc(), Lead.id.desc())
+        ).all()[0:12:11]
+    assert 'Unassigned <span class="view-count">23</span>' in client.get("/staff/leads").text
+    assert "Lead 12 of 23" in client.get(f"/staff/leads/{twelfth}").text
+
+    monkeypatch.setattr(staff.leads.search, "COUNT_LIMIT", 10)
+    assert 'Unassigned <span class="view-count">10+</span>' in client.get("/staff/leads").text
+    assert "Lead 1 of more than 10" in client.get(f"/staff/leads/{newest}").text
+    far_down = client.get(f"/staff/leads/{twelfth}").text
+    assert "lead-nav-position" not in far_down
+    assert 'rel="prev"' in far_down and 'rel="next"' in far_down  # still walkable
