@@ -50,6 +50,7 @@ from sqlalchemy import event, insert, select  # noqa: E402
 
 import rules  # noqa: E402
 from app import create_app  # noqa: E402
+from core.database import refresh_sqlite_statistics  # noqa: E402
 from core.dbtypes import utcnow  # noqa: E402
 from core.extensions import db  # noqa: E402
 from leads.models import CALL_OUTCOMES, Appointment, Lead, LeadNote  # noqa: E402
@@ -334,6 +335,9 @@ def run(database: str, options) -> None:
                 with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as done:
                     done.exec_driver_sql(f'VACUUM ANALYZE "{schema}".leads')
                     done.exec_driver_sql(f'VACUUM ANALYZE "{schema}".lead_notes')
+            else:
+                with app.app_context():  # what the app's next start does (core.database)
+                    refresh_sqlite_statistics(db.engine)
             print(
                 f"\nstored {options.leads:,} leads on {database} "
                 f"in {time.perf_counter() - began:.0f} s",
