@@ -34,6 +34,7 @@ one cut short is logged with the rows it was going to hold.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterator
 from types import SimpleNamespace
 
@@ -77,6 +78,16 @@ APPOINTMENT_COLUMNS = tuple(
     getattr(Appointment, name)
     for name in ("lead_id", "starts_at", "duration_minutes", "kind", "cancelled_at")
 )  # fmt: skip
+
+#: A lead, note and appointment as the export reads them (``_with_notes_and_appointments``).
+ExportedLead = namedtuple(
+    "ExportedLead",
+    [column.key for column in EXPORTED] + ["notes", "appointments", "entered_by", "assigned_to"],
+)
+ExportedNote = namedtuple("ExportedNote", [column.key for column in NOTE_COLUMNS] + ["author"])
+ExportedAppointment = namedtuple(
+    "ExportedAppointment", [column.key for column in APPOINTMENT_COLUMNS]
+)
 
 #: Leads taken from the streamed query at a time; each batch adds two queries (their
 #: notes; their appointments). One query before them reads the staff's names.
@@ -168,12 +179,12 @@ def record_export(file_format: str, audited: dict[str, str], count: int) -> None
     db.session.commit()
 
 
-def lead_batches(conditions: list[ColumnElement[bool]]) -> Iterator[list[SimpleNamespace]]:
+def lead_batches(conditions: list[ColumnElement[bool]]) -> Iterator[list[ExportedLead]]:
     """The leads matching ``conditions`` in the list's order (``search.ORDER``), ``BATCH``
     at a time, each with what its row shows loaded for the whole batch.
 
     Read as plain rows, not ORM objects (loading 100,000 mapped leads with their notes
-    cost as much as writing their rows): each lead is a namespace with the lead's
+    cost as much as writing their rows): each lead is a named tuple of the lead's
     columns, ``notes`` (oldest first, each with its ``author``), ``appointments``
     (soonest first), ``entered_by`` and ``assigned_to``, which is all ``export`` reads.
     The staff are read once for the whole export (a clinic has a few dozen)."""
@@ -200,35 +211,29 @@ def _one_of(column, ids: list[int]) -> ColumnElement[bool]:
     return column.in_(ids)
 
 
-def _with_notes_and_appointments(rows, staff: dict[int, SimpleNamespace]) -> list[SimpleNamespace]:
-    """One batch of lead rows as namespaces, with their notes and appointments."""
-    leads = {}
-    # Each row zipped with its columns' names, read once a batch: ``row._mapping`` built
-    # a mapping per row and was an eighth of the CSV's time.
-    fields = rows[0]._fields if rows else ()
-    for row in rows:
-        lead = SimpleNamespace(**dict(zip(fields, row, strict=True)), notes=[], appointments=[])
-        lead.entered_by = staff.get(lead.entered_by_id)
-        lead.assigned_to = staff.get(lead.assigned_to_id)
-        leads[lead.id] = lead
+def _with_notes_and_appointments(rows, staff: dict[int, SimpleNamespace]) -> list[ExportedLead]:
+    """One batch of lead rows, each with its notes (and their authors), appointments and
+    staff. Named tuples made straight from each row's values: a namespace built from a
+    dict per row was a fifth of the CSV's time."""
+    leads = {
+        row.id: ExportedLead._make(
+            (*row, [], [], staff.get(row.entered_by_id), staff.get(row.assigned_to_id))
+        )
+        for row in rows
+    }
     ids = list(leads)
     notes = db.session.execute(
         select(*NOTE_COLUMNS)
         .where(_one_of(LeadNote.lead_id, ids))
         .order_by(LeadNote.created_at, LeadNote.id)
     )
-    fields = tuple(notes.keys())
     for row in notes:
-        note = SimpleNamespace(**dict(zip(fields, row, strict=True)))
-        note.author = staff.get(note.author_id)
-        leads[note.lead_id].notes.append(note)
+        leads[row.lead_id].notes.append(ExportedNote._make((*row, staff.get(row.author_id))))
     appointments = db.session.execute(
         select(*APPOINTMENT_COLUMNS)
         .where(_one_of(Appointment.lead_id, ids))
         .order_by(Appointment.starts_at, Appointment.id)
     )
-    fields = tuple(appointments.keys())
     for row in appointments:
-        appointment = SimpleNamespace(**dict(zip(fields, row, strict=True)))
-        leads[appointment.lead_id].appointments.append(appointment)
+        leads[row.lead_id].appointments.append(ExportedAppointment._make(row))
     return list(leads.values())
