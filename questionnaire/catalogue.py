@@ -85,9 +85,10 @@ class Step:
 
 
 # How long answering every step takes, to the nearest minute: measured with
-# bench/step_heights.py as 4.2 minutes in English and 4.4 in Spanish (docs/patient-pages.md,
-# "Taps and time"). Measure again after adding or rewording questions; the intro states it.
-MINUTES_TO_ANSWER = 4
+# bench/step_heights.py as 3.4 minutes in English and 3.5 (3.49) in Spanish
+# (docs/patient-pages.md, "Shorter words on the patient's pages"). Measure again after
+# adding or rewording questions; the intro and every page's description state it.
+MINUTES_TO_ANSWER = 3
 
 # Short, themed steps: at most four questions each, so every step is about one
 # to two screens on a phone (docs/patient-pages.md, "Intro and steps").
