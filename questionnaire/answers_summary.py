@@ -1,9 +1,11 @@
 """A person's answers in words, step by step, for the result's "check your answers" list.
 
-Each row names the question, the answer in the person's language and where its
-"Change" link goes (the question's step and the id of its first control, the
-same anchor the error summary links to). Only the questions this person was
-shown are listed: a hidden one took its declared value and was never asked.
+Each row names the question and the answer in the words the person answered them
+in (the patient's shorter wording, ``Question.ask`` and ``Choice.short``), in the
+person's language, and where its "Change" link goes (the question's step and the
+id of its first control, the same anchor the error summary links to). Only the
+questions this person was shown are listed: a hidden one took its declared value and
+was never asked.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def summarize(flow: Flow, answers: dict[str, object], language: str) -> tuple[An
                 question=question.label,
                 answer=answer_words(question, answers[question.id]),
             )
-            for question in localized_questions(shown, language)
+            for question in localized_questions(shown, language, for_patient=True)
         )
         if rows:
             groups.append(AnswerGroup(step.id, localized_step(step, language).title, rows))

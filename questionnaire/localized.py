@@ -4,6 +4,9 @@ Questions hold lazy strings so that one catalogue serves every language, but
 resolving a lazy string is a Babel lookup and a step page reads each text several
 times (profiled with bench/profile_pages.py: most of a step page's time). The
 resolved copies are immutable and derived from code (web/render_cache.py).
+
+The patient's pages ask ``for_patient=True``: their copies carry the patient's shorter
+words (``Question.ask``, ``Choice.short``) as the label; staff pages get the full label.
 """
 
 from __future__ import annotations
@@ -19,30 +22,38 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _choice(choice: Choice) -> Choice:
-    return replace(choice, label=str(choice.label), hint=_text(choice.hint))
+def _choice(choice: Choice, for_patient: bool) -> Choice:
+    label = choice.patient_label if for_patient else choice.label
+    return replace(choice, label=str(label), hint=_text(choice.hint), short=None)
 
 
-def _question(question: Question) -> Question:
+def _question(question: Question, for_patient: bool) -> Question:
+    label = question.patient_label if for_patient else question.label
     return replace(
         question,
-        label=str(question.label),
+        label=str(label),
+        ask=None,
         hint=_text(question.hint),
         required_message=str(question.required_message),
-        choices=tuple(_choice(choice) for choice in question.choices),
+        choices=tuple(_choice(choice, for_patient) for choice in question.choices),
     )
 
 
-def localized_questions(questions: Sequence[Question], language: str) -> tuple[Question, ...]:
-    """These questions with every text resolved in ``language`` (the request's locale)."""
+def localized_questions(
+    questions: Sequence[Question], language: str, *, for_patient: bool = False
+) -> tuple[Question, ...]:
+    """These questions with every text resolved in ``language`` (the request's locale);
+    with ``for_patient``, labelled in the patient's shorter words."""
     questions = tuple(questions)
+
+    def copied() -> tuple[Question, ...]:
+        return tuple(_question(q, for_patient) for q in questions)
+
     # Keyed by identity; the originals are kept with their copies, so an id stays unique.
-    key = (language, tuple(map(id, questions)))
-    kept, copies = render_cache.kept(
-        "localized_questions", key, lambda: (questions, tuple(_question(q) for q in questions))
-    )
+    key = (language, for_patient, tuple(map(id, questions)))
+    kept, copies = render_cache.kept("localized_questions", key, lambda: (questions, copied()))
     if any(a is not b for a, b in zip(kept, questions, strict=True)):
-        return tuple(_question(q) for q in questions)
+        return copied()
     return copies
 
 

@@ -129,7 +129,7 @@ def _render_step(
         return render_template(
             "questionnaire/step.html",
             step=localized_step(flow().step(step_id), language),
-            questions=localized_questions(questions, language),
+            questions=localized_questions(questions, language, for_patient=True),
             form=shown,
             errors=forms.error_summary(shown, questions),
             position=position,

@@ -60,9 +60,11 @@ def test_after_a_failed_submit_each_error_is_heard(browser, live_server, step_id
     for question in questions:
         role = "textbox" if question.kind == "int" else "group"
         matching = [
-            node for node in nodes_named(tree, str(question.label)) if _value(node, "role") == role
+            node
+            for node in nodes_named(tree, str(question.patient_label))
+            if _value(node, "role") == role
         ]
-        assert len(matching) == 1, f"no {role} named {question.label!r}"
+        assert len(matching) == 1, f"no {role} named {question.patient_label!r}"
         node = matching[0]
         description = _value(node, "description")
         assert str(question.required_message) in description, (question.id, description)

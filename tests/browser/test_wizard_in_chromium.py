@@ -155,7 +155,7 @@ def test_complete_the_check_in_spanish(browser, live_server):
     for number, step in enumerate(STEPS, start=1):
         assert page.locator(".progress-label").inner_text() == f"Paso {number} de {len(STEPS)}"
         if number == 2:  # the questions are in Spanish too
-            assert page.get_by_text("¿Tiene brotes de acné en este momento?").is_visible()
+            assert page.get_by_text("¿Brotes de acné ahora?").is_visible()
         answer_step(page, step.id, BY_OUTCOME["not_suitable_now"])
         page.get_by_role(
             "button", name="Ver mi resultado" if number == len(STEPS) else "Continuar"

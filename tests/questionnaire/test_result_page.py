@@ -150,14 +150,22 @@ def answer_rows(
 
 
 def test_every_answer_is_listed_in_words_with_a_change_link_to_its_question(client, app):
-    answers = {**HEALTHY, "scar_types": ["boxcar", "ice_pick"], "fitzpatrick": "V", "age": 34}
+    answers = {
+        **HEALTHY,
+        "scar_types": ["boxcar", "ice_pick"],
+        "isotretinoin": "within_6_months",
+        "fitzpatrick": "V",
+        "age": 34,
+    }
     rows = answer_rows(result_page(client, app, answers))
     by_question = {q: (a, h) for q, a, h in rows}
     assert len(rows) == len(QUESTIONS)
-    assert by_question["Which of these look like your scars?"][0] == "Boxcar, Ice pick"
-    assert by_question["Are you allergic to nickel or other metals?"][0] == "No"
+    # In the words the person answered on the steps (the shorter ones), not the console's.
+    assert by_question["Which look like your scars?"][0] == "Boxcar, Ice pick"
+    assert by_question["Allergic to nickel or other metals?"][0] == "No"
     assert by_question["How old are you?"][0] == "34"
-    assert by_question["Which best describes your skin in the sun?"][0] == (
+    assert by_question["Have you taken isotretinoin tablets?"][0] == "Stopped 6 months ago or less"
+    assert by_question["How does sun affect your skin?"][0] == (
         "Very rarely burns, tans very easily"
     )
     href = by_question["Do you get cold sores?"][1]
@@ -174,7 +182,8 @@ def test_the_answers_are_in_the_persons_language(client, app):
     )
     assert len(rows) == len(QUESTIONS)
     assert ("¿Tiene diabetes?", "No") in [(unescape(q), unescape(a)) for q, a in rows]
-    english = {str(q.label) for q in QUESTIONS} | {"Rolling, Boxcar", "Moderate"}
+    english = {str(q.label) for q in QUESTIONS} | {str(q.patient_label) for q in QUESTIONS}
+    english |= {"Rolling, Boxcar", "Moderate"}
     assert not english & {unescape(text) for row in rows for text in row}
 
 

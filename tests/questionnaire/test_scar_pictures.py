@@ -63,7 +63,7 @@ def test_the_scars_step_shows_each_picture_once_inside_its_labelled_card(client)
     for choice, card in zip(PICTURED, cards, strict=True):
         drawing = (ILLUSTRATIONS / f"{choice.picture}.svg").read_text().strip()
         assert drawing in card
-        assert f'<span class="option-name">{choice.label}</span>' in card
+        assert f'<span class="option-name">{choice.patient_label}</span>' in card
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids)), "an id appears twice on the page"
 
