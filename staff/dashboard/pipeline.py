@@ -196,10 +196,8 @@ def overdue_count() -> int:
 
 
 def _count(condition: ColumnElement[bool]) -> int:
-    # count(*), not count(id): PostgreSQL then counts from a partial index alone.
-    return db.session.scalar(
-        select(func.count()).select_from(Lead).where(Lead.merged_into_id.is_(None), condition)
-    )
+    """Counted no further than ``COUNT_LIMIT + 1``, as the list's views ("1,000+")."""
+    return leads_service.bounded_count([Lead.merged_into_id.is_(None), condition])
 
 
 @dataclass(frozen=True)

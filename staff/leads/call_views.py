@@ -8,6 +8,7 @@ from core.dbtypes import utcnow
 from staff.console.blueprint import bp
 from staff.console.labels import CALL_OUTCOME_LABELS, OUTCOME_LABELS, STATUS_LABELS
 from staff.leads import calls, keyset
+from staff.leads import service as leads_service
 from staff.leads.list_views import per_page
 
 
@@ -28,6 +29,7 @@ def calls_due():
         "staff/leads/calls.html",
         page=page,
         total=calls.count_due(who),
+        count_limit=leads_service.COUNT_LIMIT,
         who=who,
         everyone=everyone,
         histories=calls.call_histories([lead.id for lead in page.items]),

@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from core.clinic_time import end_of_day, today
 from core.extensions import db
 from leads.models import Lead, LeadNote
+from staff.leads.service import bounded_count
 
 #: The query argument a lead's links carry when it was opened from the call list.
 CALLS_ARG = "calls"
@@ -135,4 +136,5 @@ def previous_call(who: str, lead_id: int, due: datetime | None) -> int | None:
 
 
 def count_due(who: str) -> int:
-    return db.session.scalar(select(func.count()).select_from(Lead).where(*due_conditions(who)))
+    """How many calls are due, counted no further than ``COUNT_LIMIT + 1`` ("1,000+")."""
+    return bounded_count(due_conditions(who))

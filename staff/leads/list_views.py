@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core.dbtypes import utcnow
@@ -13,7 +14,9 @@ from staff.console.filters import filter_args, filters_from_query
 from staff.console.labels import OUTCOME_LABELS, SOURCE_LABELS, STATUS_LABELS
 from staff.console.lead_filters import LeadFilterForm
 from staff.leads import calls, keyset, search
+from staff.leads import service as leads_service
 from staff.leads.navigation import filters_in_words
+from web.formatting import local_number
 
 #: Exporting is a permission an admin gives (admins have it).
 export_allowed = allowed_if(
@@ -45,8 +48,8 @@ def leads():
         # A lead's link carries the list (filters, order and page): its page leads back to it.
         lead_args={**args, **page.asked},
         in_words=filters_in_words(form),
-        matching=search.bounded_count(conditions),
-        count_limit=search.COUNT_LIMIT,
+        matching=leads_service.bounded_count(conditions),
+        count_limit=leads_service.COUNT_LIMIT,
         counts=search.view_counts(),
         my_calls=calls.count_due(calls.MINE),
         to_match=bookings.unmatched_count(),
@@ -64,3 +67,12 @@ def list_sort() -> str:
 
 def per_page() -> int:
     return current_app.config["LEADS_PER_PAGE"]
+
+
+@bp.app_template_filter("counted")
+def counted(number: int) -> str:
+    """A count of leads that stopped at ``COUNT_LIMIT + 1`` (``leads_service.bounded_count``)
+    in words: "1,000+" past the limit, else the number as the language writes it."""
+    if number > leads_service.COUNT_LIMIT:
+        return _("%(num)s+", num=local_number(leads_service.COUNT_LIMIT))
+    return local_number(number)

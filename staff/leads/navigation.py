@@ -27,9 +27,11 @@ from leads.models import Lead
 from staff.console.filters import filter_args, filters_from_query
 from staff.console.labels import OUTCOME_LABELS
 from staff.console.lead_filters import LeadFilterForm
-from staff.leads import keyset, search
+from staff.leads import keyset
+from staff.leads import service as leads_service
 from staff.leads.calls import CALLS_ARG, EVERYONE, next_call, opened_from, previous_call
-from staff.leads.search import bounded_count, filter_conditions
+from staff.leads.search import filter_conditions
+from staff.leads.service import bounded_count
 from web.formatting import local_date
 
 
@@ -41,7 +43,7 @@ class LeadNavigation:
     back_label: str = ""  # "Back to leads: New, assigned to me" (the filters in words)
     position: int | None = None  # this lead's place in the list (None: not in it now)
     total: int | None = None  # how many leads the list holds, counted to ``count_limit + 1``
-    count_limit: int = 0  # how far the counts went (search.COUNT_LIMIT)
+    count_limit: int = 0  # how far the counts went (leads_service.COUNT_LIMIT)
 
 
 def list_filters() -> LeadFilterForm:
@@ -117,9 +119,9 @@ def lead_navigation(lead_id: int) -> LeadNavigation:
         back_label=_("Back to leads: %(filters)s", filters=in_words)
         if in_words
         else _("Back to leads"),
-        position=above + 1 if listed and above < search.COUNT_LIMIT else None,
+        position=above + 1 if listed and above < leads_service.COUNT_LIMIT else None,
         total=total,
-        count_limit=search.COUNT_LIMIT,
+        count_limit=leads_service.COUNT_LIMIT,
     )
 
 

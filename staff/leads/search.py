@@ -29,7 +29,7 @@ from functools import lru_cache
 import phonenumbers
 from flask import current_app
 from flask_login import current_user
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 
 from core.clinic_time import clinic_now, end_of_day, start_of_day
 from core.dbtypes import utcnow
@@ -40,7 +40,7 @@ from staff.console.filters import escape_like, on_days
 from staff.console.forms import LARGEST_ID
 from staff.console.labels import OUTCOME_LABELS
 from staff.console.lead_filters import LeadFilterForm
-from staff.leads.service import overdue, untouched
+from staff.leads.service import bounded_count, overdue, untouched
 
 #: The list's order, newest first; previous/next walk it by these two columns (keyset).
 ORDER = (Lead.created_at.desc(), Lead.id.desc())
@@ -133,17 +133,6 @@ def view_counts() -> ViewCounts:
         untouched=count(untouched(now)),
         unassigned=count(Lead.assigned_to_id.is_(None)),
     )
-
-
-#: The list counts its matching leads up to this many; past it, it says "more than".
-COUNT_LIMIT = 1_000
-
-
-def bounded_count(conditions: list[ColumnElement[bool]]) -> int:
-    """How many leads match, counted no further than ``COUNT_LIMIT + 1``: a page's cost
-    does not grow with the leads stored, and "more than 1,000" says what a person needs."""
-    matching = select(Lead.id).where(*conditions).limit(COUNT_LIMIT + 1).subquery()
-    return db.session.scalar(select(func.count()).select_from(matching))
 
 
 def untouched_for_hours(leads: list[Lead]) -> dict[int, int]:

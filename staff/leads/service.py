@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists
+from sqlalchemy import ColumnElement, and_, exists, func, select
 
 from core import clinic_settings
+from core.extensions import db
 from leads.models import Lead, LeadNote
 
 DEFAULT_UNTOUCHED_HOURS = 24
@@ -38,3 +39,16 @@ def untouched(now: datetime) -> ColumnElement[bool]:
         Lead.first_contacted_at.is_(None),
         ~exists().where(LeadNote.lead_id == Lead.id),
     )
+
+
+#: The list counts its matching leads up to this many; past it, it says "more than".
+COUNT_LIMIT = 1_000
+
+
+def bounded_count(conditions: list[ColumnElement[bool]]) -> int:
+    """How many leads match, counted no further than ``COUNT_LIMIT + 1``: a page's cost
+    does not grow with the leads stored, and "more than 1,000" says what a person needs.
+    Every count of leads waiting that the console shows (the list, its views, my calls,
+    the dashboard) stops here."""
+    matching = select(Lead.id).where(*conditions).limit(COUNT_LIMIT + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(matching))

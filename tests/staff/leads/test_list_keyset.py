@@ -87,11 +87,11 @@ def test_paging_through_every_lead_shows_each_exactly_once_in_order(crowded, sor
 
 def test_the_list_counts_no_further_than_it_needs(crowded, monkeypatch):
     """Past COUNT_LIMIT the list says "more than", without counting every lead."""
-    import staff.leads.search
+    import staff.leads.service
 
     _app, client = crowded
     assert "23 leads" in client.get("/staff/leads").get_data(as_text=True)
-    monkeypatch.setattr(staff.leads.search, "COUNT_LIMIT", 10)
+    monkeypatch.setattr(staff.leads.service, "COUNT_LIMIT", 10)
     assert "More than 10 leads" in client.get("/staff/leads").get_data(as_text=True)
 
 
@@ -134,7 +134,7 @@ def test_the_call_list_pages_by_key_in_due_order_each_call_once(app_factory):
 def test_the_views_and_a_leads_place_count_no_further_than_they_need(crowded, monkeypatch):
     """The views' counts and "Lead 3 of 17" stop at COUNT_LIMIT too: "10+", "of more than 10",
     and no place far down a long list (each count reads at most COUNT_LIMIT + 1 leads)."""
-    import staff.leads.search
+    import staff.leads.service
 
     app, client = crowded
     with app.app_context():
@@ -144,9 +144,37 @@ def test_the_views_and_a_leads_place_count_no_further_than_they_need(crowded, mo
     assert 'Unassigned <span class="view-count">23</span>' in client.get("/staff/leads").text
     assert "Lead 12 of 23" in client.get(f"/staff/leads/{twelfth}").text
 
-    monkeypatch.setattr(staff.leads.search, "COUNT_LIMIT", 10)
+    monkeypatch.setattr(staff.leads.service, "COUNT_LIMIT", 10)
     assert 'Unassigned <span class="view-count">10+</span>' in client.get("/staff/leads").text
     assert "Lead 1 of more than 10" in client.get(f"/staff/leads/{newest}").text
     far_down = client.get(f"/staff/leads/{twelfth}").text
     assert "lead-nav-position" not in far_down
     assert 'rel="prev"' in far_down and 'rel="next"' in far_down  # still walkable
+
+
+def test_my_calls_and_the_dashboard_count_no_further_than_they_need(app_factory, monkeypatch):
+    """Twelve calls overdue: counted in full, then with the limit at 10 as "10+" and "more
+    than 10" on the list's views, the call list and the dashboard."""
+    import staff.leads.service
+
+    app = app_factory()
+    client = staff_client(app, "admin@clinic.test", "admin", name="Ada Admin")
+    now = utcnow().replace(microsecond=0)
+    for index in range(12):
+        make_lead(
+            app,
+            direct=True,
+            name=f"Caller {index}",
+            email=f"c{index}@example.com",
+            assigned_to_id=client.staff_id,
+            follow_up_at=now - timedelta(hours=index + 1),
+        )
+    overdue = '<span class="count-number">12</span> <span>follow-ups overdue</span>'
+    assert 'My calls <span class="view-count">12</span>' in client.get("/staff/leads").text
+    assert "12 calls due" in client.get("/staff/calls").text
+    assert overdue in client.get("/staff/dashboard").text
+
+    monkeypatch.setattr(staff.leads.service, "COUNT_LIMIT", 10)
+    assert 'My calls <span class="view-count">10+</span>' in client.get("/staff/leads").text
+    assert "More than 10 calls due" in client.get("/staff/calls").text
+    assert overdue.replace(">12<", ">10+<") in client.get("/staff/dashboard").text
