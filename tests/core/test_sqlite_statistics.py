@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlalchemy import func, insert, select, text
 
 from app import create_app
+from core.database import SQLITE_STATISTICS_FROM
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Lead
@@ -34,27 +35,56 @@ def plan(statement) -> str:
 
 def store_leads(count: int) -> None:
     now = utcnow()
+    first = db.session.scalar(select(func.count()).select_from(Lead))
     db.session.execute(
         insert(Lead),
         [
-            {"flow_id": f"stats-{n}", "created_at": now - timedelta(minutes=n),
+            {"flow_id": f"stats-{first + n}", "created_at": now - timedelta(minutes=n),
              "updated_at": now, "name": f"P {n}", "email": f"p{n}@example.com", "phone": "",
              "contact_time": "any", "message": "", "lang": "en", "consent_version": "v",
              "consented_at": now, "source": "site", "embed_origin": "", "answers": HEALTHY,
              "outcome": "book_consultation", "reasons": [], "rulebase_version": "t",
              "rulebase_sha256": "0" * 64, "status": "new",
              "follow_up_at": now + timedelta(hours=n % 48 - 24)}
-            for n in range(400)
+            for n in range(count)
         ],
     )  # fmt: skip
     db.session.commit()
+
+
+def analysed_leads() -> int | None:
+    """How many leads the kept statistics were gathered from (None: none kept)."""
+    if db.session.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")):
+        stat = db.session.scalar(text("SELECT stat FROM sqlite_stat1 WHERE tbl = 'leads' LIMIT 1"))
+        return int(stat.split()[0]) if stat else None
+    return None
+
+
+def test_statistics_are_gathered_once_the_leads_are_many_and_again_when_they_double(tmp_path):
+    """A small database starts without the ANALYZE (it costs a tenth of a second even
+    empty); past SQLITE_STATISTICS_FROM leads it is gathered, and again at twice as many."""
+    url = f"sqlite:///{migrated_sqlite(tmp_path / 'grow.sqlite3')}"
+    seen = []
+    for more in (SQLITE_STATISTICS_FROM - 1, 2, SQLITE_STATISTICS_FROM, SQLITE_STATISTICS_FROM):
+        app = started(url, tmp_path)
+        with app.app_context():
+            seen.append(analysed_leads())
+            store_leads(more)
+            db.engine.dispose()
+    app = started(url, tmp_path)
+    with app.app_context():
+        seen.append(analysed_leads())
+        db.engine.dispose()
+    low = SQLITE_STATISTICS_FROM
+    # started with 0, 999, 1,001 (gathered), 2,001 (within twice), 3,001 (more than twice)
+    assert seen == [None, None, low + 1, low + 1, 3 * low + 1]
 
 
 def test_after_a_restart_the_lists_and_counts_read_their_own_indexes(tmp_path):
     url = f"sqlite:///{migrated_sqlite(tmp_path / 'stats.sqlite3')}"
     first = started(url, tmp_path)
     with first.app_context():
-        store_leads(400)
+        store_leads(1_200)
         db.engine.dispose()
     again = started(url, tmp_path)  # the app starting again, as every deploy or restart does
     with again.app_context():
