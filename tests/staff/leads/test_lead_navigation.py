@@ -166,6 +166,7 @@ def test_unknown_filters_are_dropped_and_a_missing_lead_is_a_404_not_a_500(db_ap
 
 def test_the_navigation_of_a_lead_that_does_not_exist_is_just_the_way_back(db_app):
     from staff.leads.navigation import lead_navigation
+    from staff.leads.service import COUNT_LIMIT
 
     cora_and_bo(db_app)
     make_lead(db_app, name="Only Person", email="only@example.com", phone="")
@@ -178,4 +179,5 @@ def test_the_navigation_of_a_lead_that_does_not_exist_is_just_the_way_back(db_ap
         back_label="Back to leads: New",
         position=None,
         total=1,
+        count_limit=COUNT_LIMIT,
     )
