@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import exists, func, select
 
 from core.clinic_time import clinic_now, end_of_day, in_clinic_time, start_of_day
 from core.dbtypes import utcnow
@@ -187,17 +187,12 @@ def untouched_count() -> int:
     The list's own condition (``staff.leads.service``, which staff.leads.search uses
     too), so the number is the length of the list its link opens.
     """
-    return _count(leads_service.untouched(utcnow()))
+    return leads_service.waiting_count(leads_service.untouched(utcnow()))
 
 
 def overdue_count() -> int:
     """Leads whose next follow-up time has passed: the list's "overdue" view."""
-    return _count(leads_service.overdue(utcnow()))
-
-
-def _count(condition: ColumnElement[bool]) -> int:
-    """Counted no further than ``COUNT_LIMIT + 1``, as the list's views ("1,000+")."""
-    return leads_service.bounded_count([Lead.merged_into_id.is_(None), condition])
+    return leads_service.waiting_count(leads_service.overdue(utcnow()))
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from typing import IO
 from flask import Response, g
 from flask_babel import gettext as _
 
-from core.clinic_time import clinic_now, clinic_zone, in_clinic_time, zone_name
+from core.clinic_time import clinic_now, clinic_zone, zone_name
 from leads.appointments import KIND_LABELS
 from leads.models import CONTACT_TIME_LABELS, Lead
 from leads.status import status_history
@@ -108,13 +108,9 @@ def lead_columns() -> Columns:
     return Columns(header, row)
 
 
-def clinic_clock(moment: datetime | None) -> str:
-    """A stored time on the clinic's clock, to the minute (the zone is in the header)."""
-    return "" if moment is None else in_clinic_time(moment).strftime("%Y-%m-%d %H:%M")
-
-
 def clinic_clock_writer() -> Callable[[datetime | None], str]:
-    """``clinic_clock`` with the clinic's zone looked up once, for a whole export."""
+    """Stored times on the clinic's clock, to the minute (the zone is in the header), with
+    the clinic's zone looked up once for a whole export."""
     zone = clinic_zone()
 
     def written(moment: datetime | None) -> str:

@@ -40,7 +40,7 @@ from staff.console.filters import escape_like, on_days
 from staff.console.forms import LARGEST_ID
 from staff.console.labels import OUTCOME_LABELS
 from staff.console.lead_filters import LeadFilterForm
-from staff.leads.service import bounded_count, overdue, untouched
+from staff.leads.service import overdue, untouched, waiting_count
 
 #: The list's order, newest first; previous/next walk it by these two columns (keyset).
 ORDER = (Lead.created_at.desc(), Lead.id.desc())
@@ -122,16 +122,12 @@ def view_counts() -> ViewCounts:
     further than ``COUNT_LIMIT + 1``: past it the view says "1,000+", and the page costs
     the same whether 2,000 or 60,000 leads are unassigned."""
     now = utcnow()
-
-    def count(condition: ColumnElement[bool]) -> int:
-        return bounded_count([Lead.merged_into_id.is_(None), condition])
-
     return ViewCounts(
-        mine=count(assignee_condition("me")),
-        due_today=count(follow_up_condition("today", now)),
-        overdue=count(overdue(now)),
-        untouched=count(untouched(now)),
-        unassigned=count(Lead.assigned_to_id.is_(None)),
+        mine=waiting_count(assignee_condition("me")),
+        due_today=waiting_count(follow_up_condition("today", now)),
+        overdue=waiting_count(overdue(now)),
+        untouched=waiting_count(untouched(now)),
+        unassigned=waiting_count(Lead.assigned_to_id.is_(None)),
     )
 
 

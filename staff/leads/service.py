@@ -52,3 +52,9 @@ def bounded_count(conditions: list[ColumnElement[bool]]) -> int:
     the dashboard) stops here."""
     matching = select(Lead.id).where(*conditions).limit(COUNT_LIMIT + 1).subquery()
     return db.session.scalar(select(func.count()).select_from(matching))
+
+
+def waiting_count(condition: ColumnElement[bool]) -> int:
+    """The unmerged leads matching ``condition`` (a view of the list, the dashboard's
+    waiting work), counted as ``bounded_count`` counts."""
+    return bounded_count([Lead.merged_into_id.is_(None), condition])

@@ -103,20 +103,25 @@ def test_a_key_that_does_not_read_is_the_first_page(crowded):
         assert 'rel="prev"' not in response.get_data(as_text=True)
 
 
-def test_the_call_list_pages_by_key_in_due_order_each_call_once(app_factory):
-    """Seven calls due, three sharing one due time, two a page: each once, oldest first."""
-    app = app_factory(LEADS_PER_PAGE=2)
+def calls_due(app, hours_ago):
+    """An admin with one call due per entry of ``hours_ago``, its follow-up that long ago."""
     client = staff_client(app, "admin@clinic.test", "admin", name="Ada Admin")
     now = utcnow().replace(microsecond=0)
-    for index in range(7):
+    for index, hours in enumerate(hours_ago):
         make_lead(
             app,
             direct=True,
             name=f"Caller {index}",
             email=f"c{index}@example.com",
             assigned_to_id=client.staff_id,
-            follow_up_at=now - timedelta(hours=3 if index < 3 else 10 - index),
+            follow_up_at=now - timedelta(hours=hours),
         )
+    return app, client
+
+
+def test_the_call_list_pages_by_key_in_due_order_each_call_once(app_factory):
+    """Seven calls due, three sharing one due time, two a page: each once, oldest first."""
+    app, client = calls_due(app_factory(LEADS_PER_PAGE=2), [3, 3, 3, 7, 6, 5, 4])
     with app.app_context():
         expected = list(
             db.session.scalars(select(Lead.id).order_by(Lead.follow_up_at.asc(), Lead.id.asc()))
@@ -157,18 +162,7 @@ def test_my_calls_and_the_dashboard_count_no_further_than_they_need(app_factory,
     than 10" on the list's views, the call list and the dashboard."""
     import staff.leads.service
 
-    app = app_factory()
-    client = staff_client(app, "admin@clinic.test", "admin", name="Ada Admin")
-    now = utcnow().replace(microsecond=0)
-    for index in range(12):
-        make_lead(
-            app,
-            direct=True,
-            name=f"Caller {index}",
-            email=f"c{index}@example.com",
-            assigned_to_id=client.staff_id,
-            follow_up_at=now - timedelta(hours=index + 1),
-        )
+    _app, client = calls_due(app_factory(), range(1, 13))
     overdue = '<span class="count-number">12</span> <span>follow-ups overdue</span>'
     assert 'My calls <span class="view-count">12</span>' in client.get("/staff/leads").text
     assert "12 calls due" in client.get("/staff/calls").text
