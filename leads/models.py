@@ -97,6 +97,9 @@ class Lead(db.Model):
         Index("ix_leads_open_follow_up", "follow_up_at", **_UNMERGED),
         Index("ix_leads_open_untouched", "created_at", "id", **_UNTOUCHED),
         Index("ix_leads_open_status_assignee", "status", "assigned_to_id", **_UNMERGED),
+        # The dashboard's calls per person (overdue, due later today): a range per assignee
+        # (migration 0021_dashboard_indexes).
+        Index("ix_leads_open_assignee_follow_up", "assigned_to_id", "follow_up_at", **_UNMERGED),
         # The API's updated_since filter.
         Index("ix_leads_updated_at", "updated_at"),
     )

@@ -3,7 +3,8 @@
 Read from the leads themselves, not the anonymous counters: how many arrived, by
 status and by source; how long the first contact took; how many of each week's
 requests are booked; and, whatever the period, the work waiting now (new leads
-nobody has touched, follow-ups past due, open leads by who works on them).
+nobody has touched, follow-ups past due, open leads by who works on them), each
+counted no further than the list's counts go (1,000, then "1,000+").
 
 Days and weeks are the clinic's (``core.clinic_time``): a lead received at 00:30
 in Madrid belongs to that Madrid day. Weeks start on Monday. A duplicate merged
@@ -20,14 +21,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 
 from core.clinic_time import clinic_now, end_of_day, in_clinic_time, start_of_day
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import STATUSES, Appointment, Lead
+from staff.dashboard import people
 from staff.leads import service as leads_service
-from staff.models import StaffUser
 
 #: Where a request came from through the website (the site or an embed), as the web funnel counts.
 WEB_SOURCES = ("site", "embed")
@@ -206,20 +207,12 @@ class AssigneeLoad:
 
 
 def open_by_assignee() -> list[AssigneeLoad]:
-    """New and contacted leads per assignee: the unassigned first, then by name."""
-    rows = db.session.execute(
-        select(Lead.assigned_to_id, StaffUser.name, StaffUser.email, Lead.status, func.count())
-        .outerjoin(StaffUser, StaffUser.id == Lead.assigned_to_id)
-        .where(Lead.status.in_(OPEN_STATUSES), Lead.merged_into_id.is_(None))
-        .group_by(Lead.assigned_to_id, StaffUser.name, StaffUser.email, Lead.status)
-    )
-    names: dict[int | None, str] = {}
-    counts: Counter[tuple[int | None, str]] = Counter()
-    for who, name, email, status, count in rows:
-        names[who] = name or email or ""
-        counts[(who, status)] = count
+    """New and contacted leads per assignee, each counted no further than ``COUNT_LIMIT + 1``
+    (``staff.dashboard.people``: one index range per person and status, not every open
+    lead): the unassigned first, then by name; nobody without either is listed."""
+    names = people.everyone()
+    counts = people.counts_per_person(names, [Lead.status == status for status in OPEN_STATUSES])
     loads = [
-        AssigneeLoad(who, name, counts[(who, "new")], counts[(who, "contacted")])
-        for who, name in names.items()
+        AssigneeLoad(who, name, *counts[who]) for who, name in names.items() if any(counts[who])
     ]
     return sorted(loads, key=lambda load: (load.staff_id is not None, load.name.casefold()))

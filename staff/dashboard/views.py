@@ -10,6 +10,7 @@ conversion to booked); and the anonymous funnel of the website's questionnaire
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from flask import render_template, request, url_for
@@ -77,10 +78,23 @@ def _today() -> dict:
         rows.append((name, person, _list_url(assigned=who, follow_up="overdue")))
     return {
         "today": figures,
+        "today_overdue": _total(person.overdue for person in figures.people),
+        "today_due_later": _total(person.due_later for person in figures.people),
         "today_rows": rows,
         "calls_url": url_for("staff.calls"),
         "today_zone": zone_name(),
     }
+
+
+def _total(counts: Iterable[int]) -> str:
+    """A sum of per-person counts that each stop at ``COUNT_LIMIT + 1`` (shown "1,000+"):
+    the number when none stopped, else "N+", each stopped one taken as ``COUNT_LIMIT``
+    (the true total is more than N)."""
+    counts = list(counts)
+    limit = leads_service.COUNT_LIMIT
+    if all(count <= limit for count in counts):
+        return local_number(sum(counts))
+    return _("%(num)s+", num=local_number(sum(min(count, limit) for count in counts)))
 
 
 def _assignee_row(load: pipeline.AssigneeLoad) -> tuple[str, tuple[int, str], tuple[int, str]]:
