@@ -22,9 +22,10 @@ the two exports, and prints one Markdown row per page:
 - peak memory: tracemalloc's peak over one more fetch (tracemalloc slows Python, so
   the times come from the fetches without it).
 
-The replay of every stored lead by the shipped rules (what the rule book shows
-before a sign-off) is also timed by itself. It prints figures; it is not a test
-(tests/staff/test_query_counts.py is).
+On PostgreSQL it prints the plans of the search box's conditions and of the dashboard's
+figures per person (which indexes serve them at this size). The replay of every stored
+lead by the shipped rules (what the rule book shows before a sign-off) is also timed by
+itself. It prints figures; it is not a test (tests/staff/test_query_counts.py is).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ from leads.models import CALL_OUTCOMES, Appointment, Lead, LeadNote  # noqa: E40
 from leads.replay import replay  # noqa: E402
 from staff.leads import keyset  # noqa: E402
 from staff.leads.search import search_condition  # noqa: E402
+from staff.leads.service import bounded_count_select, overdue  # noqa: E402
 from tests.api_token_support import bearer, make_token  # noqa: E402
 from tests.factories import make_staff, staff_client  # noqa: E402
 from tests.support import HEALTHY  # noqa: E402
@@ -300,6 +302,24 @@ def print_search_plans(app) -> None:
         db.session.rollback()
 
 
+def print_dashboard_plans(app) -> None:
+    """PostgreSQL's plan at this size for the dashboard's figures per person (one person's
+    overdue calls, nobody's new leads; ``staff.dashboard.people``): which indexes."""
+    with app.test_request_context():
+        someone = db.session.scalar(select(sqlalchemy.func.min(Lead.assigned_to_id)))
+        counts = {
+            "one person's overdue calls": [Lead.assigned_to_id == someone, overdue(utcnow())],
+            "nobody's new leads": [Lead.assigned_to_id.is_(None), Lead.status == "new"],
+        }
+        for name, conditions in counts.items():
+            statement = bounded_count_select([Lead.merged_into_id.is_(None), *conditions])
+            compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+            rows = db.session.execute(sqlalchemy.text(f"EXPLAIN {compiled}")).all()
+            scans = [row[0].strip() for row in rows if "Scan" in row[0]]
+            print(f"dashboard, {name}: " + "; ".join(scans), flush=True)
+        db.session.rollback()
+
+
 def run(database: str, options) -> None:
     folder = tempfile.mkdtemp(prefix="console-bench-")
     schema = engine = None
@@ -377,6 +397,7 @@ def run(database: str, options) -> None:
                 print(f"| export xlsx | {options.leads:,} | {said} | | | |", flush=True)
             if database == "postgresql":
                 print_search_plans(app)
+                print_dashboard_plans(app)
             began = time.perf_counter()
             replayed = replay(rules.default_rulebase())
             print(

@@ -1,10 +1,12 @@
 """The dashboard: the pipeline of a period's leads, the work waiting, and the web funnel.
 
 Three parts, each a table with its chart drawn on the server (SVG, no script):
-the work waiting now (untouched, overdue, per assignee), each number a link to
-the list that shows those leads; the pipeline of the leads received in the
-period (``staff.dashboard.pipeline``: by status and source, time to first contact, weekly
-conversion to booked); and the anonymous funnel of the website's questionnaire
+the work waiting now (untouched, overdue, per assignee) and today's (per person), its
+counts of leads linked to the list that shows those leads and, like the list's,
+counted no further than 1,000 ("1,000+"; a total over such a count says "N+"), so the
+page costs the same whatever the leads stored; the pipeline of the leads received in
+the period (``staff.dashboard.pipeline``: by status and source, time to first contact,
+weekly conversion to booked); and the anonymous funnel of the website's questionnaire
 (``core.counters``, which survive every purge), without the calls staff took.
 """
 

@@ -20,6 +20,7 @@ from core.clinic_time import clinic_now, from_clinic_clock, start_of_day
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Appointment, Lead
+from leads.purge import delete_lead
 from staff.models import StaffUser
 from tests.console_support import submit_contact
 from tests.factories import make_lead, staff_client
@@ -287,3 +288,17 @@ def test_the_pipeline_is_computed_once_and_again_when_a_lead_or_appointment_chan
         db.session.commit()
     client.get("/staff/dashboard?days=30")
     assert computed_at() > second
+
+
+def test_a_lead_deleted_in_the_period_is_counted_out_at_once(clinic):
+    """The stored figures' version counts the period's leads: deleting one of them (a
+    person's request to be forgotten; this one neither the newest nor with an appointment)
+    computes the figures again."""
+    app, client, ids = clinic
+    page = client.get("/staff/dashboard?days=30").get_data(as_text=True)
+    assert cell_after(page, "Not a fit") == "1"
+    with app.app_context():
+        assert delete_lead(ids["not_a_fit"])
+        db.session.commit()
+    page = client.get("/staff/dashboard?days=30").get_data(as_text=True)
+    assert cell_after(page, "Not a fit") == "0" and "6 leads received" in page
