@@ -360,7 +360,8 @@ def run(database: str, options) -> None:
                     refresh_sqlite_statistics(db.engine)
             print(
                 f"\nstored {options.leads:,} leads on {database} "
-                f"in {time.perf_counter() - began:.0f} s",
+                f"in {time.perf_counter() - began:.0f} s"
+                + ("" if schema else f" ({folder}/console.sqlite3)"),
                 flush=True,
             )
         client = staff_client(app, ADMIN)
