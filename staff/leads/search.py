@@ -36,11 +36,12 @@ from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import STATUSES, Lead
 from questionnaire.reference import typed_reference
-from staff.console.filters import escape_like, on_days
+from staff.console.filters import on_days
 from staff.console.forms import LARGEST_ID
 from staff.console.labels import OUTCOME_LABELS
 from staff.console.lead_filters import LeadFilterForm
 from staff.leads.service import overdue, untouched, waiting_count
+from staff.leads.text_search import containing
 
 #: The list's order, newest first; previous/next walk it by these two columns (keyset).
 ORDER = (Lead.created_at.desc(), Lead.id.desc())
@@ -165,45 +166,36 @@ def lead_number(text: str) -> int | None:
 def search_condition(text: str) -> ColumnElement[bool]:
     """Leads the search text finds: by number, name, email (any case, partial), phone, or the
     result reference the person quotes ("7KQ2-M9XD", typed in any case, with or without
-    the dash)."""
+    the dash). Every branch of the OR reads an index (``text_search`` for the partial ones)."""
     text = text.strip()
-    like = f"%{escape_like(text)}%"
-    # ILIKE on PostgreSQL (served by the trigram indexes of migration 0019_search_indexes);
-    # lower() LIKE lower() on SQLite.
-    conditions: list[ColumnElement[bool]] = [
-        Lead.name.ilike(like, escape="\\"),
-        Lead.email.ilike(like, escape="\\"),
-    ]
+    reference = typed_reference(text)
+    exact_phone, phone_parts = None, []
+    if reference is None or not re.search(r"[A-Za-z]", text):  # "7KQ2-M9XD" is no phone
+        exact_phone, phone_parts = _phone_terms(text)
+    conditions: list[ColumnElement[bool]] = [containing(text, phone_parts)]
     number = lead_number(text)
     if number is not None:
         conditions.append(Lead.id == number)
-    reference = typed_reference(text)
     if reference is not None:
         conditions.append(Lead.result_reference == reference)
-    if reference is None or not re.search(r"[A-Za-z]", text):  # "7KQ2-M9XD" is no phone
-        conditions.extend(_phone_conditions(text))
+    if exact_phone is not None:
+        conditions.append(Lead.phone == exact_phone)
     return or_(false(), *conditions)
 
 
-def _phone_conditions(text: str) -> list[ColumnElement[bool]]:
-    """The phone as typed, its digits as they are and without a trunk "0", and as E.164."""
+def _phone_terms(text: str) -> tuple[str | None, list[str]]:
+    """The phone as typed, read as E.164, and the digits to find inside stored phones: as
+    they are, without a trunk "0", and the national significant number."""
     digits = re.sub(r"\D", "", text)
     if len(digits) < MIN_PHONE_DIGITS:
-        return []
+        return None, []
     patterns = {digits, digits.lstrip("0")}
-    conditions: list[ColumnElement[bool]] = []
+    exact = None
     parsed = _as_phone_number(text)
     if parsed is not None:
-        conditions.append(
-            Lead.phone == phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-        )
+        exact = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
         patterns.add(phonenumbers.national_significant_number(parsed))
-    conditions.extend(
-        Lead.phone.like(f"%{pattern}%")  # digits only: no wildcard to escape
-        for pattern in sorted(patterns)
-        if len(pattern) >= MIN_PHONE_DIGITS
-    )
-    return conditions
+    return exact, sorted(pattern for pattern in patterns if len(pattern) >= MIN_PHONE_DIGITS)
 
 
 def _as_phone_number(text: str) -> phonenumbers.PhoneNumber | None:
