@@ -30,7 +30,7 @@ from staff.console.lead_filters import LeadFilterForm
 from staff.leads import keyset
 from staff.leads import service as leads_service
 from staff.leads.calls import CALLS_ARG, EVERYONE, next_call, opened_from, previous_call
-from staff.leads.search import filter_conditions
+from staff.leads.search import list_conditions
 from staff.leads.service import bounded_count
 from web.formatting import local_date
 
@@ -82,7 +82,7 @@ def lead_navigation(lead_id: int) -> LeadNavigation:
         return call_navigation(lead_id, opened_from())
     form = list_filters()
     filters = filter_args(form)
-    conditions = filter_conditions(form)
+    conditions, found = list_conditions(form)
     this = aliased(Lead)
     created = select(this.created_at).where(this.id == lead_id).scalar_subquery()
     newer = or_(Lead.created_at > created, and_(Lead.created_at == created, Lead.id > lead_id))
@@ -101,7 +101,7 @@ def lead_navigation(lead_id: int) -> LeadNavigation:
     )
     # Counted no further than COUNT_LIMIT + 1 (search.bounded_count): past it the page says
     # "Lead 3 of more than 1,000", and far down a long list it gives no position.
-    total = bounded_count(conditions)
+    total = bounded_count(conditions) if found is None else found
     above = bounded_count([*conditions, newer])
     listed = db.session.scalar(select(exists().where(*conditions, Lead.id == lead_id)))
     kept = {**filters, **list_page()}  # back to the page of the list it was opened from
