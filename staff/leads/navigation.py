@@ -19,8 +19,7 @@ from dataclasses import dataclass
 
 from flask import g, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import exists, select
 
 from core.extensions import db
 from leads.models import Lead
@@ -83,10 +82,11 @@ def lead_navigation(lead_id: int) -> LeadNavigation:
     form = list_filters()
     filters = filter_args(form)
     conditions, found = list_conditions(form)
-    this = aliased(Lead)
-    created = select(this.created_at).where(this.id == lead_id).scalar_subquery()
-    newer = or_(Lead.created_at > created, and_(Lead.created_at == created, Lead.id > lead_id))
-    older = or_(Lead.created_at < created, and_(Lead.created_at == created, Lead.id < lead_id))
+    # The lead's key in the list's order, compared as a row value: the index is walked from
+    # it (an OR of two conditions walked it from the list's end, every lead at 100,000).
+    key = (db.session.scalar(select(Lead.created_at).where(Lead.id == lead_id)), lead_id)
+    newer = keyset.before_key(keyset.RECEIVED, key)
+    older = keyset.after_key(keyset.RECEIVED, key)
     previous_id = db.session.scalar(
         select(Lead.id)
         .where(*conditions, newer)
