@@ -10,7 +10,7 @@ case, and a phrase query finds a part of a text of three characters or more.
 only their index, and reads them from ``leads`` by ``rowid`` (the lead's id). Three
 triggers keep it in step with every write to ``leads``, whichever code makes it (the
 console, the API, a merge, an erasure, a purge). A batch migration that rebuilds
-``leads`` drops its triggers with the old table: ``tests/core/test_sqlite_search_index``
+``leads`` drops its triggers with the old table: ``tests/core/test_table_triggers``
 fails at head if they are gone, and such a migration must create them again.
 
 PostgreSQL has nothing to do here.
@@ -32,8 +32,9 @@ depends_on = None
 COLUMNS = "name, email, phone"
 NEW = "new.id, new.name, new.email, new.phone"
 OLD = "'delete', old.id, old.name, old.email, old.phone"
-INSERT = f"INSERT INTO leads_search(rowid, {COLUMNS}) VALUES ({NEW});"
-REMOVE = f"INSERT INTO leads_search(leads_search, rowid, {COLUMNS}) VALUES ({OLD});"
+# Constants only: nothing here comes from outside.
+INSERT = f"INSERT INTO leads_search(rowid, {COLUMNS}) VALUES ({NEW});"  # noqa: S608  # nosec B608
+REMOVE = f"INSERT INTO leads_search(leads_search, rowid, {COLUMNS}) VALUES ({OLD});"  # noqa: S608  # nosec B608
 
 
 def upgrade():

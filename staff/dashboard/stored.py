@@ -4,9 +4,10 @@ The pipeline reads every lead received in the period (about 8,000 in 30 days at 
 100,000 a year). Its figures are stored in ``computed_figures`` (core/computed_figures.py,
 as the rule book's replay) so every instance reads the same ones, under the period's days
 and the clinic's zone, and computed again as soon as the data they read differs: the
-leads' count, newest id, newest creation and newest change (``updated_at`` moves with
-every status, contact, assignment or merge), and the appointments' count, newest id and
-newest cancellation (a lead is booked by either). The page says when they were computed.
+leads' deletions (``core.computed_figures.deletions``), newest id, newest creation and
+newest change (``updated_at`` moves with every status, contact, assignment or merge), and
+the appointments' deletions, newest id and newest cancellation (a lead is booked by
+either). The page says when they were computed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 
 from core.clinic_time import zone_name
-from core.computed_figures import figures_version, stored_figure
+from core.computed_figures import deletions, figures_version, stored_figure
 from leads.models import Appointment, Lead
 from staff.dashboard import pipeline
 
@@ -24,11 +25,11 @@ from staff.dashboard import pipeline
 def data_version() -> str:
     """What the pipeline reads, in indexed figures (see the module's docstring)."""
     return figures_version(
-        select(func.count()).select_from(Lead),
+        deletions("leads"),
         select(func.max(Lead.id)),
         select(func.max(Lead.created_at)),
         select(func.max(Lead.updated_at)),
-        select(func.count()).select_from(Appointment),
+        deletions("appointments"),
         select(func.max(Appointment.id)),
         select(func.max(Appointment.cancelled_at)),
     )

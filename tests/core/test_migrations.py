@@ -15,6 +15,7 @@ from core.extensions import db
 
 def test_the_migrated_database_matches_the_models(db_app):
     with db_app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": declared_by_models})
+        options = {"compare_type": True, "include_name": declared_by_models}
+        context = MigrationContext.configure(connection, opts=options)
         differences = compare_metadata(context, db.metadata)
     assert differences == []
