@@ -32,6 +32,7 @@ from leads.models import Lead  # noqa: F401 - every table is known before the mi
 from leads.verdict_models import Verdict  # noqa: F401
 from questionnaire import views as check_views
 from signoff.models import RuleSignOff  # noqa: F401
+from staff.leads.export_jobs import ExportJob  # noqa: F401
 from staff.models import StaffUser  # noqa: F401
 from web.embed_mode import EMBED_BLUEPRINT, EMBED_LEADS_BLUEPRINT
 

@@ -56,6 +56,7 @@ from core.dbtypes import utcnow  # noqa: E402
 from core.extensions import db  # noqa: E402
 from leads.models import CALL_OUTCOMES, Appointment, Lead, LeadNote  # noqa: E402
 from leads.replay import replay  # noqa: E402
+from questionnaire.reference import result_reference  # noqa: E402
 from staff.leads import keyset  # noqa: E402
 from staff.leads.search import search_condition  # noqa: E402
 from staff.leads.service import bounded_count_select, overdue  # noqa: E402
@@ -127,9 +128,11 @@ def store_leads(app, count: int) -> list[int]:
                     else now + timedelta(days=rng.randint(1, 30))
                 )
                 worked = status != "new" or rng.random() < 0.5
+                flow_id = f"bench-{uuid.uuid4()}"
                 rows.append(
                     {
-                        "flow_id": f"bench-{uuid.uuid4()}",
+                        "flow_id": flow_id,
+                        "result_reference": result_reference(flow_id),  # as capture_lead does
                         "created_at": created,
                         "updated_at": created + timedelta(hours=3 if worked else 0),
                         "name": f"Person {person} Example",

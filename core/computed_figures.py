@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Select, String, select
+from sqlalchemy import JSON, BigInteger, Select, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -30,6 +30,22 @@ class ComputedFigure(db.Model):
     version: Mapped[str] = mapped_column(String(255), nullable=False)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     value: Mapped[Any] = mapped_column(JSON, nullable=False)
+
+
+class DeletionCount(db.Model):
+    """Moves whenever rows of ``table_name`` are deleted: a trigger on the leads, the
+    appointments and the verdicts (migration 0023_deletion_counts), whichever code deletes."""
+
+    __tablename__ = "deletion_counts"
+
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    serial: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+def deletions(table_name: str) -> Select:
+    """For a figures' version: how often rows of that table were deleted (a primary key's
+    row; none before the first deletion)."""
+    return select(DeletionCount.serial).where(DeletionCount.table_name == table_name)
 
 
 def stored_figure(name: str, version: str, compute: Callable[[], Any]) -> tuple[Any, datetime]:
@@ -52,7 +68,7 @@ def stored_figure(name: str, version: str, compute: Callable[[], Any]) -> tuple[
 
 
 def figures_version(*aggregates: Select) -> str:
-    """The inputs' version, from one aggregate per ``select`` (``count()``, ``max(id)``).
+    """The inputs' version, from one figure per ``select`` (``deletions``, ``max(id)``).
 
     Each aggregate is its own subquery of one statement: alone, ``max`` of an indexed
     column reads one end of its index and ``count(*)`` the table's smallest b-tree

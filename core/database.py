@@ -90,6 +90,17 @@ def ping_connections_left_idle(engine: Engine, idle_seconds: float) -> None:
     event.listen(engine, "checkout", ping_if_idle)
 
 
+#: SQLite's search index (migration 0022_sqlite_search): an FTS5 table and its shadow
+#: tables, made by the migration and unknown to the models.
+SQLITE_SEARCH_INDEX = "leads_search"
+
+
+def declared_by_models(name: str | None, type_: str, _parent_names: dict) -> bool:
+    """Alembic's ``include_name``: whether comparing the schema with the models looks at a
+    table (everything but the SQLite search index, which no model declares)."""
+    return not (type_ == "table" and name is not None and name.startswith(SQLITE_SEARCH_INDEX))
+
+
 def schema_at_head(engine: Engine) -> bool:
     """Whether the database is at the migrations' head: a start with nothing to do skips
     loading Alembic's environment and waiting for the lock."""

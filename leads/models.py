@@ -78,7 +78,8 @@ class Lead(db.Model):
         Index("ix_leads_phone", "phone"),
         # The console's search box finds a part of a name, an address or a phone number
         # ("ILIKE '%maria%'"): trigram indexes on PostgreSQL (migration 0019_search_indexes).
-        # SQLite has no index for a match inside a string; there they are plain indexes.
+        # On SQLite they are plain indexes, and the search reads the FTS5 trigram table
+        # ``leads_search`` instead (migration 0022_sqlite_search; staff/leads/text_search.py).
         *(
             Index(
                 f"ix_leads_{column}_trigram",

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 import rules
-from core.computed_figures import figures_version, stored_figure
+from core.computed_figures import deletions, figures_version, stored_figure
 from core.extensions import db
 from leads.models import Lead
 
@@ -107,11 +107,11 @@ def decisions_by_version() -> list[VersionUse]:
 
 
 def data_version() -> str:
-    """What the replay reads, in three indexed figures: how many leads, the newest id and
-    the newest creation time. Storing or deleting a lead changes it (an id SQLite reuses
-    comes with a later creation time); a lead's answers and decision never change."""
+    """What the replay reads, in three indexed figures: the leads' deletions, the newest id
+    and the newest creation time. Storing or deleting a lead changes it; a lead's answers
+    and decision never change."""
     return figures_version(
-        select(func.count()).select_from(Lead),
+        deletions("leads"),
         select(func.max(Lead.id)),
         select(func.max(Lead.created_at)),
     )

@@ -4,13 +4,10 @@ The pipeline reads every lead received in the period (about 8,000 in 30 days at 
 100,000 a year). Its figures are stored in ``computed_figures`` (core/computed_figures.py,
 as the rule book's replay) so every instance reads the same ones, under the period's days
 and the clinic's zone, and computed again as soon as the data they read differs: the
-count of the period's leads (a lead deleted there; one deleted before the period changes
-nothing shown), the leads' newest id, creation and change (``updated_at`` moves with
-every status, contact, assignment or merge), and the appointments' count, newest id and
-newest cancellation (a lead is booked by either). The page says when they were computed.
-Each is read from an index: the period's count is a range of ``created_at``'s (about
-8,000 entries in 30 days at 100,000 leads a year), where a count of every lead read all
-of them on every view (8 ms at 100,000 on PostgreSQL).
+leads' deletions (``core.computed_figures.deletions``), newest id, newest creation and
+newest change (``updated_at`` moves with every status, contact, assignment or merge), and
+the appointments' deletions, newest id and newest cancellation (a lead is booked by
+either). The page says when they were computed.
 """
 
 from __future__ import annotations
@@ -20,21 +17,19 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 
 from core.clinic_time import zone_name
-from core.computed_figures import figures_version, stored_figure
+from core.computed_figures import deletions, figures_version, stored_figure
 from leads.models import Appointment, Lead
 from staff.dashboard import pipeline
 
 
-def data_version(period: pipeline.Period) -> str:
-    """What the period's figures read, in indexed figures (see the module's docstring)."""
+def data_version() -> str:
+    """What the pipeline reads, in indexed figures (see the module's docstring)."""
     return figures_version(
-        select(func.count())
-        .select_from(Lead)
-        .where(Lead.created_at >= period.starts, Lead.created_at < period.ends),
+        deletions("leads"),
         select(func.max(Lead.id)),
         select(func.max(Lead.created_at)),
         select(func.max(Lead.updated_at)),
-        select(func.count()).select_from(Appointment),
+        deletions("appointments"),
         select(func.max(Appointment.id)),
         select(func.max(Appointment.cancelled_at)),
     )
@@ -63,7 +58,7 @@ def stored_pipeline(period: pipeline.Period) -> tuple[dict, datetime]:
         }
 
     name = f"dashboard:{period.first.isoformat()}:{period.last.isoformat()}:{zone_name()}"
-    value, computed_at = stored_figure(name, data_version(period), compute)
+    value, computed_at = stored_figure(name, data_version(), compute)
     median, contacted, requests = value["first_contact"]
     return {
         "received": value["received"],

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from flask import request
 from flask_login import current_user
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
 
 from core.clinic_time import end_of_day, today
 from core.extensions import db
@@ -110,10 +110,9 @@ def next_call(who: str, after_lead: int, after_due: datetime | None) -> int | No
     """
     conditions = [*due_conditions(who), Lead.id != after_lead]
     if after_due is not None:
-        below = or_(
-            Lead.follow_up_at > after_due,
-            and_(Lead.follow_up_at == after_due, Lead.id > after_lead),
-        )
+        # A row value, so the index is walked from that call on (an OR of two conditions
+        # walked it from the list's first call).
+        below = tuple_(Lead.follow_up_at, Lead.id) > tuple_(after_due, after_lead)
         found = db.session.scalar(
             select(Lead.id).where(*conditions, below).order_by(*ORDER).limit(1)
         )
@@ -126,7 +125,7 @@ def previous_call(who: str, lead_id: int, due: datetime | None) -> int | None:
     """The call above this one in the list, if this lead is in it."""
     if due is None:
         return None
-    above = or_(Lead.follow_up_at < due, and_(Lead.follow_up_at == due, Lead.id < lead_id))
+    above = tuple_(Lead.follow_up_at, Lead.id) < tuple_(due, lead_id)
     return db.session.scalar(
         select(Lead.id)
         .where(*due_conditions(who), above)

@@ -74,7 +74,7 @@ def _backward(sort: str):
     return (Lead.created_at.asc(), Lead.id.asc())
 
 
-def _after(sort: str, key: Key) -> ColumnElement[bool]:
+def after_key(sort: str, key: Key) -> ColumnElement[bool]:
     """The rows that come after ``key`` in the list's order."""
     moment, lead_id = key
     if sort == DUE:
@@ -87,7 +87,7 @@ def _after(sort: str, key: Key) -> ColumnElement[bool]:
     return tuple_(Lead.created_at, Lead.id) < tuple_(moment, lead_id)
 
 
-def _before(sort: str, key: Key) -> ColumnElement[bool]:
+def before_key(sort: str, key: Key) -> ColumnElement[bool]:
     """The rows that come before ``key`` in the list's order."""
     moment, lead_id = key
     if sort == DUE:
@@ -123,7 +123,7 @@ def page_of(
     if before is not None:
         rows = list(
             db.session.scalars(
-                query.where(_before(sort, before)).order_by(*_backward(sort)).limit(per_page + 1)
+                query.where(before_key(sort, before)).order_by(*_backward(sort)).limit(per_page + 1)
             )
         )
         if len(rows) <= per_page:  # reached the top: the first page, whole
@@ -137,13 +137,15 @@ def page_of(
         )
     limited = query.order_by(*_forward(sort)).limit(per_page + 1)
     if after is not None:
-        limited = limited.where(_after(sort, after))
+        limited = limited.where(after_key(sort, after))
     rows = list(db.session.scalars(limited))
     items = rows[:per_page]
     newer = None
     if after is not None and items:
         first = (getattr(items[0], sort_column(sort).key), items[0].id)
-        above = db.session.scalar(select(Lead.id).where(*conditions, _before(sort, first)).limit(1))
+        above = db.session.scalar(
+            select(Lead.id).where(*conditions, before_key(sort, first)).limit(1)
+        )
         newer = key_of(items[0], sort) if above is not None else None
     return KeysetPage(
         items,

@@ -32,7 +32,7 @@ def leads():
     sort = list_sort()
     after = keyset.decode(request.args.get("after"))
     before = None if after else keyset.decode(request.args.get("before"))
-    conditions = search.filter_conditions(form)
+    conditions, found = search.list_conditions(form)
     page = keyset.page_of(conditions, sort, after=after, before=before, per_page=per_page())
     filters = filter_args(form)
     args = {**filters, "sort": sort} if sort != keyset.RECEIVED else filters
@@ -48,7 +48,7 @@ def leads():
         # A lead's link carries the list (filters, order and page): its page leads back to it.
         lead_args={**args, **page.asked},
         in_words=filters_in_words(form),
-        matching=leads_service.bounded_count(conditions),
+        matching=leads_service.bounded_count(conditions) if found is None else found,
         count_limit=leads_service.COUNT_LIMIT,
         counts=search.view_counts(),
         my_calls=calls.count_due(calls.MINE),

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 
 from flask import g, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import exists, select
 
 from core.extensions import db
 from leads.models import Lead
@@ -30,7 +29,7 @@ from staff.console.lead_filters import LeadFilterForm
 from staff.leads import keyset
 from staff.leads import service as leads_service
 from staff.leads.calls import CALLS_ARG, EVERYONE, next_call, opened_from, previous_call
-from staff.leads.search import filter_conditions
+from staff.leads.search import list_conditions
 from staff.leads.service import bounded_count
 from web.formatting import local_date
 
@@ -82,11 +81,12 @@ def lead_navigation(lead_id: int) -> LeadNavigation:
         return call_navigation(lead_id, opened_from())
     form = list_filters()
     filters = filter_args(form)
-    conditions = filter_conditions(form)
-    this = aliased(Lead)
-    created = select(this.created_at).where(this.id == lead_id).scalar_subquery()
-    newer = or_(Lead.created_at > created, and_(Lead.created_at == created, Lead.id > lead_id))
-    older = or_(Lead.created_at < created, and_(Lead.created_at == created, Lead.id < lead_id))
+    conditions, found = list_conditions(form)
+    # The lead's key in the list's order, compared as a row value: the index is walked from
+    # it (an OR of two conditions walked it from the list's end, every lead at 100,000).
+    key = (db.session.scalar(select(Lead.created_at).where(Lead.id == lead_id)), lead_id)
+    newer = keyset.before_key(keyset.RECEIVED, key)
+    older = keyset.after_key(keyset.RECEIVED, key)
     previous_id = db.session.scalar(
         select(Lead.id)
         .where(*conditions, newer)
@@ -101,7 +101,7 @@ def lead_navigation(lead_id: int) -> LeadNavigation:
     )
     # Counted no further than COUNT_LIMIT + 1 (search.bounded_count): past it the page says
     # "Lead 3 of more than 1,000", and far down a long list it gives no position.
-    total = bounded_count(conditions)
+    total = bounded_count(conditions) if found is None else found
     above = bounded_count([*conditions, newer])
     listed = db.session.scalar(select(exists().where(*conditions, Lead.id == lead_id)))
     kept = {**filters, **list_page()}  # back to the page of the list it was opened from

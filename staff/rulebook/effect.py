@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 import rules
-from core.computed_figures import figures_version, stored_figure
+from core.computed_figures import deletions, figures_version, stored_figure
 from core.extensions import db
 from leads.models import Lead
 from leads.service import stored_replay
@@ -70,13 +70,13 @@ class Effect:
 
 
 def _verdicts_version() -> str:
-    """What the verdict replay reads, in indexed figures: the leads' count, newest id and
-    creation, and the verdicts' count, newest id and newest replacement."""
+    """What the verdict replay reads, in indexed figures: the leads' deletions, newest id
+    and creation, and the verdicts' deletions, newest id and newest replacement."""
     return figures_version(
-        select(func.count()).select_from(Lead),
+        deletions("leads"),
         select(func.max(Lead.id)),
         select(func.max(Lead.created_at)),
-        select(func.count()).select_from(Verdict),
+        deletions("verdicts"),
         select(func.max(Verdict.id)),
         select(func.max(Verdict.replaced_at)),
     )

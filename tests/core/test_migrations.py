@@ -9,11 +9,13 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from core.database import declared_by_models
 from core.extensions import db
 
 
 def test_the_migrated_database_matches_the_models(db_app):
     with db_app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        options = {"compare_type": True, "include_name": declared_by_models}
+        context = MigrationContext.configure(connection, opts=options)
         differences = compare_metadata(context, db.metadata)
     assert differences == []

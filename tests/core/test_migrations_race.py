@@ -124,7 +124,10 @@ def assert_migrated_once(url: str) -> None:
     engine = sqlalchemy.create_engine(url)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection,
+                opts={"compare_type": True, "include_name": core.database.declared_by_models},
+            )
             head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
             assert context.get_current_heads() == (head,)
             assert compare_metadata(context, db.metadata) == []

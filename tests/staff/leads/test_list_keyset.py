@@ -85,6 +85,40 @@ def test_paging_through_every_lead_shows_each_exactly_once_in_order(crowded, sor
     assert "status=new" in last and ("sort=due" in last) == bool(sort)
 
 
+@pytest.mark.parametrize("limit", [100, 10])
+@pytest.mark.parametrize("sort", ["", "&sort=due"])
+def test_a_search_pages_the_same_whether_it_finds_few_or_many(crowded, monkeypatch, sort, limit):
+    """A search finding at most COUNT_LIMIT leads is paged from their ids (search.list_conditions),
+    one finding more through the search's own conditions: the same pages, the same count."""
+    import staff.leads.service
+
+    app, client = crowded
+    make_lead(app, direct=True, name="Someone Else", email="else@elsewhere.test")
+    monkeypatch.setattr(staff.leads.service, "COUNT_LIMIT", limit)
+    with app.app_context():
+        if sort:
+            order = (Lead.follow_up_at.asc().nulls_last(), Lead.id.asc())
+        else:
+            order = (Lead.created_at.desc(), Lead.id.desc())
+        expected = list(
+            db.session.scalars(select(Lead.id).where(Lead.name.like("Person%")).order_by(*order))
+        )
+    first_page = client.get(f"/staff/leads?q=PERSON{sort}").text
+    assert ("23 leads" if limit == 100 else "More than 10 leads") in first_page
+    forward, last = walk(client, f"/staff/leads?q=PERSON{sort}", "next")
+    assert forward == expected
+    backward, _first = walk(client, last, "prev")
+    assert backward == expected[::-1]
+    if sort:
+        return  # a lead's place is in the order received (lead_navigation), whatever the sort
+    twelfth = client.get(f"/staff/leads/{expected[11]}?q=PERSON").text
+    if limit == 100:
+        assert "Lead 12 of 23" in twelfth
+    else:  # past the limit: no place given
+        assert "lead-nav-position" not in twelfth
+    assert 'rel="prev"' in twelfth and 'rel="next"' in twelfth
+
+
 def test_the_list_counts_no_further_than_it_needs(crowded, monkeypatch):
     """Past COUNT_LIMIT the list says "more than", without counting every lead."""
     import staff.leads.service
