@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
+from staff.console.filters import without_controls
 from staff.console.forms import LARGEST_ID, _choices
 from staff.console.labels import ACTION_LABELS
 from web.language import LocalizedForm
@@ -17,7 +18,9 @@ class AuditFilterForm(LocalizedForm):
     class Meta:
         csrf = False
 
-    who = StringField(_l("Staff email"), validators=[Optional(), Length(max=254)])
+    who = StringField(
+        _l("Staff email"), validators=[Optional(), Length(max=254)], filters=[without_controls]
+    )
     action = SelectField(
         _l("Action"), choices=_choices(_l("Any action"), ACTION_LABELS), validators=[Optional()]
     )

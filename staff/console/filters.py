@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import TypeVar
 
@@ -29,6 +30,14 @@ def filters_from_query(form_class: type[FilterForm]) -> FilterForm:
         if field.errors:
             field.data = None
     return form
+
+
+def without_controls(text: str | None) -> str | None:
+    """A filter's typed text without control characters (a WTForms filter): nobody types
+    them, and a NUL is an error to PostgreSQL and ends SQLite's full-text query."""
+    if not text:
+        return text
+    return "".join(char for char in text if unicodedata.category(char) != "Cc")
 
 
 def filter_args(form: Form) -> dict[str, str]:

@@ -9,6 +9,7 @@ from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from core.extensions import db
+from staff.console.filters import without_controls
 from staff.console.forms import _choices
 from staff.console.labels import (
     ASSIGNED_LABELS,
@@ -29,6 +30,7 @@ class LeadFilterForm(LocalizedForm):
     q = StringField(
         _l("Lead number, result reference, name, email or phone"),
         validators=[Optional(), Length(max=100)],
+        filters=[without_controls],
     )
     status = SelectField(
         _l("Status"),
