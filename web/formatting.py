@@ -7,6 +7,7 @@ staff console too) should use, so no template formats a date or number itself.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
@@ -91,11 +92,12 @@ def phone_display(phone: str | None) -> str:
     if not phone:
         return ""
     number = _stored_number(phone)
-    if number is None:
-        try:
-            number = phonenumbers.parse(phone, None)
-        except phonenumbers.NumberParseException:
-            return phone
+    if number is not None:
+        return _international(number)
+    try:
+        number = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        return phone
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
@@ -126,6 +128,52 @@ def _stored_number(phone: str) -> phonenumbers.PhoneNumber | None:
         italian_leading_zero=True if zeros else None,
         number_of_leading_zeros=zeros if zeros > 1 else None,
     )
+
+
+def _international(number: phonenumbers.PhoneNumber) -> str:
+    """``format_number(number, INTERNATIONAL)`` for a stored number (no extension), with
+    the country's formats compiled once, where ``format_number`` looks each pattern up
+    again for every number and expands its groups in Python: the same steps, the same
+    first format that fits, the same groups (tests/web/test_formatting.py compares
+    both over every country and thousands of numbers)."""
+    code = number.country_code
+    national = phonenumbers.national_significant_number(number)
+    for leading, pattern, rule, groups in _groupings(code):
+        if leading is not None and not leading.match(national):
+            continue
+        grouped = pattern.match(national)
+        if grouped and groups is not None and grouped.end() == len(national):
+            return f"+{code} {groups.format(*grouped.groups(''))}"
+        if pattern.fullmatch(national):  # a shorter first match: as ``re.sub`` does it
+            return f"+{code} {pattern.sub(rule, national)}"
+    return f"+{code} {national}"
+
+
+#: A rule that only writes groups (``\\1`` to ``\\9``) and separators, as ``str.format`` can.
+_PLAIN_RULE = re.compile(r"(?:\\[1-9]|[ .-])*")
+_GROUP = re.compile(r"\\([1-9])")
+
+
+@functools.cache
+def _groupings(code: int) -> tuple[tuple[re.Pattern | None, re.Pattern, str, str | None], ...]:
+    """A country's international formats in ``format_number``'s order: the leading digits
+    and pattern compiled, the rule (``\\1 \\2``), and the rule for ``str.format``
+    (``{0} {1}``) when it is plain and the pattern cannot match an empty number (after
+    which ``re.sub`` would write the rule once more)."""
+    region = phonenumbers.region_code_for_country_code(code)
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(code, region)
+    compiled = []
+    for fmt in metadata.intl_number_format or metadata.number_format:
+        leading = re.compile(fmt.leading_digits_pattern[-1]) if fmt.leading_digits_pattern else None
+        pattern = re.compile(fmt.pattern)
+        plain = (
+            _PLAIN_RULE.fullmatch(fmt.format)
+            and max(map(int, _GROUP.findall(fmt.format)), default=0) <= pattern.groups
+            and pattern.match("") is None
+        )
+        groups = _GROUP.sub(lambda g: f"{{{int(g[1]) - 1}}}", fmt.format) if plain else None
+        compiled.append((leading, pattern, fmt.format, groups))
+    return tuple(compiled)
 
 
 def init_app(app: Flask) -> None:

@@ -3,7 +3,10 @@ exactly what the general ones give: a clinic's import must not see two spellings
 
 from __future__ import annotations
 
+import random
+import re._parser as re_parser  # how a pattern is built, to make numbers it matches
 from datetime import UTC, datetime, timedelta
+from re._constants import BRANCH, IN, LITERAL, RANGE, SUBPATTERN
 
 import hypothesis
 import phonenumbers
@@ -14,7 +17,16 @@ from hypothesis import strategies as st
 
 from app import create_app
 from core import clinic_time
-from web.formatting import datetime_writer, local_datetime, phone_display
+from web.formatting import (
+    _groupings,
+    _international,
+    _stored_number,
+    datetime_writer,
+    local_datetime,
+    phone_display,
+)
+
+INTERNATIONAL = phonenumbers.PhoneNumberFormat.INTERNATIONAL
 
 
 def parsed_display(phone: str) -> str:
@@ -62,6 +74,73 @@ def test_any_valid_number_reads_as_parse_reads_it(example, tail):
     stored = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     hypothesis.assume(phonenumbers.is_valid_number(number) and stored == phone)
     assert phone_display(phone) == parsed_display(phone)
+
+
+def digits_matched(pattern: str, rng: random.Random) -> str:
+    """Digits that ``pattern`` (a phone format's leading digits: digits, classes, groups,
+    alternatives, repeats) matches at its start, picked at random."""
+
+    def walk(items) -> str:
+        out = ""
+        for op, value in items:
+            if op is LITERAL:
+                out += chr(value)
+            elif op is IN:
+                allowed = set()
+                for kind, item in value:
+                    if kind is LITERAL:
+                        allowed.add(chr(item))
+                    elif kind is RANGE:
+                        allowed.update(chr(c) for c in range(item[0], item[1] + 1))
+                    else:  # \d
+                        allowed.update(DIGITS)
+                out += rng.choice(sorted(allowed & set(DIGITS)))
+            elif op is BRANCH:
+                out += walk(rng.choice(value[1]))
+            elif op is SUBPATTERN:
+                out += walk(value[-1])
+            else:  # a repeat
+                low, high, repeated = value
+                out += "".join(walk(repeated) for _ in range(rng.randint(low, min(high, low + 2))))
+        return out
+
+    return walk(re_parser.parse(pattern))
+
+
+DIGITS = "0123456789"
+
+
+def test_numbers_are_grouped_as_format_number_groups_them_in_every_country():
+    """``_international`` (each country's formats compiled once) against
+    ``phonenumbers.format_number``: for every country, numbers that fit each of its
+    formats (its leading digits, then any digits, at every length), and numbers of any
+    digits, leading zeros too, valid or not."""
+    rng = random.Random(11)
+    fitted = set()
+    compared = 0
+    for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+        nationals = [
+            "".join(rng.choice(DIGITS) for _ in range(rng.randint(2, 14))) for _ in range(60)
+        ]
+        for index, (leading, pattern, _rule, _groups) in enumerate(_groupings(code)):
+            for _ in range(5):
+                start = digits_matched(leading.pattern, rng) if leading else ""
+                for size in range(len(start), 16):
+                    national = start + "".join(rng.choice(DIGITS) for _ in range(size - len(start)))
+                    nationals.append(national)
+                    if pattern.fullmatch(national):
+                        fitted.add((code, index))
+        for national in nationals:
+            number = _stored_number(f"+{code}{national}")
+            if number is None:  # too long for E.164
+                continue
+            expected = phonenumbers.format_number(number, INTERNATIONAL)
+            assert _international(number) == expected, (code, national)
+            compared += 1
+    assert compared > 40_000
+    assert len(fitted) == sum(
+        len(_groupings(code)) for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE
+    )
 
 
 def test_text_that_is_no_stored_number_is_left_as_it_is():
