@@ -32,10 +32,10 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import IO
 
-from flask import Response, g
+from flask import Response
 from flask_babel import gettext as _
 
 from core.clinic_time import clinic_now, clinic_zone, zone_name
@@ -46,7 +46,7 @@ from questionnaire.service import flow as questionnaire_flow
 from rules.i18n import N_
 from staff.console.answers import readable_answers, reason_lines
 from staff.console.labels import CALL_OUTCOME_LABELS, OUTCOME_LABELS, SOURCE_LABELS, STATUS_LABELS
-from web.formatting import datetime_writer, local_datetime, phone_display
+from web.formatting import datetime_writer, phone_display
 from web.language import LANGUAGE_NAMES
 
 # --- the table ---------------------------------------------------------------------
@@ -72,27 +72,28 @@ def lead_columns() -> Columns:
     zone = zone_name()
     clock = clinic_clock_writer()
     spoken = spoken_time_writer()
+    words = Words()
     before: list[tuple[str, Cell]] = [
         (_("Lead number"), lambda lead: str(lead.id)),
         (_("Received (%(zone)s)", zone=zone), lambda lead: clock(lead.created_at)),
         (_("Name"), lambda lead: lead.name),
         (_("Email"), lambda lead: lead.email),
         (_("Phone"), lambda lead: phone_display(lead.phone)),
-        (_("Best time to call"), _best_time),
+        (_("Best time to call"), lambda lead: words.contact_time[lead.contact_time]),
         (_("Message"), lambda lead: lead.message),
         (_("Language"), lambda lead: LANGUAGE_NAMES.get(lead.lang, lead.lang)),
-        (_("Source"), _source),
-        (_("Entered by"), lambda lead: _staff_name(lead.entered_by)),
-        (_("Outcome"), lambda lead: _words(OUTCOME_LABELS, lead.outcome)),
+        (_("Source"), lambda lead: source_words(lead, words)),
+        (_("Entered by"), lambda lead: staff_name(lead.entered_by)),
+        (_("Outcome"), lambda lead: words.outcome[lead.outcome]),
         (_("Reasons"), reasons_writer()),
-        (_("Status"), lambda lead: _words(STATUS_LABELS, lead.status)),
-        (_("Status history"), lambda lead: status_history_words(lead, spoken)),
-        (_("Assigned to"), lambda lead: _staff_name(lead.assigned_to)),
+        (_("Status"), lambda lead: words.status[lead.status]),
+        (_("Status history"), lambda lead: status_history_words(lead, spoken, words)),
+        (_("Assigned to"), lambda lead: staff_name(lead.assigned_to)),
         (_("Next follow-up (%(zone)s)", zone=zone), lambda lead: clock(lead.follow_up_at)),
-        (_("Appointments"), lambda lead: appointments_words(lead, spoken)),
+        (_("Appointments"), lambda lead: appointments_words(lead, spoken, words)),
     ]
     after: list[tuple[str, Cell]] = [
-        (_("Notes"), lambda lead: notes_words(lead, spoken)),
+        (_("Notes"), lambda lead: notes_words(lead, spoken, words)),
         (_("Consent version"), lambda lead: lead.consent_version),
         (_("Consented (%(zone)s)", zone=zone), lambda lead: clock(lead.consented_at)),
     ]
@@ -110,30 +111,37 @@ def lead_columns() -> Columns:
 
 def clinic_clock_writer() -> Callable[[datetime | None], str]:
     """Stored times on the clinic's clock, to the minute (the zone is in the header), with
-    the clinic's zone looked up once for a whole export."""
+    the clinic's zone looked up once for a whole export. ``strftime`` (most of the time
+    taken) runs once for each day and each minute of the day an export writes: a time's
+    words are its day's, a space, and its hour and minute's."""
     zone = clinic_zone()
+    days: dict[date, str] = {}
+    minutes: dict[tuple[int, int], str] = {}
 
     def written(moment: datetime | None) -> str:
         if moment is None:
             return ""
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
-        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        local = moment.astimezone(zone)
+        day = days.get(on := local.date())
+        if day is None:
+            day = days[on] = local.strftime("%Y-%m-%d")
+        at = minutes.get(minute := (local.hour, local.minute))
+        if at is None:
+            at = minutes[minute] = local.strftime("%H:%M")
+        return f"{day} {at}"
 
     return written
 
 
-def spoken_time(moment: datetime) -> str:
-    """A time inside a sentence, as the console shows it, with plain spaces only.
+def spoken_time_writer() -> Callable[[datetime], str]:
+    """A time inside a sentence, as the console shows it (``local_datetime``, with the
+    language, zone and patterns looked up once an export), with plain spaces only.
 
     CLDR puts a narrow no-break space before "AM"; some spreadsheet fonts draw it
     as a box, and an import may not take it for a space.
     """
-    return _plain_spaces(local_datetime(moment))
-
-
-def spoken_time_writer() -> Callable[[datetime], str]:
-    """``spoken_time`` with the language, zone and patterns looked up once, for an export."""
     written = datetime_writer()
     return lambda moment: _plain_spaces(written(moment))
 
@@ -142,28 +150,56 @@ def _plain_spaces(text: str) -> str:
     return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
-def _words(labels: Mapping[str, object], code: str) -> str:
-    """A code's words in the request's language, each looked up once per request (an
-    export writes the same few words thousands of times)."""
-    looked_up = g.setdefault("export_words", {})
-    key = (id(labels), code)
-    words = looked_up.get(key)
-    if words is None:
-        words = looked_up[key] = str(labels.get(code, code))
-    return words
+class Translated(dict):
+    """A set of labels' words by code, each translated the first time an export writes it:
+    ``str`` of a lazy label translates it again every time, and an export writes the same
+    few words thousands of times. A code without a label is written as it is."""
+
+    def __init__(self, labels: Mapping[str, object]) -> None:
+        super().__init__()
+        self.labels = labels
+
+    def __missing__(self, code: str) -> str:
+        words = self[code] = str(self.labels.get(code, code))
+        return words
 
 
-def _staff_name(user) -> str:
+#: Sentences written for every lead, translated once an export (``Words``).
+BY_WHOM = N_("%(what)s by %(who)s")
+CALL = N_("Call: %(outcome)s.")
+CORRECTED = N_("%(note)s (corrected)")
+FORMER_STAFF = N_("someone no longer on the staff")
+APPOINTMENT = N_("%(when)s, %(minutes)d minutes, %(kind)s")
+CANCELLED = N_("%(appointment)s (cancelled)")
+
+
+class Words:
+    """What an export writes for every lead in the request's language, looked up once an
+    export: each code's words, and each sentence's translation with its ``%(name)s`` left
+    in (``_`` without variables leaves it unformatted)."""
+
+    def __init__(self) -> None:
+        self.status = Translated(STATUS_LABELS)
+        self.outcome = Translated(OUTCOME_LABELS)
+        self.source = Translated(SOURCE_LABELS)
+        self.contact_time = Translated(CONTACT_TIME_LABELS)
+        self.call_outcome = Translated(CALL_OUTCOME_LABELS)
+        self.appointment_kind = Translated(KIND_LABELS)
+        self.by_whom = _(BY_WHOM)
+        self.call = _(CALL)
+        self.corrected = _(CORRECTED)
+        self.former_staff = _(FORMER_STAFF)
+        self.appointment = _(APPOINTMENT)
+        self.cancelled = _(CANCELLED)
+
+
+def staff_name(user) -> str:
     return "" if user is None else (user.name or user.email)
 
 
-def _best_time(lead: Lead) -> str:
-    return _words(CONTACT_TIME_LABELS, lead.contact_time)
-
-
-def _source(lead: Lead) -> str:
-    words = _words(SOURCE_LABELS, lead.source)
-    return f"{words} ({lead.embed_origin})" if lead.embed_origin else words
+def source_words(lead: Lead, words: Words) -> str:
+    said = words.source[lead.source]
+    return f"{said} ({lead.embed_origin})" if lead.embed_origin else said
 
 
 def reasons_writer() -> Cell:
@@ -220,31 +256,12 @@ def answer_words() -> Callable[[Mapping[str, object]], list[str]]:
     return cells
 
 
-#: Sentences written for every lead, translated once per export (``_template``).
-BY_WHOM = N_("%(what)s by %(who)s")
-CALL = N_("Call: %(outcome)s.")
-CORRECTED = N_("%(note)s (corrected)")
-FORMER_STAFF = N_("someone no longer on the staff")
-APPOINTMENT = N_("%(when)s, %(minutes)d minutes, %(kind)s")
-CANCELLED = N_("%(appointment)s (cancelled)")
+def _by(said: str, user, words: Words) -> str:
+    name = staff_name(user)
+    return words.by_whom % {"what": said, "who": name} if name else said
 
 
-def _by(words: str, user) -> str:
-    name = _staff_name(user)
-    return _template(BY_WHOM) % {"what": words, "who": name} if name else words
-
-
-def _template(message: str) -> str:
-    """A message's translation with its ``%(name)s`` left in, looked up once per request
-    (the history and notes write the same few sentences for every lead)."""
-    looked_up = g.setdefault("export_templates", {})
-    template = looked_up.get(message)
-    if template is None:
-        template = looked_up[message] = _(message)  # no variables: left unformatted
-    return template
-
-
-def status_history_words(lead: Lead, when: Callable[[datetime], str] = spoken_time) -> str:
+def status_history_words(lead: Lead, when: Callable[[datetime], str], words: Words) -> str:
     """ "Contacted 3 Dec 2026 10:05 by Ana; Booked 4 Dec 2026 16:20 by Ben".
 
     A lead made during a call starts contacted: that first status is dated when
@@ -252,34 +269,31 @@ def status_history_words(lead: Lead, when: Callable[[datetime], str] = spoken_ti
     """
     history = status_history(lead)
     first = history[0][1] if history else lead.status
+    status = words.status
     steps = []
     if first != "new":
-        steps.append(_status_step(first, when(lead.created_at), lead.entered_by))
+        steps.append(_by(f"{status[first]} {when(lead.created_at)}", lead.entered_by, words))
     for note, _before, after in history:
-        steps.append(_status_step(after, when(note.created_at), note.author))
+        steps.append(_by(f"{status[after]} {when(note.created_at)}", note.author, words))
     return "; ".join(steps)
 
 
-def _status_step(status: str, moment: str, user) -> str:
-    return _by(f"{_words(STATUS_LABELS, status)} {moment}", user)
-
-
-def appointments_words(lead: Lead, when: Callable[[datetime], str] = spoken_time) -> str:
+def appointments_words(lead: Lead, when: Callable[[datetime], str], words: Words) -> str:
     """Each appointment, one a line: when, how long, what kind, and if it was cancelled."""
     lines = []
     for appointment in lead.appointments:
-        line = _template(APPOINTMENT) % {
+        line = words.appointment % {
             "when": when(appointment.starts_at),
             "minutes": appointment.duration_minutes,
-            "kind": _words(KIND_LABELS, appointment.kind),
+            "kind": words.appointment_kind[appointment.kind],
         }
         if appointment.cancelled_at is not None:
-            line = _template(CANCELLED) % {"appointment": line}
+            line = words.cancelled % {"appointment": line}
         lines.append(line)
     return "\n".join(lines)
 
 
-def notes_words(lead: Lead, when: Callable[[datetime], str] = spoken_time) -> str:
+def notes_words(lead: Lead, when: Callable[[datetime], str], words: Words) -> str:
     """Each note (calls too), one a paragraph: when, who, the call's outcome, the words."""
     paragraphs = []
     for note in lead.notes:
@@ -287,12 +301,11 @@ def notes_words(lead: Lead, when: Callable[[datetime], str] = spoken_time) -> st
             continue  # in the status history
         said = note.text
         if note.call_outcome:
-            outcome = _words(CALL_OUTCOME_LABELS, note.call_outcome)
-            call = _template(CALL) % {"outcome": outcome}
+            call = words.call % {"outcome": words.call_outcome[note.call_outcome]}
             said = f"{call} {said}".strip()
         if note.edited_at is not None:
-            said = _template(CORRECTED) % {"note": said}
-        who = _staff_name(note.author) or _template(FORMER_STAFF)
+            said = words.corrected % {"note": said}
+        who = staff_name(note.author) or words.former_staff
         paragraphs.append(f"{when(note.created_at)}, {who}: {said}")
     return "\n\n".join(paragraphs)
 

@@ -42,7 +42,6 @@ from core.clinic_time import in_clinic_time, zone_name
 from leads.models import Lead
 from questionnaire.service import flow as questionnaire_flow
 from staff.console.answers import reason_lines
-from staff.console.labels import CALL_OUTCOME_LABELS, OUTCOME_LABELS, STATUS_LABELS
 from staff.leads import export
 from web.formatting import phone_display
 from web.language import LANGUAGE_NAMES
@@ -126,11 +125,11 @@ def _last_call_at(lead: Lead) -> datetime | None:
     return None if last is None else clinic_datetime(last.created_at)
 
 
-def _last_call_outcome(lead: Lead) -> str:
+def _last_call_outcome(lead: Lead, words: export.Words) -> str:
     last = _last_call(lead)
     if last is None or not last.call_outcome:
         return ""
-    return export._words(CALL_OUTCOME_LABELS, last.call_outcome)
+    return words.call_outcome[last.call_outcome]
 
 
 def sheet_columns() -> Sheet:
@@ -138,10 +137,14 @@ def sheet_columns() -> Sheet:
     decision, the work (status, assignee, calls, follow-up, appointments, history), the
     message, one column per question, the notes and the consent."""
     zone = zone_name()
-    text = export  # the CSV's words for the same things (looked up once per request)
+    text = export  # the CSV's words for the same things
+    words = export.Words()
 
-    def timed(words: str) -> str:
-        return _("%(column)s (%(zone)s)", column=words, zone=zone)
+    def timed(column: str) -> str:
+        return _("%(column)s (%(zone)s)", column=column, zone=zone)
+
+    def sentences(written: Callable) -> Cell:
+        return lambda lead: written(lead, written_time, words)
 
     before: list[tuple[str, int, Cell]] = [
         (_("Lead number"), NUMBER, lambda lead: lead.id),
@@ -149,24 +152,24 @@ def sheet_columns() -> Sheet:
         (_("Name"), NAME, lambda lead: lead.name),
         (_("Email"), ADDRESS, lambda lead: lead.email),
         (_("Phone"), WORD + 2, lambda lead: phone_display(lead.phone)),
-        (_("Best time to call"), WORD, text._best_time),
+        (_("Best time to call"), WORD, lambda lead: words.contact_time[lead.contact_time]),
         (_("Language"), WORD - 4, lambda lead: LANGUAGE_NAMES.get(lead.lang, lead.lang)),
-        (_("Source"), WORD, text._source),
-        (_("Entered by"), WORD, lambda lead: text._staff_name(lead.entered_by)),
-        (_("Outcome"), NAME, lambda lead: text._words(OUTCOME_LABELS, lead.outcome)),
+        (_("Source"), WORD, lambda lead: text.source_words(lead, words)),
+        (_("Entered by"), WORD, lambda lead: text.staff_name(lead.entered_by)),
+        (_("Outcome"), NAME, lambda lead: words.outcome[lead.outcome]),
         (_("Reasons"), LONG, lambda lead: "\n".join(r.words for r in reason_lines(lead.reasons))),
-        (_("Status"), WORD, lambda lead: text._words(STATUS_LABELS, lead.status)),
-        (_("Assigned to"), WORD, lambda lead: text._staff_name(lead.assigned_to)),
+        (_("Status"), WORD, lambda lead: words.status[lead.status]),
+        (_("Assigned to"), WORD, lambda lead: text.staff_name(lead.assigned_to)),
         (timed(_("Last call")), TIME, _last_call_at),
-        (_("Last call outcome"), WORD, _last_call_outcome),
+        (_("Last call outcome"), WORD, lambda lead: _last_call_outcome(lead, words)),
         (_("Calls made"), NUMBER, lambda lead: len(_calls(lead))),
         (timed(_("Next follow-up")), TIME, lambda lead: clinic_datetime(lead.follow_up_at)),
-        (_("Appointments"), LONG, lambda lead: text.appointments_words(lead, written_time)),
-        (_("Status history"), LONG, lambda lead: text.status_history_words(lead, written_time)),
+        (_("Appointments"), LONG, sentences(text.appointments_words)),
+        (_("Status history"), LONG, sentences(text.status_history_words)),
         (_("Message"), LONG, lambda lead: lead.message),
     ]
     after: list[tuple[str, int, Cell]] = [
-        (_("Notes"), LONG + 12, lambda lead: text.notes_words(lead, written_time)),
+        (_("Notes"), LONG + 12, sentences(text.notes_words)),
         (_("Consent version"), WORD - 4, lambda lead: lead.consent_version),
         (timed(_("Consented")), TIME, lambda lead: clinic_datetime(lead.consented_at)),
     ]

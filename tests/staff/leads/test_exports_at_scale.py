@@ -14,11 +14,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import openpyxl
+import pytest
 from flask_babel import gettext
 from sqlalchemy import insert, select, update
 
 from app import create_app
 from core.audit import AuditEvent
+from core.clinic_time import in_clinic_time
 from core.extensions import db
 from leads.consent import CONSENT_VERSION
 from leads.models import Appointment, Lead, LeadNote
@@ -238,6 +240,26 @@ def test_the_answers_are_in_the_same_words_as_on_the_lead_page():
                     for line in readable_answers(answers)
                 ]
                 assert cells(answers) == expected, answers
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "America/Toronto", "Asia/Kolkata"])
+def test_the_clinic_clock_writes_each_time_as_strftime_does(zone):
+    """``export.clinic_clock_writer`` formats each day and each minute once: every 7
+    minutes of a year (clock changes included), aware and naive (stored UTC) times, the
+    same words as the clinic's clock formatted whole."""
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "x" * 40, "AUTO_MIGRATE": False,
+         "SQLALCHEMY_DATABASE_URI": "sqlite://", "CLINIC_TIME_ZONE": zone}
+    )  # fmt: skip
+    start = datetime(2026, 1, 1, 0, 3, 41, tzinfo=UTC)
+    moments = [start + timedelta(minutes=7 * n) for n in range(366 * 24 * 60 // 7)]
+    moments += [moment.replace(tzinfo=None) for moment in moments[::97]]
+    with app.test_request_context():
+        written = export.clinic_clock_writer()
+        assert [written(m) for m in moments] == [
+            in_clinic_time(m).strftime("%Y-%m-%d %H:%M") for m in moments
+        ]
+        assert written(None) == ""
 
 
 PINNED = (  # the whole-in-memory export's CSV of small_set (lead numbers filled in)
