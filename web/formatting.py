@@ -91,9 +91,9 @@ def phone_display(phone: str | None) -> str:
     """An E.164 number grouped for reading (``+44 20 7946 0958``); anything else as it is."""
     if not phone:
         return ""
-    number = _stored_number(phone)
-    if number is not None:
-        return _international(number)
+    stored = _stored_parts(phone)
+    if stored is not None:
+        return _international(*stored)
     try:
         number = phonenumbers.parse(phone, None)
     except phonenumbers.NumberParseException:
@@ -104,40 +104,27 @@ def phone_display(phone: str | None) -> str:
 _E164 = re.compile(r"\+[1-9][0-9]{4,14}")
 
 
-def _stored_number(phone: str) -> phonenumbers.PhoneNumber | None:
-    """A stored number (E.164: ``+``, country code, national number) read without
+def _stored_parts(phone: str) -> tuple[int, str] | None:
+    """A stored number (E.164: ``+``, country code, national number) split without
     ``phonenumbers.parse``, which checks and strips what people type and was most of an
-    export's time. Country codes are prefix-free, so the first known one is the one; a
-    national number's leading zeros are kept as ``parse`` keeps them (Italy's). Gives
-    what ``parse`` gives (tests/web/test_formatting.py, every region's example numbers)."""
+    export's time. Country codes are prefix-free, so the first known one is the one."""
     if not _E164.fullmatch(phone):
         return None
     digits = phone[1:]
     for size in (1, 2, 3):
         code = int(digits[:size])
         if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
-            break
-    else:
-        return None
-    national = digits[size:]
-    # parse's count: only before another digit, so "0" alone has none and "000" has two.
-    zeros = len(national[:-1]) - len(national[:-1].lstrip("0"))
-    return phonenumbers.PhoneNumber(
-        country_code=code,
-        national_number=int(national),
-        italian_leading_zero=True if zeros else None,
-        number_of_leading_zeros=zeros if zeros > 1 else None,
-    )
+            return code, digits[size:]
+    return None
 
 
-def _international(number: phonenumbers.PhoneNumber) -> str:
+def _international(code: int, national: str) -> str:
     """``format_number(number, INTERNATIONAL)`` for a stored number (no extension), with
     the country's formats compiled once, where ``format_number`` looks each pattern up
     again for every number and expands its groups in Python: the same steps, the same
-    first format that fits, the same groups (tests/web/test_formatting.py compares
-    both over every country and thousands of numbers)."""
-    code = number.country_code
-    national = phonenumbers.national_significant_number(number)
+    first format that fits, the same groups. The national number is read as written,
+    leading zeros too (Italy's), as ``parse`` reads them (tests/web/test_formatting.py
+    compares both over every country's every format, and every region's examples)."""
     for leading, pattern, rule, groups in _groupings(code):
         if leading is not None and not leading.match(national):
             continue

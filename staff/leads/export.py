@@ -27,6 +27,7 @@ as ``=HYPERLINK("http://evil", "Click")`` would reach a clinic's computer.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import re
 import unicodedata
@@ -339,21 +340,31 @@ CHUNK = 64 * 1024
 
 def csv_chunks(header: list[str], rows: Iterable[list[str]]) -> Iterator[bytes]:
     """The CSV as it is written: the byte-order mark and the header at once, then the rows,
-    sent whenever about ``CHUNK`` bytes have gathered (and after the last)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([safe_cell(name) for name in header])
-    yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    buffer.seek(0)
-    buffer.truncate()
-    for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
-        if buffer.tell() >= CHUNK:
+    sent whenever about ``CHUNK`` bytes have gathered (and after the last).
+
+    The objects the process holds before the file are frozen until it is written
+    (``gc.freeze``): each batch of leads lives long enough to reach the collector's oldest
+    generation, and every full collection this brought went through all the app's
+    objects again, a fifth of the export's time. Only the export's own objects are
+    collected meanwhile; a sync worker serves one request at a time."""
+    gc.freeze()
+    try:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow([safe_cell(name) for name in header])
+        yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
+        for row in rows:
+            writer.writerow([safe_cell(value) for value in row])
+            if buffer.tell() >= CHUNK:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+        if buffer.tell():
             yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue().encode("utf-8")
+    finally:
+        gc.unfreeze()
 
 
 def file_chunks(file: IO[bytes]) -> Iterator[bytes]:
