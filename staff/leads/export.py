@@ -203,18 +203,25 @@ def source_words(lead: Lead, words: Words) -> str:
     return f"{said} ({lead.embed_origin})" if lead.embed_origin else said
 
 
+#: A lead without reasons (one object, so all such leads share one written cell).
+NO_REASONS: tuple = ()
+
+
 def reasons_writer() -> Cell:
-    """The reasons' words, one a line, as ``reason_lines`` writes them; each lead's set of
-    reasons is written once per export (a rule version gives a few dozen sets)."""
-    written: dict[tuple, str] = {}
+    """The reasons' words, one a line, as ``reason_lines`` writes them, each set of reasons
+    written once an export: ``export_views.lead_batches`` parses each set's text once, so
+    the leads with the same reasons share one list, found here by its identity (kept
+    with its words, so no other list can take its ``id``); a lead read otherwise (a
+    mapped ``Lead``) has a list of its own, written for it alone."""
+    written: dict[int, tuple[object, str]] = {}
 
     def cell(lead: Lead) -> str:
-        reasons = lead.reasons or []
-        key = tuple((r.get("key"), r.get("text"), r.get("severity")) for r in reasons)
-        words = written.get(key)
-        if words is None:
-            words = written[key] = "\n".join(r.words for r in reason_lines(reasons))
-        return words
+        reasons = lead.reasons or NO_REASONS
+        seen = written.get(id(reasons))
+        if seen is None:
+            words = "\n".join(r.words for r in reason_lines(reasons))
+            seen = written[id(reasons)] = (reasons, words)
+        return seen[1]
 
     return cell
 
