@@ -352,7 +352,7 @@ def csv_chunks(header: list[str], rows: Iterable[list[str]]) -> Iterator[bytes]:
     The objects the process holds before the file are frozen until it is written
     (``gc.freeze``): each batch of leads lives long enough to reach the collector's oldest
     generation, and every full collection this brought went through all the app's
-    objects again, a fifth of the export's time. Only the export's own objects are
+    objects again (a sixth to a fifth of the export's time). Only its own objects are
     collected meanwhile; a sync worker serves one request at a time."""
     gc.freeze()
     try:
