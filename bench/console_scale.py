@@ -254,6 +254,12 @@ def pages(app) -> list[tuple[str, str]]:
             select(Lead.id).where(Lead.email != "").order_by(Lead.id.desc()).offset(10).limit(1)
         )
         email = db.session.scalar(select(Lead.email).where(Lead.id == some_lead))
+        # A name and a phone typed as a coordinator would, finding as many leads at every
+        # size: "Person 5000" at 100,000 (5000 and 50000 to 50009, with those who asked
+        # twice), "Person 50" at 1,000; the phone of the person in the middle, "7945 0000".
+        middle = options_leads(app) // 2
+        name = f"Person {middle // 10}"
+        phone = f"+4420794{middle % 100000:05d}"[-8:]
         # The 1,000th lead newest first: the list's "page 40" (25 a page), reached by its key.
         thousandth = db.session.execute(
             select(Lead.created_at, Lead.id)
@@ -271,8 +277,8 @@ def pages(app) -> list[tuple[str, str]]:
         ("view: untouched", "/staff/leads?status=untouched"),
         ("view: mine", "/staff/leads?assigned=me"),
         ("search by email", f"/staff/leads?q={email}"),
-        ("search by name", "/staff/leads?q=Person+4242"),
-        ("search by phone", "/staff/leads?q=7946+0958"),
+        ("search by name", f"/staff/leads?q={name.replace(' ', '+')}"),
+        ("search by phone", f"/staff/leads?q={phone[:4]}+{phone[4:]}"),
         ("one lead's page", f"/staff/leads/{some_lead}"),
         ("one lead's page from a view", f"/staff/leads/{some_lead}?status=new&assigned=me"),
         ("dashboard", "/staff/dashboard"),

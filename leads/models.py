@@ -94,10 +94,19 @@ class Lead(db.Model):
         # The console shows unmerged leads: its counts ("N leads", the views' counts, a lead's
         # place in the list) each read one of these partial indexes, never the leads.
         Index("ix_leads_open_newest", "created_at", "id", **_UNMERGED),
-        Index("ix_leads_open_assignee", "assigned_to_id", **_UNMERGED),
-        Index("ix_leads_open_follow_up", "follow_up_at", **_UNMERGED),
+        # A view's leads newest first (its page, a lead's place in it) are a range of its
+        # index, read in order from a key (migration 0024_view_indexes).
+        Index("ix_leads_open_assignee", "assigned_to_id", "created_at", "id", **_UNMERGED),
+        Index("ix_leads_open_follow_up", "follow_up_at", "id", "created_at", **_UNMERGED),
         Index("ix_leads_open_untouched", "created_at", "id", **_UNTOUCHED),
-        Index("ix_leads_open_status_assignee", "status", "assigned_to_id", **_UNMERGED),
+        Index(
+            "ix_leads_open_status_assignee",
+            "status",
+            "assigned_to_id",
+            "created_at",
+            "id",
+            **_UNMERGED,
+        ),
         # The dashboard's calls per person (overdue, due later today): a range per assignee
         # (migration 0021_dashboard_indexes).
         Index("ix_leads_open_assignee_follow_up", "assigned_to_id", "follow_up_at", **_UNMERGED),

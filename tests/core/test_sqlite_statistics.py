@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, insert, select, text
 
 from app import create_app
-from core.database import SQLITE_STATISTICS_FROM
+from core.database import MIGRATIONS, SQLITE_STATISTICS_FROM
 from core.dbtypes import utcnow
 from core.extensions import db
 from leads.models import Lead
+from staff.leads.service import untouched
 from tests.support import HEALTHY, migrated_sqlite
 
 
@@ -104,4 +106,32 @@ def test_after_a_restart_the_lists_and_counts_read_their_own_indexes(tmp_path):
         assert "ix_leads_open_newest" in listed and "TEMP B-TREE" not in listed, listed
         assert "ix_leads_open_follow_up" in counted, counted
         assert "ix_leads_merged_into_id" not in listed + counted
+        db.engine.dispose()
+
+
+def test_an_index_a_migration_replaces_has_its_statistics_at_once(tmp_path):
+    """Migration 0024_view_indexes replaced three indexes of the leads; where statistics
+    are kept, the new ones get theirs in the same migration (an index without them looks
+    selective to the planner, which then read "untouched" through the status index)."""
+    url = f"sqlite:///{migrated_sqlite(tmp_path / 'replaced.sqlite3')}"
+    first = started(url, tmp_path)
+    with first.app_context():
+        store_leads(1_200)
+        db.engine.dispose()
+    again = started(url, tmp_path)  # statistics gathered at this start
+    with again.app_context():
+        downgrade(directory=str(MIGRATIONS), revision="0023_deletion_counts")
+        replaced = ("ix_leads_open_assignee", "ix_leads_open_status_assignee",
+                    "ix_leads_open_follow_up")  # fmt: skip
+        stats = "SELECT count(*) FROM sqlite_stat1 WHERE idx = :name"
+        upgrade(directory=str(MIGRATIONS))
+        for name in replaced:
+            assert db.session.scalar(text(stats), {"name": name}) == 1, name
+        waiting = (
+            select(Lead.id)
+            .where(Lead.merged_into_id.is_(None), untouched(utcnow()))
+            .order_by(Lead.created_at.desc(), Lead.id.desc())
+            .limit(26)
+        )
+        assert "ix_leads_open_untouched" in plan(waiting), plan(waiting)
         db.engine.dispose()
