@@ -156,7 +156,8 @@ class Lead(db.Model):
     assigned_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True, index=True
     )
-    follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    # Indexed on the unmerged leads only (ix_leads_open_follow_up): merging clears it.
+    follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     first_contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # A duplicate merged into another lead keeps its answers and notes, and points there.
     merged_into_id: Mapped[int | None] = mapped_column(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select, text, tuple_
 
 from app import create_app
 from core.database import MIGRATIONS, SQLITE_STATISTICS_FROM
@@ -134,4 +134,31 @@ def test_an_index_a_migration_replaces_has_its_statistics_at_once(tmp_path):
             .limit(26)
         )
         assert "ix_leads_open_untouched" in plan(waiting), plan(waiting)
+        db.engine.dispose()
+
+
+def test_a_view_is_read_newest_first_from_its_own_index(tmp_path):
+    """A view's page and a lead's place in it (``keyset``) are a range of the view's index in
+    the list's order (migration 0024_view_indexes): no sort of the view's leads, no read of
+    every lead of it to count those above one."""
+    url = f"sqlite:///{migrated_sqlite(tmp_path / 'views.sqlite3')}"
+    first = started(url, tmp_path)
+    with first.app_context():
+        store_leads(1_200)
+        db.engine.dispose()
+    again = started(url, tmp_path)
+    with again.app_context():
+        newest = (Lead.created_at.desc(), Lead.id.desc())
+        mine = [Lead.merged_into_id.is_(None), Lead.status == "new", Lead.assigned_to_id == 1]
+        page = select(Lead.id).where(*mine).order_by(*newest).limit(26)
+        above = tuple_(Lead.created_at, Lead.id) > tuple_(utcnow(), 5)
+        place = select(func.count()).select_from(Lead).where(*mine, above)
+        soon = (Lead.follow_up_at >= utcnow(), Lead.follow_up_at < utcnow() + timedelta(hours=1))
+        today = [Lead.merged_into_id.is_(None), *soon]  # the day's calls: a few of the leads
+        due = select(Lead.id).where(*today).order_by(*newest).limit(26)
+        for statement, index in ((page, "ix_leads_open_status_assignee"),
+                                 (place, "ix_leads_open_status_assignee"),
+                                 (due, "ix_leads_open_follow_up")):  # fmt: skip
+            assert index in plan(statement), plan(statement)
+        assert "TEMP B-TREE" not in plan(page) and "created_at>" in plan(place)
         db.engine.dispose()
