@@ -47,7 +47,7 @@ from leads.merged_guard import LeadMerged, refuse_if_merged
 from leads.models import Contact
 from leads.purge import delete_lead, purge_older_than
 from leads.replay import (
-    decisions_by_version,
+    data_version,
     replay,
     stored_decisions_by_version,
     stored_replay,
@@ -70,7 +70,7 @@ __all__ = [
     "bookings",
     "change_status",
     "consent_text",
-    "decisions_by_version",
+    "data_version",
     "delete_lead",
     "deliver_after_response",
     "erase_person",

@@ -17,16 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 import rules
+from core.computed_figures import stored_figure
 from core.extensions import db
 from leads.models import Lead
-from leads.service import decisions_by_version
+from leads.service import data_version, stored_decisions_by_version
 from leads.verdict_models import Verdict
 from signoff.deployed import RulesNotProved, deployed, prove
 from signoff.models import RuleSignOff
-from staff.verdicts.scorecard import Case, scorecard
+from staff.verdicts.scorecard import Case, scorecard, scorecard_of
 
 
 @dataclass(frozen=True)
@@ -41,18 +42,36 @@ class VerifiedLead:
     verdict: Verdict
 
 
-def _current_verdicts():
-    return (
-        select(Lead.id, Lead.outcome, Lead.rulebase_sha256, Verdict)
-        .join(Verdict, (Verdict.lead_id == Lead.id) & Verdict.replaced_at.is_(None), isouter=True)
+def verified_cases_of(sha256: str) -> list[Case]:
+    """Every lead this version decided that has a current verdict, with it."""
+    rows = db.session.execute(
+        select(Lead.id, Lead.outcome, Verdict)
+        .join(Verdict, (Verdict.lead_id == Lead.id) & Verdict.replaced_at.is_(None))
+        .where(Lead.rulebase_sha256 == sha256)
         .order_by(Lead.id)
     )
+    return [_case(lead_id, outcome, verdict) for lead_id, outcome, verdict in rows]
 
 
-def cases_of(sha256: str) -> list[Case]:
-    """Every lead this version decided, with its current verdict (if any)."""
-    rows = db.session.execute(_current_verdicts().where(Lead.rulebase_sha256 == sha256))
-    return [_case(lead_id, outcome, verdict) for lead_id, outcome, _sha, verdict in rows]
+def outcomes_by_version() -> dict[str, dict[str, int]]:
+    """How many leads each rule version (by hash) gave each outcome, counted once for the
+    leads stored now (``core.computed_figures``: a lead's decision never changes, so the
+    replay's ``data_version`` is theirs too); every lead is read only when one is stored or
+    deleted, not on every view of the scorecard."""
+
+    def compute() -> dict[str, dict[str, int]]:
+        counts: dict[str, dict[str, int]] = {}
+        rows = db.session.execute(
+            select(Lead.rulebase_sha256, Lead.outcome, func.count()).group_by(
+                Lead.rulebase_sha256, Lead.outcome
+            )
+        )
+        for sha256, outcome, leads in rows:
+            counts.setdefault(sha256, {})[outcome] = leads
+        return counts
+
+    value, _computed_at = stored_figure("outcomes_by_version", data_version(), compute)
+    return value
 
 
 def _case(lead_id: int, outcome: str, verdict: Verdict | None) -> Case:
@@ -129,7 +148,8 @@ def carried_cases(sha256: str, earlier: set[str]) -> list[Case] | None:
 
 def scorecards(only: str | None = None) -> list[dict[str, Any]]:
     """One scorecard per rule version that decided leads (the most recent first)."""
-    uses = decisions_by_version()
+    uses = stored_decisions_by_version()
+    decided = outcomes_by_version()
     cards = []
     for position, use in enumerate(uses):
         if only and use.sha256 != only:
@@ -140,7 +160,7 @@ def scorecards(only: str | None = None) -> list[dict[str, Any]]:
             {
                 "sha256": use.sha256,
                 "version": use.version,
-                **scorecard(cases_of(use.sha256)),
+                **scorecard_of(verified_cases_of(use.sha256), decided.get(use.sha256, {})),
                 "carried": None if carried is None else scorecard(carried),
             }
         )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,11 +72,18 @@ def scorecard(cases: Iterable[Case]) -> dict[str, Any]:
     """Every figure of the scorecard for these cases (one rule version's leads)."""
     cases = list(cases)
     verified = [case for case in cases if case.verdict is not None]
+    return scorecard_of(verified, Counter(case.check for case in cases))
+
+
+def scorecard_of(verified: list[Case], decided: Mapping[str, int]) -> dict[str, Any]:
+    """``scorecard`` from the cases with a verdict and how many leads the version gave each
+    outcome: at 100,000 leads the counts are a stored figure, where a ``Case`` for every
+    lead took 1.5 s on every view of the scorecard."""
     tp = sum(1 for c in verified if c.check != BOOK and c.verdict != BOOK)
     fn = sum(1 for c in verified if c.check == BOOK and c.verdict != BOOK)
     fp = sum(1 for c in verified if c.check != BOOK and c.verdict == BOOK)
     tn = sum(1 for c in verified if c.check == BOOK and c.verdict == BOOK)
-    strata = _strata(cases)
+    strata = _strata(verified, decided)
     estimated = {s: row["estimated_concerns"] for s, row in strata.items()}
     known = [value for value in estimated.values() if value is not None]
     flagged = [value for s, value in estimated.items() if s != BOOK and value is not None]
@@ -86,7 +93,7 @@ def scorecard(cases: Iterable[Case]) -> dict[str, Any]:
     agree = sum(table[outcome][outcome] for outcome in ORDER)
     disagreements = [case for case in verified if case.verdict != case.check]
     return {
-        "leads": len(cases),
+        "leads": sum(decided.values()),
         "verified": len(verified),
         "by_outcome": strata,
         "tp": tp,
@@ -121,19 +128,19 @@ def scorecard(cases: Iterable[Case]) -> dict[str, Any]:
     }
 
 
-def _strata(cases: list[Case]) -> dict[str, dict[str, Any]]:
+def _strata(verified: list[Case], decided: Mapping[str, int]) -> dict[str, dict[str, Any]]:
     """Per outcome the check gave: n_s leads, v_s verified, c_s of those with a concern, and
     the concerns estimated in the whole stratum, n_s·c_s/v_s (None when v_s = 0)."""
     strata = {}
     for outcome in ORDER:
-        given = [case for case in cases if case.check == outcome]
-        verified = [case for case in given if case.verdict is not None]
-        concerns = sum(1 for case in verified if case.verdict != BOOK)
+        given = decided.get(outcome, 0)
+        checked = [case for case in verified if case.check == outcome]
+        concerns = sum(1 for case in checked if case.verdict != BOOK)
         strata[outcome] = {
-            "leads": len(given),
-            "verified": len(verified),
-            "verified_share": ratio(len(verified), len(given)),
+            "leads": given,
+            "verified": len(checked),
+            "verified_share": ratio(len(checked), given),
             "concerns": concerns,
-            "estimated_concerns": (len(given) * concerns / len(verified) if verified else None),
+            "estimated_concerns": (given * concerns / len(checked) if checked else None),
         }
     return strata

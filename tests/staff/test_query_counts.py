@@ -37,6 +37,14 @@ PAGES = [
     "/staff/leads?sort=due&after=-.1",
     "/staff/dashboard",
     "/staff/rules",
+    "/staff/calls",
+    "/staff/consultations",
+    "/staff/leads/bookings",
+    "/staff/rules/scorecard",
+    "/staff/rules/drafts",
+    "/staff/admin/data-requests",
+    "/staff/admin/outbox",
+    "/staff/admin/audit",
 ]
 
 
@@ -59,7 +67,7 @@ def store_leads(app, first: int, last: int, staff_id: int) -> None:
             follow_up_at=now + timedelta(hours=(index % 5) - 2) if index % 4 else None,
             created_at=now - timedelta(days=index % 40, hours=index + 30),
         )
-        if index % 3 == 0:
+        if index % 3 == 0 or statuses[index % 5] == "booked":  # lead 2's has passed
             with app.app_context():
                 db.session.add(
                     Appointment(

@@ -126,3 +126,26 @@ def test_only_clinicians_give_verdicts_and_missed_concerns_lead_the_consultation
     header, *rows = exported.get_data(as_text=True).splitlines()
     assert "sensitivity_denominator" in header and rows
     assert desk.get("/staff/rules/scorecard").status_code == 403
+
+
+def test_the_scorecard_counts_a_lead_stored_or_deleted_since_it_was_last_viewed(db_app):
+    """Each version's leads per outcome are a stored figure (computed once for the leads
+    stored now); a lead stored or deleted after a view is counted at the next one."""
+    import csv
+
+    from leads.service import delete_lead
+
+    def counted() -> tuple[int, int]:
+        text = doctor.get("/staff/rules/scorecard.csv").get_data(as_text=True)
+        (row,) = list(csv.DictReader(text.splitlines()))
+        return int(row["leads"]), int(row["see_dermatologist_leads"])
+
+    make_lead(db_app, outcome="book_consultation")
+    doctor = staff_client(db_app, "doctor@clinic.test", role="clinician")
+    assert counted() == (1, 0)
+    later = make_lead(db_app, outcome="see_dermatologist")
+    assert counted() == (2, 1)
+    with db_app.app_context():
+        delete_lead(later)
+        db.session.commit()
+    assert counted() == (1, 0)
