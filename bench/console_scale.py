@@ -308,7 +308,7 @@ def print_search_plans(app) -> None:
             statement = (
                 select(Lead.id)
                 .where(Lead.merged_into_id.is_(None), search_condition(typed))
-                .order_by(*keyset._forward(keyset.RECEIVED))
+                .order_by(*keyset.forward(keyset.RECEIVED))
                 .limit(26)
             )
             compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})

@@ -60,14 +60,14 @@ def key_of(lead: Lead, sort: str) -> str:
     return encode(getattr(lead, sort_column(sort).key), lead.id)
 
 
-def _forward(sort: str):
+def forward(sort: str):
     """The list's order as shown."""
     if sort == DUE:
         return (Lead.follow_up_at.asc().nulls_last(), Lead.id.asc())
     return (Lead.created_at.desc(), Lead.id.desc())
 
 
-def _backward(sort: str):
+def backward(sort: str):
     """The list's order reversed (walked to find the page before a key)."""
     if sort == DUE:
         return (Lead.follow_up_at.desc().nulls_first(), Lead.id.desc())
@@ -120,7 +120,7 @@ def page_of(
     (their assignees loaded with them); two queries at most (the rows, and whether any
     row lies above them)."""
     if before is not None:
-        rows = _leads([*conditions, before_key(sort, before)], _backward(sort), per_page + 1)
+        rows = _leads([*conditions, before_key(sort, before)], backward(sort), per_page + 1)
         if len(rows) <= per_page:  # reached the top: the first page, whole
             return page_of(conditions, sort, after=None, before=None, per_page=per_page)
         items = rows[:per_page][::-1]
@@ -131,7 +131,7 @@ def page_of(
             asked={"before": encode(*before)},
         )
     after_it = [after_key(sort, after)] if after is not None else []
-    rows = _leads([*conditions, *after_it], _forward(sort), per_page + 1)
+    rows = _leads([*conditions, *after_it], forward(sort), per_page + 1)
     items = rows[:per_page]
     newer = None
     if after is not None and items:

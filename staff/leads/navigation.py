@@ -7,9 +7,9 @@ The list's links to a lead carry the list's filters, order and page (its key, se
 is dropped, never echoed) for every link and redirect that should keep them, and
 ``lead_navigation()`` gives the way back to that list and the leads above and
 below this one in it. Previous and next are keyset queries on the list's order
-(created_at, id), one row each; the position ("Lead 3 of 17") and the pages are
-two counting queries, each stopping at ``COUNT_LIMIT`` (a page's cost does not grow with
-the list). A lead that no longer matches the filters (its status just
+(received: created_at, id; or due: follow_up_at, id), one row each; the position ("Lead
+3 of 17") and the pages are two counting queries, each stopping at ``COUNT_LIMIT`` (a
+page's cost does not grow with the list). A lead that no longer matches the filters (its status just
 changed) still has neighbours: the leads on either side of where it was.
 """
 
@@ -82,22 +82,18 @@ def lead_navigation(lead_id: int) -> LeadNavigation:
     form = list_filters()
     filters = filter_args(form)
     conditions, found = list_conditions(form)
-    # The lead's key in the list's order, compared as a row value: the index is walked from
-    # it (an OR of two conditions walked it from the list's end, every lead at 100,000).
-    key = (db.session.scalar(select(Lead.created_at).where(Lead.id == lead_id)), lead_id)
-    newer = keyset.before_key(keyset.RECEIVED, key)
-    older = keyset.after_key(keyset.RECEIVED, key)
+    # The lead's key in the list's order (received, or due), compared as a row value: the
+    # index is walked from it (an OR of two conditions walked it from the list's end, every
+    # lead at 100,000).
+    sort = list_page().get("sort", keyset.RECEIVED)
+    key = (db.session.scalar(select(keyset.sort_column(sort)).where(Lead.id == lead_id)), lead_id)
+    newer = keyset.before_key(sort, key)
+    older = keyset.after_key(sort, key)
     previous_id = db.session.scalar(
-        select(Lead.id)
-        .where(*conditions, newer)
-        .order_by(Lead.created_at.asc(), Lead.id.asc())
-        .limit(1)
+        select(Lead.id).where(*conditions, newer).order_by(*keyset.backward(sort)).limit(1)
     )
     next_id = db.session.scalar(
-        select(Lead.id)
-        .where(*conditions, older)
-        .order_by(Lead.created_at.desc(), Lead.id.desc())
-        .limit(1)
+        select(Lead.id).where(*conditions, older).order_by(*keyset.forward(sort)).limit(1)
     )
     # Counted no further than COUNT_LIMIT + 1 (search.bounded_count): past it the page says
     # "Lead 3 of more than 1,000", and far down a long list it gives no position.

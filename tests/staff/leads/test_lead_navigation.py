@@ -181,3 +181,20 @@ def test_the_navigation_of_a_lead_that_does_not_exist_is_just_the_way_back(db_ap
         total=1,
         count_limit=COUNT_LIMIT,
     )
+
+
+def test_in_the_list_by_due_time_previous_and_next_follow_that_order(db_app):
+    """Opened from the list sorted by due time (soonest follow-up first, none last), the
+    lead's neighbours and place are that list's, not the newest-first list's."""
+    client, _cora, _bo = cora_and_bo(db_app)
+    soon, later = hours_ago(-1), hours_ago(-5)  # follow-ups in one hour and in five
+    first = make_lead(db_app, name="Due Soon", created_at=hours_ago(3), follow_up_at=soon)
+    second = make_lead(db_app, name="Due Later", created_at=hours_ago(1), follow_up_at=later)
+    last = make_lead(db_app, name="No Follow-up", created_at=hours_ago(2))
+    # By due time: first, second, last. Newest first it would be: second, last, first.
+    middle = nav_of(client, f"/staff/leads/{second}?sort=due")
+    assert middle["Previous lead"] == f"/staff/leads/{first}?sort=due"
+    assert middle["Next lead"] == f"/staff/leads/{last}?sort=due"
+    assert middle["position"] == "Lead 2 of 3"
+    end = nav_of(client, f"/staff/leads/{last}?sort=due")
+    assert end["Previous lead"] == f"/staff/leads/{second}?sort=due" and "Next lead" not in end
