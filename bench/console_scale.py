@@ -284,6 +284,7 @@ def pages(app) -> list[tuple[str, str]]:
         ("dashboard", "/staff/dashboard"),
         ("rule book (replay)", "/staff/rules"),
         ("audit log", "/staff/admin/audit"),
+        ("consultations", "/staff/consultations"),
         ("API lead list", "/api/v1/leads"),
     ]
 
