@@ -291,6 +291,7 @@ def pages(app) -> list[tuple[str, str]]:
         ("data requests", "/staff/admin/data-requests"),
         ("outbox", "/staff/admin/outbox"),
         ("audit log", "/staff/admin/audit"),
+        ("consultations", "/staff/consultations"),
         ("API lead list", "/api/v1/leads"),
     ]
 

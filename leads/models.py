@@ -63,6 +63,15 @@ _UNTOUCHED_SQL = text(
     "AND merged_into_id IS NULL"
 )
 _UNTOUCHED = {"postgresql_where": _UNTOUCHED_SQL, "sqlite_where": _UNTOUCHED_SQL}
+# Each database's spelling of ``Lead.audit_sample.is_(True)``, so its planner matches them.
+_AUDIT_SAMPLE = {
+    "postgresql_where": text("audit_sample IS true AND merged_into_id IS NULL"),
+    "sqlite_where": text("audit_sample IS 1 AND merged_into_id IS NULL"),
+}
+_UNCANCELLED = {
+    "postgresql_where": text("cancelled_at IS NULL"),
+    "sqlite_where": text("cancelled_at IS NULL"),
+}
 
 
 #: The columns the console's search box matches a part of (``staff/leads/search.py``).
@@ -112,6 +121,11 @@ class Lead(db.Model):
         Index("ix_leads_open_assignee_follow_up", "assigned_to_id", "follow_up_at", **_UNMERGED),
         # The API's updated_since filter.
         Index("ix_leads_updated_at", "updated_at"),
+        # The Consultations list's audit sample, a few of the leads, read without the others
+        # (staff/verdicts/queue.py; migration 0025_consultation_indexes). Its first column is
+        # the same in every row: SQLite's planner takes an equality on it for what it is, a
+        # few rows, where a whole partial index looked as long as ``merged_into_id IS NULL``.
+        Index("ix_leads_audit_sample", "audit_sample", "id", **_AUDIT_SAMPLE),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -227,7 +241,12 @@ class Appointment(db.Model):
     """A booked visit: when, how long and what kind; cancelled ones are kept, marked."""
 
     __tablename__ = "appointments"
-    __table_args__ = (UniqueConstraint("booking_tool", "booking_id"),)
+    __table_args__ = (
+        UniqueConstraint("booking_tool", "booking_id"),
+        # The Consultations list reads the appointments held oldest first, and stops once
+        # the list is full (staff/verdicts/queue.py; migration 0025_consultation_indexes).
+        Index("ix_appointments_held", "starts_at", "lead_id", **_UNCANCELLED),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     lead_id: Mapped[int] = mapped_column(

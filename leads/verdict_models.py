@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.dbtypes import UTCDateTime, utcnow
@@ -30,6 +30,16 @@ class Verdict(db.Model):
     """One verdict as recorded; the lead's current verdict is its row not ``replaced_at``."""
 
     __tablename__ = "verdicts"
+    # Whether a lead has a current verdict, from the index alone: the Consultations list asks
+    # it of every appointment it passes over (migration 0025_consultation_indexes).
+    __table_args__ = (
+        Index(
+            "ix_verdicts_current",
+            "lead_id",
+            postgresql_where=text("replaced_at IS NULL"),
+            sqlite_where=text("replaced_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     lead_id: Mapped[int] = mapped_column(

@@ -10,14 +10,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import func, insert, select, text, tuple_
+from sqlalchemy import func, insert, select, text, tuple_, update
 
 from app import create_app
 from core.database import MIGRATIONS, SQLITE_STATISTICS_FROM
 from core.dbtypes import utcnow
 from core.extensions import db
-from leads.models import Lead
+from leads.models import Appointment, Lead
 from staff.leads.service import untouched
+from staff.verdicts.queue import LONGEST, audit_sample, consultations_held
 from tests.support import HEALTHY, migrated_sqlite
 
 
@@ -161,4 +162,33 @@ def test_a_view_is_read_newest_first_from_its_own_index(tmp_path):
                                  (due, "ix_leads_open_follow_up")):  # fmt: skip
             assert index in plan(statement), plan(statement)
         assert "TEMP B-TREE" not in plan(page) and "created_at>" in plan(place)
+        db.engine.dispose()
+
+
+def test_the_consultations_list_reads_its_own_indexes(tmp_path):
+    """The Consultations list (staff/verdicts/queue.py) reads the audit sample from its
+    partial index, not every unmerged lead by ``ix_leads_merged_into_id``, and the passed
+    appointments oldest first from theirs, stopping once the list is full: no grouping of
+    every appointment, no sort (migration 0025_consultation_indexes)."""
+    url = f"sqlite:///{migrated_sqlite(tmp_path / 'consultations.sqlite3')}"
+    first = started(url, tmp_path)
+    with first.app_context():
+        store_leads(1_200)
+        db.session.execute(update(Lead).where(Lead.id % 20 == 0).values(audit_sample=True))
+        db.session.execute(update(Lead).where(Lead.id % 10 == 1).values(status="booked"))
+        db.session.execute(
+            insert(Appointment),
+            [{"lead_id": n, "kind": "consultation", "created_at": utcnow(),
+              "starts_at": utcnow() + timedelta(hours=n % 100 - 80)}
+             for n in range(1, 1_200, 10)],
+        )  # fmt: skip
+        db.session.commit()
+        db.engine.dispose()
+    again = started(url, tmp_path)
+    with again.app_context():
+        sampled, held = audit_sample(utcnow(), LONGEST), consultations_held(utcnow(), LONGEST)
+        assert "ix_leads_audit_sample" in plan(sampled), plan(sampled)
+        assert "ix_leads_merged_into_id" not in plan(sampled), plan(sampled)
+        assert "ix_appointments_held" in plan(held), plan(held)
+        assert "TEMP B-TREE" not in plan(held) and "ix_verdicts_current" in plan(held)
         db.engine.dispose()
