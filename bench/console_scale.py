@@ -291,7 +291,6 @@ def pages(app) -> list[tuple[str, str]]:
         ("data requests", "/staff/admin/data-requests"),
         ("outbox", "/staff/admin/outbox"),
         ("audit log", "/staff/admin/audit"),
-        ("consultations", "/staff/consultations"),
         ("API lead list", "/api/v1/leads"),
     ]
 
