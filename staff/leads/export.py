@@ -69,43 +69,66 @@ Cell = Callable[[Lead], str]
 
 def lead_columns() -> Columns:
     """One row per lead; one column per question, headed by the question, between the work
-    done and the notes."""
+    done and the notes.
+
+    The row is one list written by one function, in the header's order (a list made from
+    a function per cell called each cell's function again for every lead)."""
     zone = zone_name()
     clock = clinic_clock_writer()
     spoken = spoken_time_writer()
     words = Words()
-    before: list[tuple[str, Cell]] = [
-        (_("Lead number"), lambda lead: str(lead.id)),
-        (_("Received (%(zone)s)", zone=zone), lambda lead: clock(lead.created_at)),
-        (_("Name"), lambda lead: lead.name),
-        (_("Email"), lambda lead: lead.email),
-        (_("Phone"), lambda lead: phone_display(lead.phone)),
-        (_("Best time to call"), lambda lead: words.contact_time[lead.contact_time]),
-        (_("Message"), lambda lead: lead.message),
-        (_("Language"), lambda lead: LANGUAGE_NAMES.get(lead.lang, lead.lang)),
-        (_("Source"), lambda lead: source_words(lead, words)),
-        (_("Entered by"), lambda lead: staff_name(lead.entered_by)),
-        (_("Outcome"), lambda lead: words.outcome[lead.outcome]),
-        (_("Reasons"), reasons_writer()),
-        (_("Status"), lambda lead: words.status[lead.status]),
-        (_("Status history"), lambda lead: status_history_words(lead, spoken, words)),
-        (_("Assigned to"), lambda lead: staff_name(lead.assigned_to)),
-        (_("Next follow-up (%(zone)s)", zone=zone), lambda lead: clock(lead.follow_up_at)),
-        (_("Appointments"), lambda lead: appointments_words(lead, spoken, words)),
-    ]
-    after: list[tuple[str, Cell]] = [
-        (_("Notes"), lambda lead: notes_words(lead, spoken, words)),
-        (_("Consent version"), lambda lead: lead.consent_version),
-        (_("Consented (%(zone)s)", zone=zone), lambda lead: clock(lead.consented_at)),
-    ]
-    questions = [line.question for line in readable_answers({})]
-    header = [name for name, _cell in before] + questions + [name for name, _cell in after]
-    first = [cell for _name, cell in before]
-    last = [cell for _name, cell in after]
+    reasons = reasons_writer()
     answer_cells = answer_words()
+    contact_time, outcome, status = words.contact_time, words.outcome, words.status
+    questions = [line.question for line in readable_answers({})]
+    header = [
+        _("Lead number"),
+        _("Received (%(zone)s)", zone=zone),
+        _("Name"),
+        _("Email"),
+        _("Phone"),
+        _("Best time to call"),
+        _("Message"),
+        _("Language"),
+        _("Source"),
+        _("Entered by"),
+        _("Outcome"),
+        _("Reasons"),
+        _("Status"),
+        _("Status history"),
+        _("Assigned to"),
+        _("Next follow-up (%(zone)s)", zone=zone),
+        _("Appointments"),
+        *questions,
+        _("Notes"),
+        _("Consent version"),
+        _("Consented (%(zone)s)", zone=zone),
+    ]
 
     def row(lead: Lead) -> list[str]:
-        return [cell(lead) for cell in first] + answer_cells(lead.answers) + [c(lead) for c in last]
+        return [
+            str(lead.id),
+            clock(lead.created_at),
+            lead.name,
+            lead.email,
+            phone_display(lead.phone),
+            contact_time[lead.contact_time],
+            lead.message,
+            LANGUAGE_NAMES.get(lead.lang, lead.lang),
+            source_words(lead, words),
+            staff_name(lead.entered_by),
+            outcome[lead.outcome],
+            reasons(lead),
+            status[lead.status],
+            status_history_words(lead, spoken, words),
+            staff_name(lead.assigned_to),
+            clock(lead.follow_up_at),
+            appointments_words(lead, spoken, words),
+            *answer_cells(lead.answers),
+            notes_words(lead, spoken, words),
+            lead.consent_version,
+            clock(lead.consented_at),
+        ]
 
     return Columns(header, row)
 
@@ -114,24 +137,29 @@ def clinic_clock_writer() -> Callable[[datetime | None], str]:
     """Stored times on the clinic's clock, to the minute (the zone is in the header), with
     the clinic's zone looked up once for a whole export. ``strftime`` (most of the time
     taken) runs once for each day and each minute of the day an export writes: a time's
-    words are its day's, a space, and its hour and minute's."""
+    words are its day's, a space, and its hour and minute's. The last time written is
+    kept with its words: a lead's consent is stored at the moment the lead is
+    (leads/capture.py), and its row writes both."""
     zone = clinic_zone()
     days: dict[date, str] = {}
     minutes: dict[tuple[int, int], str] = {}
+    last: list = [None, ""]  # the last moment written, and its words
 
     def written(moment: datetime | None) -> str:
         if moment is None:
             return ""
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        local = moment.astimezone(zone)
+        if moment == last[0]:
+            return last[1]
+        aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+        local = aware.astimezone(zone)
         day = days.get(on := local.date())
         if day is None:
             day = days[on] = local.strftime("%Y-%m-%d")
         at = minutes.get(minute := (local.hour, local.minute))
         if at is None:
             at = minutes[minute] = local.strftime("%H:%M")
-        return f"{day} {at}"
+        last[:] = moment, f"{day} {at}"
+        return last[1]
 
     return written
 
@@ -362,8 +390,11 @@ def csv_chunks(header: list[str], rows: Iterable[list[str]]) -> Iterator[bytes]:
         yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
         buffer.seek(0)
         buffer.truncate()
+        risky = _RISKY_FIRST
         for row in rows:
-            writer.writerow([safe_cell(value) for value in row])
+            # safe_cell for every cell; tested here first (most start with no risky
+            # character), without a call for each cell
+            writer.writerow([v if not v or v[0] not in risky else safe_cell(v) for v in row])
             if buffer.tell() >= CHUNK:
                 yield buffer.getvalue().encode("utf-8")
                 buffer.seek(0)

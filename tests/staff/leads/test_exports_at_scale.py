@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import random
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -246,7 +248,8 @@ def test_the_answers_are_in_the_same_words_as_on_the_lead_page():
 def test_the_clinic_clock_writes_each_time_as_strftime_does(zone):
     """``export.clinic_clock_writer`` formats each day and each minute once: every 7
     minutes of a year (clock changes included), aware and naive (stored UTC) times, the
-    same words as the clinic's clock formatted whole."""
+    same time twice in a row (kept as the last one written), the same words as the
+    clinic's clock formatted whole."""
     app = create_app(
         {"TESTING": True, "SECRET_KEY": "x" * 40, "AUTO_MIGRATE": False,
          "SQLALCHEMY_DATABASE_URI": "sqlite://", "CLINIC_TIME_ZONE": zone}
@@ -254,12 +257,30 @@ def test_the_clinic_clock_writes_each_time_as_strftime_does(zone):
     start = datetime(2026, 1, 1, 0, 3, 41, tzinfo=UTC)
     moments = [start + timedelta(minutes=7 * n) for n in range(366 * 24 * 60 // 7)]
     moments += [moment.replace(tzinfo=None) for moment in moments[::97]]
+    moments += [twice for moment in moments[::89] for twice in (moment, moment)]
     with app.test_request_context():
         written = export.clinic_clock_writer()
         assert [written(m) for m in moments] == [
             in_clinic_time(m).strftime("%Y-%m-%d %H:%M") for m in moments
         ]
         assert written(None) == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"a": [1, 2.5e3, true, null]}', ' {"a": 1}', '{"a": 1} ', '"x"', "NaN", "\ufeff{}",
+     '{"a": 1}x', "", "  ", '{"a":', "[1] [2]", '{"a": 1, "a": 2}'],
+)  # fmt: skip
+def test_the_exports_json_is_read_as_json_loads_reads_it(text):
+    """``export_views._loads`` calls ``json.loads``' scanner itself: the same value, or the
+    same error, for any text."""
+    try:
+        expected = json.loads(text)
+    except json.JSONDecodeError as error:
+        with pytest.raises(json.JSONDecodeError, match=re.escape(str(error))):
+            export_views._loads(text)
+    else:
+        assert repr(export_views._loads(text)) == repr(expected)
 
 
 PINNED = (  # the whole-in-memory export's CSV of small_set (lead numbers filled in)
