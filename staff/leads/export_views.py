@@ -261,22 +261,6 @@ def _one_of(column) -> ColumnElement[bool]:
     return column.in_(bindparam("ids", expanding=True))
 
 
-#: The C scanner ``json.loads`` runs (a decoder as ``json.loads``' own: the same values).
-_scan = json.JSONDecoder().scan_once
-
-
-def _loads(text: str) -> object:
-    """``json.loads(text)``, its scanner called straight: ``loads``' own steps around it
-    (skipping spaces at both ends, checking nothing follows) were a quarter of its time
-    for a lead's answers. A text that is not one value with nothing around it (spaces
-    before or after, something more, no JSON at all) goes through ``json.loads``."""
-    try:
-        value, end = _scan(text, 0)
-    except StopIteration:
-        return json.loads(text)
-    return value if end == len(text) else json.loads(text)
-
-
 def _with_notes_and_appointments(
     rows,
     staff: dict[int, SimpleNamespace],
@@ -284,14 +268,14 @@ def _with_notes_and_appointments(
     notes_query: Select,
     appointments_query: Select,
 ) -> list[ExportedLead]:
-    """One batch of lead rows, each with its answers and reasons parsed (``_loads``;
-    ``reasons``: each set's text parsed once an export), its notes (and their authors),
+    """One batch of lead rows, each with its answers and reasons parsed (``reasons``: each
+    set's text parsed once an export), its notes (and their authors),
     appointments (the queries of ``_of_batch``) and staff. Named tuples made straight from
     each row's values, read by position: a namespace built from a dict per row was a
     fifth of the CSV's time, and reading a row's values by name (``row.id``) or through
     ``_make`` a sixth of the batch's."""
     leads = {}
-    loads, person = _loads, staff.get
+    loads, person = json.loads, staff.get
     for *values, said, answers in rows:  # EXPORTED ends with the JSON
         parsed = reasons.get(said)
         if parsed is None:
